@@ -1,0 +1,193 @@
+import { type Activation, type ActivationSpec, activationToJSON, resolveActivation } from './activations.js';
+import { ChainruleError, checkNumber, shapeOf } from './errors.js';
+import { type InitializerSpec, initialize } from './initializers.js';
+import type { Kernels } from './kernels.js';
+import type { BuildContext, Layer, LayerBuffers, LayerJSON, LayerWeights, Param } from './layer.js';
+import { Matrix } from './matrix.js';
+
+export interface DenseOptions {
+  /** φ; default `linear`. */
+  activation?: ActivationSpec;
+  /** Weight initializer; default He (uniform) for ReLU-family activations, Glorot (uniform) otherwise. */
+  init?: InitializerSpec;
+  /** Penalties on W (not b): R = l1·Σ|W| + ½·l2·ΣW², added to the loss. */
+  regularization?: { l1?: number; l2?: number };
+  /** Name used in messages; default `dense_<position from 1>`. */
+  name?: string;
+}
+
+export interface DenseJSON extends LayerJSON {
+  type: 'dense';
+  name: string;
+  inputs: number;
+  units: number;
+  activation: ActivationSpec;
+  regularization: { l1: number; l2: number };
+  W: number[];
+  b: number[];
+}
+
+/**
+ * A fully connected layer: Z = X·W + b, A = φ(Z), with W inputs×units and b broadcast over rows
+ * (docs/math.md §1). Backward (§4): ∂J/∂Z = ∂J/∂A ⊙ φ'(·), ∂J/∂W = Xᵀ·∂J/∂Z, ∂J/∂b = Σ_rows ∂J/∂Z,
+ * ∂J/∂X = ∂J/∂Z·Wᵀ.
+ */
+export class Dense implements Layer {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly activation: Activation;
+  readonly l1: number;
+  readonly l2: number;
+  private readonly init: InitializerSpec;
+  private givenName: string | undefined;
+  private built: { kernels: Kernels; W: Matrix; b: Float32Array; dW: Matrix; db: Float32Array } | null = null;
+  private layerName: string;
+
+  constructor(inputs: number, units: number, options: DenseOptions = {}) {
+    const where = `Dense(${inputs}, ${units})`;
+    this.inputSize = checkNumber(where, 'inputs', inputs, { min: 1, integer: true });
+    this.outputSize = checkNumber(where, 'units', units, { min: 1, integer: true });
+    this.activation = resolveActivation(options.activation, where);
+    const reg = options.regularization ?? {};
+    this.l1 = checkNumber(where, 'regularization.l1', reg.l1 ?? 0, { min: 0 });
+    this.l2 = checkNumber(where, 'regularization.l2', reg.l2 ?? 0, { min: 0 });
+    this.init =
+      options.init ??
+      (this.activation.name === 'relu' || this.activation.name === 'leakyRelu'
+        ? 'heUniform'
+        : 'glorotUniform');
+    this.givenName = options.name;
+    this.layerName = options.name ?? where;
+  }
+
+  get name(): string {
+    return this.layerName;
+  }
+
+  build({ kernels, rng, index }: BuildContext): void {
+    if (this.built) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `layer '${this.name}' is already part of a model; create a new Dense`,
+      );
+    }
+    this.layerName = this.givenName ?? `dense_${index + 1}`;
+    const W = kernels.alloc(this.inputSize, this.outputSize);
+    initialize(this.init, W.data, this.inputSize, this.outputSize, rng, `layer '${this.name}'`);
+    this.built = {
+      kernels,
+      W,
+      b: kernels.allocVector(this.outputSize),
+      dW: kernels.alloc(this.inputSize, this.outputSize),
+      db: kernels.allocVector(this.outputSize),
+    };
+  }
+
+  private get state() {
+    if (!this.built) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `layer '${this.name}' is not built: add it to a Sequential first`,
+      );
+    }
+    return this.built;
+  }
+
+  /** The live weight matrix (a view into kernel memory). Prefer `getWeights` for a copy. */
+  get W(): Matrix {
+    return this.state.W;
+  }
+
+  /** The live bias vector (a view into kernel memory). */
+  get b(): Float32Array {
+    return this.state.b;
+  }
+
+  params(): readonly Param[] {
+    const s = this.state;
+    return [
+      { name: `${this.name}.W`, value: s.W.data, grad: s.dW.data, l1: this.l1, l2: this.l2 },
+      { name: `${this.name}.b`, value: s.b, grad: s.db, l1: 0, l2: 0 },
+    ];
+  }
+
+  forward(x: Matrix, buffers: LayerBuffers): void {
+    const s = this.state;
+    s.kernels.matmul(x, s.W, buffers.z);
+    s.kernels.biasActivation(buffers.z, s.b, this.activation, buffers.a);
+  }
+
+  backward(x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void {
+    const s = this.state;
+    const k = s.kernels;
+    if (!dZReady) k.activationBackward(this.activation, buffers.z, buffers.a, buffers.dA, buffers.dZ);
+    k.matmulTransA(x, buffers.dZ, s.dW);
+    k.columnSums(buffers.dZ, s.db);
+    if (dX) k.matmulTransB(buffers.dZ, s.W, dX);
+  }
+
+  getWeights(): LayerWeights {
+    const s = this.state;
+    return { W: s.W.clone(), b: Float32Array.from(s.b) };
+  }
+
+  getGradients(): LayerWeights {
+    const s = this.state;
+    return { W: s.dW.clone(), b: Float32Array.from(s.db) };
+  }
+
+  setWeights(weights: LayerWeights): void {
+    const s = this.state;
+    const W = weights?.W;
+    const b = weights?.b;
+    if (!(W instanceof Matrix) || W.rows !== this.inputSize || W.cols !== this.outputSize) {
+      const got = W instanceof Matrix ? shapeOf(W.rows, W.cols) : typeof W;
+      throw new ChainruleError(
+        'SHAPE',
+        `layer '${this.name}': W must be ${shapeOf(this.inputSize, this.outputSize)} (inputs×units), got ${got}`,
+      );
+    }
+    if (!(b instanceof Float32Array || Array.isArray(b)) || b.length !== this.outputSize) {
+      throw new ChainruleError(
+        'SHAPE',
+        `layer '${this.name}': b must have length ${this.outputSize}, got ${b && 'length' in b ? b.length : typeof b}`,
+      );
+    }
+    checkFinite(`layer '${this.name}' W`, W.data, W.cols);
+    checkFinite(`layer '${this.name}' b`, b, b.length);
+    s.W.data.set(W.data);
+    s.b.set(b);
+  }
+
+  toJSON(): DenseJSON {
+    const s = this.state;
+    return {
+      type: 'dense',
+      name: this.name,
+      inputs: this.inputSize,
+      units: this.outputSize,
+      activation: activationToJSON(this.activation),
+      regularization: { l1: this.l1, l2: this.l2 },
+      W: Array.from(s.W.data),
+      b: Array.from(s.b),
+    };
+  }
+
+  dispose(): void {
+    const s = this.built;
+    if (!s) return;
+    for (const buf of [s.W, s.b, s.dW, s.db]) s.kernels.free(buf);
+    this.built = null;
+  }
+}
+
+/** Throws NON_FINITE naming the first NaN/±Inf and where it is (row, column for a row-major matrix). */
+export function checkFinite(what: string, data: ArrayLike<number>, cols: number): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    if (!Number.isFinite(v)) {
+      const where = cols > 0 ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `index ${i}`;
+      throw new ChainruleError('NON_FINITE', `${what} has a non-finite value ${v} at ${where}`);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+import { elementwise, softmaxBackwardRow, softmaxRow } from './activations.js';
+import { ChainruleError, shapeOf } from './errors.js';
+import type { Kernels, LossKind } from './kernels.js';
+import { Matrix } from './matrix.js';
+
+function expectShape(op: string, what: string, m: Matrix, rows: number, cols: number): void {
+  if (m.rows !== rows || m.cols !== cols) {
+    throw new ChainruleError(
+      'SHAPE',
+      `${op}: ${what} is ${shapeOf(m.rows, m.cols)}, expected ${shapeOf(rows, cols)}`,
+    );
+  }
+}
+
+function expectLength(op: string, what: string, v: Float32Array, length: number): void {
+  if (v.length !== length) {
+    throw new ChainruleError('SHAPE', `${op}: ${what} has length ${v.length}, expected ${length}`);
+  }
+}
+
+/**
+ * The reference kernels: plain loops over Float32Arrays, written for clarity first. They are the oracle the
+ * WebAssembly kernels are tested against, so every loop is the textbook formula. Sums accumulate in float64
+ * (JS numbers) and round once when stored.
+ */
+export const jsKernels: Kernels = {
+  name: 'js',
+
+  alloc: (rows, cols) => new Matrix(rows, cols),
+  allocVector: (length) => new Float32Array(length),
+  free: () => {},
+
+  matmul(a, b, out) {
+    const M = a.rows;
+    const K = a.cols;
+    const N = b.cols;
+    expectShape('matmul', 'b', b, K, N);
+    expectShape('matmul', 'out', out, M, N);
+    const A = a.data;
+    const B = b.data;
+    const C = out.data;
+    const row = new Float64Array(N);
+    // i-k-j order: the inner loop walks rows of b and out contiguously.
+    for (let i = 0; i < M; i++) {
+      row.fill(0);
+      for (let k = 0; k < K; k++) {
+        const aik = A[i * K + k] as number;
+        if (aik === 0) continue;
+        const bOff = k * N;
+        for (let j = 0; j < N; j++) row[j] = (row[j] as number) + aik * (B[bOff + j] as number);
+      }
+      C.set(row, i * N);
+    }
+  },
+
+  matmulTransA(a, b, out) {
+    const K = a.rows;
+    const M = a.cols;
+    const N = b.cols;
+    expectShape('matmulTransA', 'b', b, K, N);
+    expectShape('matmulTransA', 'out', out, M, N);
+    const A = a.data;
+    const B = b.data;
+    const acc = new Float64Array(M * N);
+    for (let k = 0; k < K; k++) {
+      for (let i = 0; i < M; i++) {
+        const aki = A[k * M + i] as number;
+        if (aki === 0) continue;
+        const o = i * N;
+        const bOff = k * N;
+        for (let j = 0; j < N; j++) acc[o + j] = (acc[o + j] as number) + aki * (B[bOff + j] as number);
+      }
+    }
+    out.data.set(acc);
+  },
+
+  matmulTransB(a, b, out) {
+    const M = a.rows;
+    const K = a.cols;
+    const N = b.rows;
+    expectShape('matmulTransB', 'b', b, N, K);
+    expectShape('matmulTransB', 'out', out, M, N);
+    const A = a.data;
+    const B = b.data;
+    const C = out.data;
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += (A[i * K + k] as number) * (B[j * K + k] as number);
+        C[i * N + j] = s;
+      }
+    }
+  },
+
+  biasActivation(z, bias, activation, a) {
+    const N = z.rows;
+    const U = z.cols;
+    expectLength('biasActivation', 'bias', bias, U);
+    expectShape('biasActivation', 'a', a, N, U);
+    const Z = z.data;
+    const A = a.data;
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < U; j++) Z[i * U + j] = (Z[i * U + j] as number) + (bias[j] as number);
+    }
+    if (activation.name === 'softmax') {
+      for (let i = 0; i < N; i++) softmaxRow(Z, A, i * U, U);
+      return;
+    }
+    const f = elementwise[activation.name];
+    for (let i = 0; i < Z.length; i++) A[i] = f.output(Z[i] as number, activation.alpha);
+  },
+
+  activationBackward(activation, z, a, dA, dZ) {
+    const N = z.rows;
+    const U = z.cols;
+    expectShape('activationBackward', 'a', a, N, U);
+    expectShape('activationBackward', 'dA', dA, N, U);
+    expectShape('activationBackward', 'dZ', dZ, N, U);
+    if (activation.name === 'softmax') {
+      for (let i = 0; i < N; i++) softmaxBackwardRow(a.data, dA.data, dZ.data, i * U, U);
+      return;
+    }
+    const f = elementwise[activation.name];
+    const Z = z.data;
+    const A = a.data;
+    const G = dA.data;
+    const D = dZ.data;
+    for (let i = 0; i < Z.length; i++) {
+      D[i] = (G[i] as number) * f.derivative(Z[i] as number, A[i] as number, activation.alpha);
+    }
+  },
+
+  columnSums(m, out) {
+    expectLength('columnSums', 'out', out, m.cols);
+    const acc = new Float64Array(m.cols);
+    const D = m.data;
+    for (let i = 0; i < m.rows; i++) {
+      for (let j = 0; j < m.cols; j++) acc[j] = (acc[j] as number) + (D[i * m.cols + j] as number);
+    }
+    out.set(acc);
+  },
+
+  loss(kind: LossKind, pred, target, grad, scale) {
+    const N = pred.rows;
+    const K = pred.cols;
+    expectShape(`loss ${kind}`, 'target', target, N, K);
+    expectShape(`loss ${kind}`, 'grad', grad, N, K);
+    const P = pred.data;
+    const Y = target.data;
+    const G = grad.data;
+    let total = 0;
+    switch (kind) {
+      case 'squaredError':
+        for (let i = 0; i < P.length; i++) {
+          const d = (P[i] as number) - (Y[i] as number);
+          total += d * d;
+          G[i] = 2 * scale * d;
+        }
+        break;
+      case 'sigmoidCrossEntropy':
+        for (let i = 0; i < P.length; i++) {
+          const z = P[i] as number;
+          const y = Y[i] as number;
+          // −y log σ(z) − (1−y) log(1−σ(z)) = max(z,0) − z·y + log(1 + e^−|z|), finite for every z.
+          total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+          G[i] = scale * (elementwise.sigmoid.output(z, 0) - y);
+        }
+        break;
+      case 'softmaxCrossEntropy':
+        for (let r = 0; r < N; r++) {
+          const o = r * K;
+          let max = Number.NEGATIVE_INFINITY;
+          for (let j = 0; j < K; j++) max = Math.max(max, P[o + j] as number);
+          let sum = 0;
+          for (let j = 0; j < K; j++) sum += Math.exp((P[o + j] as number) - max);
+          const logSum = max + Math.log(sum);
+          for (let j = 0; j < K; j++) {
+            const z = P[o + j] as number;
+            const y = Y[o + j] as number;
+            if (y !== 0) total -= y * (z - logSum);
+            G[o + j] = scale * (Math.exp(z - logSum) - y);
+          }
+        }
+        break;
+      default:
+        throw new ChainruleError('UNKNOWN_NAME', `loss: unknown loss kind ${JSON.stringify(kind)}`);
+    }
+    return scale * total;
+  },
+
+  regularize(param, grad, l1, l2) {
+    expectLength('regularize', 'grad', grad, param.length);
+    let penalty = 0;
+    for (let i = 0; i < param.length; i++) {
+      const w = param[i] as number;
+      penalty += l1 * Math.abs(w) + 0.5 * l2 * w * w;
+      grad[i] = (grad[i] as number) + l1 * Math.sign(w) + l2 * w;
+    }
+    return penalty;
+  },
+
+  sgdUpdate(param, grad, learningRate) {
+    expectLength('sgdUpdate', 'grad', grad, param.length);
+    for (let i = 0; i < param.length; i++)
+      param[i] = (param[i] as number) - learningRate * (grad[i] as number);
+  },
+
+  momentumUpdate(param, grad, velocity, learningRate, momentum) {
+    expectLength('momentumUpdate', 'grad', grad, param.length);
+    expectLength('momentumUpdate', 'velocity', velocity, param.length);
+    for (let i = 0; i < param.length; i++) {
+      const v = momentum * (velocity[i] as number) - learningRate * (grad[i] as number);
+      velocity[i] = v;
+      param[i] = (param[i] as number) + v;
+    }
+  },
+
+  adamUpdate(param, grad, m, v, learningRate, beta1, beta2, epsilon, step) {
+    expectLength('adamUpdate', 'grad', grad, param.length);
+    expectLength('adamUpdate', 'm', m, param.length);
+    expectLength('adamUpdate', 'v', v, param.length);
+    const c1 = 1 - beta1 ** step;
+    const c2 = 1 - beta2 ** step;
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i] as number;
+      const mi = beta1 * (m[i] as number) + (1 - beta1) * g;
+      const vi = beta2 * (v[i] as number) + (1 - beta2) * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      param[i] = (param[i] as number) - (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+    }
+  },
+};

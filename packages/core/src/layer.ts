@@ -1,0 +1,81 @@
+import type { Activation } from './activations.js';
+import type { Kernels } from './kernels.js';
+import type { Matrix } from './matrix.js';
+import type { Rng } from './rng.js';
+
+/** A trainable array, its gradient buffer (∂J/∂param) and its penalty strengths. */
+export interface Param {
+  /** `layer.W`, `layer.b`: names the parameter in messages. */
+  readonly name: string;
+  readonly value: Float32Array;
+  /** ∂J/∂param, written by the layer's backward pass. */
+  readonly grad: Float32Array;
+  /** L1 and L2 strengths; biases have none. */
+  readonly l1: number;
+  readonly l2: number;
+}
+
+/** One layer's per-batch buffers, N×outputSize each, allocated through the kernels once per batch size. */
+export interface LayerBuffers {
+  /** Z, the pre-activation. */
+  readonly z: Matrix;
+  /** A = φ(Z), the layer's output. */
+  readonly a: Matrix;
+  /** ∂J/∂A. */
+  readonly dA: Matrix;
+  /** ∂J/∂Z. */
+  readonly dZ: Matrix;
+}
+
+/** The weights a layer exchanges through `getWeights`/`setWeights`: W is inputs×units, b has length units. */
+export interface LayerWeights {
+  W: Matrix;
+  b: Float32Array;
+}
+
+/** Context a model hands each layer when it builds it. */
+export interface BuildContext {
+  readonly kernels: Kernels;
+  readonly rng: Rng;
+  /** Position in the model, 0-based; names unnamed layers. */
+  readonly index: number;
+}
+
+/**
+ * A layer maps an N×inputSize batch to N×outputSize: Z from X, then A = φ(Z). Implement it to add a layer kind;
+ * `Dense` is the reference. A layer allocates through the kernels it is built with and allocates nothing in
+ * `forward`/`backward`.
+ */
+export interface Layer {
+  readonly name: string;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly activation: Activation;
+  /** Allocates and initializes parameters; called once by the model before anything else. */
+  build(context: BuildContext): void;
+  /** Trainable parameters with their gradient buffers, for optimizers and regularization. */
+  params(): readonly Param[];
+  /** Writes Z and A = φ(Z) for input x into `buffers`. */
+  forward(x: Matrix, buffers: LayerBuffers): void;
+  /**
+   * The backward pass through this layer. Reads ∂J/∂A from `buffers.dA` (or, when `dZReady`, ∂J/∂Z already
+   * in `buffers.dZ`, as a fused loss writes it), writes ∂J/∂Z, the parameter gradients, and ∂J/∂X into `dX`
+   * when given.
+   */
+  backward(x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void;
+  /** Copies of the weights, on the JS heap. */
+  getWeights(): LayerWeights;
+  /** Copies of ∂J/∂W and ∂J/∂b from the last backward pass, on the JS heap. */
+  getGradients(): LayerWeights;
+  /** Replaces the weights; validates shapes and finiteness. */
+  setWeights(weights: LayerWeights): void;
+  /** A plain object `Sequential.fromJSON` can rebuild the layer from. */
+  toJSON(): LayerJSON;
+  /** Frees kernel memory; the layer is unusable afterwards. */
+  dispose(): void;
+}
+
+export interface LayerJSON {
+  type: string;
+  [key: string]: unknown;
+}

@@ -1,0 +1,176 @@
+import { ChainruleError, checkNumber } from './errors.js';
+import type { Kernels } from './kernels.js';
+import type { Param } from './layer.js';
+
+/**
+ * Updates parameters in place from their gradients. State (velocity, moments) is allocated through the
+ * kernels the first time a parameter is seen and reused on every later step, so a step allocates nothing.
+ * Use one optimizer per model.
+ */
+export interface Optimizer {
+  readonly name: string;
+  readonly learningRate: number;
+  step(params: readonly Param[], kernels: Kernels): void;
+  /** Frees optimizer state held in kernel memory. */
+  dispose(): void;
+  toJSON(): OptimizerSpec;
+}
+
+export type OptimizerSpec =
+  | { name: 'sgd'; learningRate: number }
+  | { name: 'momentum'; learningRate: number; momentum?: number }
+  | { name: 'adam'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
+
+function checkLearningRate(where: string, lr: unknown): number {
+  return checkNumber(where, 'learningRate', lr, { min: 0, exclusiveMin: true });
+}
+
+/** Plain gradient descent: w ← w − η·∂J/∂w. */
+export class SGD implements Optimizer {
+  readonly name = 'sgd';
+  readonly learningRate: number;
+
+  constructor(options: { learningRate: number }) {
+    this.learningRate = checkLearningRate('SGD', options?.learningRate);
+  }
+
+  step(params: readonly Param[], kernels: Kernels): void {
+    for (const p of params) kernels.sgdUpdate(p.value, p.grad, this.learningRate);
+  }
+
+  dispose(): void {}
+
+  toJSON(): OptimizerSpec {
+    return { name: 'sgd', learningRate: this.learningRate };
+  }
+}
+
+/** Per-parameter state buffers, allocated once through the kernels. */
+class StateStore {
+  private readonly buffers = new Map<Float32Array, Float32Array[]>();
+  private kernels: Kernels | null = null;
+
+  get(param: Param, count: number, kernels: Kernels): Float32Array[] {
+    let state = this.buffers.get(param.value);
+    if (!state) {
+      if (this.kernels && this.kernels !== kernels) {
+        throw new ChainruleError(
+          'INVALID_OPTION',
+          `optimizer state lives in '${this.kernels.name}' kernels; use a new optimizer with '${kernels.name}'`,
+        );
+      }
+      this.kernels = kernels;
+      state = Array.from({ length: count }, () => kernels.allocVector(param.value.length));
+      this.buffers.set(param.value, state);
+    }
+    return state;
+  }
+
+  dispose(): void {
+    for (const bufs of this.buffers.values()) for (const b of bufs) this.kernels?.free(b);
+    this.buffers.clear();
+  }
+}
+
+/** Gradient descent with momentum: v ← μ·v − η·∂J/∂w; w ← w + v. */
+export class Momentum implements Optimizer {
+  readonly name = 'momentum';
+  readonly learningRate: number;
+  readonly momentum: number;
+  private readonly state = new StateStore();
+
+  constructor(options: { learningRate: number; momentum?: number }) {
+    this.learningRate = checkLearningRate('Momentum', options?.learningRate);
+    this.momentum = checkNumber('Momentum', 'momentum', options.momentum ?? 0.9, { min: 0, max: 1 });
+  }
+
+  step(params: readonly Param[], kernels: Kernels): void {
+    for (const p of params) {
+      const [velocity] = this.state.get(p, 1, kernels) as [Float32Array];
+      kernels.momentumUpdate(p.value, p.grad, velocity, this.learningRate, this.momentum);
+    }
+  }
+
+  dispose(): void {
+    this.state.dispose();
+  }
+
+  toJSON(): OptimizerSpec {
+    return { name: 'momentum', learningRate: this.learningRate, momentum: this.momentum };
+  }
+}
+
+/** Adam with bias correction (Kingma & Ba 2015). */
+export class Adam implements Optimizer {
+  readonly name = 'adam';
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  private t = 0;
+  private readonly state = new StateStore();
+
+  constructor(options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
+    this.learningRate = checkLearningRate('Adam', options.learningRate ?? 0.001);
+    this.beta1 = checkNumber('Adam', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 0.999999 });
+    this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 0.999999 });
+    this.epsilon = checkNumber('Adam', 'epsilon', options.epsilon ?? 1e-7, { min: 0, exclusiveMin: true });
+  }
+
+  /** Number of updates applied so far (t in the paper). */
+  get iterations(): number {
+    return this.t;
+  }
+
+  step(params: readonly Param[], kernels: Kernels): void {
+    this.t++;
+    for (const p of params) {
+      const [m, v] = this.state.get(p, 2, kernels) as [Float32Array, Float32Array];
+      kernels.adamUpdate(
+        p.value,
+        p.grad,
+        m,
+        v,
+        this.learningRate,
+        this.beta1,
+        this.beta2,
+        this.epsilon,
+        this.t,
+      );
+    }
+  }
+
+  dispose(): void {
+    this.state.dispose();
+  }
+
+  toJSON(): OptimizerSpec {
+    return {
+      name: 'adam',
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+    };
+  }
+}
+
+/** An optimizer from an instance or a spec such as `{ name: 'adam', learningRate: 0.01 }`. */
+export function resolveOptimizer(spec: Optimizer | OptimizerSpec | undefined): Optimizer {
+  if (spec === undefined) return new SGD({ learningRate: 0.01 });
+  if (typeof (spec as Optimizer).step === 'function') return spec as Optimizer;
+  const s = spec as OptimizerSpec;
+  switch (s?.name) {
+    case 'sgd':
+      return new SGD(s);
+    case 'momentum':
+      return new Momentum(s);
+    case 'adam':
+      return new Adam(s);
+    default:
+      throw new ChainruleError(
+        'UNKNOWN_NAME',
+        `unknown optimizer ${JSON.stringify((s as { name?: unknown })?.name ?? s)}; expected sgd, momentum or adam`,
+      );
+  }
+}

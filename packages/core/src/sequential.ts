@@ -1,0 +1,525 @@
+import { checkFinite } from './dense.js';
+import { ChainruleError, checkNumber, shapeOf } from './errors.js';
+import { jsKernels } from './js-kernels.js';
+import type { Kernels } from './kernels.js';
+import type { Layer, LayerWeights, Param } from './layer.js';
+import { type Loss, type LossSpec, resolveLoss } from './losses.js';
+import { type Matrix, type MatrixLike, toMatrix } from './matrix.js';
+import { accuracy, classificationThreshold } from './metrics.js';
+import { type Optimizer, type OptimizerSpec, resolveOptimizer } from './optimizers.js';
+import { Rng } from './rng.js';
+import { type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
+import { type Workspace, WorkspacePool } from './workspace.js';
+
+export interface SequentialOptions {
+  /** The loss J: a name, `{ name, reduction }`, or an object implementing `Loss`. */
+  loss: LossSpec;
+  /** Where the arithmetic runs; default `jsKernels`. */
+  kernels?: Kernels;
+  /** Seeds initialization and shuffling: one seed, bit-identical runs. Default 1. */
+  seed?: number;
+}
+
+/** One layer's part of a backward pass, as the derivations name it. Copies, on the JS heap. */
+export interface LayerTrace {
+  /** Z = X·W + b */
+  Z: Matrix;
+  /** A = φ(Z) */
+  A: Matrix;
+  /** ∂J/∂A */
+  dA: Matrix;
+  /** ∂J/∂Z = ∂J/∂A ⊙ φ'(Z) */
+  dZ: Matrix;
+  /** ∂J/∂W = Xᵀ·∂J/∂Z (plus the regularization gradient) */
+  dW: Matrix;
+  /** ∂J/∂b = Σ_rows ∂J/∂Z */
+  db: Float32Array;
+}
+
+export interface Trace {
+  /** The batch the pass ran on. */
+  X: Matrix;
+  layers: LayerTrace[];
+  /** ∂J/∂X = ∂J/∂Z¹·W¹ᵀ, the gradient with respect to the input (seed 003's ∂E/∂a¹). */
+  dX: Matrix;
+}
+
+export interface GradientsResult {
+  /** J on this batch, including any regularization penalty. */
+  loss: number;
+  /** The regularization part of `loss` (0 without regularization). */
+  penalty: number;
+  /** ∂J/∂W and ∂J/∂b per layer. */
+  grads: LayerWeights[];
+  trace: Trace;
+}
+
+export interface BatchInfo {
+  epoch: number;
+  batch: number;
+  batches: number;
+  /** J on this batch (before the update). */
+  loss: number;
+  /** Rows in this batch. */
+  size: number;
+}
+
+export interface EpochLog {
+  epoch: number;
+  /** Mean J over the epoch's batches, weighted by batch size, measured before each update. */
+  loss: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+}
+
+export interface FitCallbacks {
+  /** Called after every batch's update; return `false` to stop training. */
+  onBatchEnd?(info: BatchInfo): undefined | boolean;
+  /** Called after every epoch; return `false` (or a promise of it) to stop training. */
+  onEpochEnd?(log: EpochLog): undefined | boolean | Promise<undefined | boolean>;
+}
+
+export interface FitOptions {
+  /** Passes over the data; default 1. */
+  epochs?: number;
+  /** Rows per update; default 32 (at most N). */
+  batchSize?: number;
+  /** Reshuffle the rows every epoch (seeded); default true. */
+  shuffle?: boolean;
+  /** Default SGD with learning rate 0.01. Reusing one instance across calls keeps its state. */
+  optimizer?: Optimizer | OptimizerSpec;
+  /** Held-out data evaluated after every epoch. */
+  validation?: { x: MatrixLike; y: MatrixLike };
+  callbacks?: FitCallbacks;
+  /** Aborting stops training after the current batch; the history so far is returned. */
+  signal?: { readonly aborted: boolean };
+  /** Yield to the event loop at most this often (ms) so timers, UIs and `signal` get a turn; default 16. */
+  yieldEveryMs?: number;
+}
+
+export interface History {
+  epochs: EpochLog[];
+  /** Why training ended before `epochs`, if it did. */
+  stopped?: 'aborted' | 'callback';
+}
+
+export interface Evaluation {
+  loss: number;
+  /** Fraction of rows classified right, for classification outputs (sigmoid, tanh or softmax). */
+  accuracy?: number;
+}
+
+/** Passing the state of one `fit` to its batches without allocating per batch. */
+interface Cursor {
+  epoch: number;
+  batch: number;
+}
+
+/**
+ * A stack of layers trained by backpropagation (docs/math.md §4): forward layer by layer, the loss and its
+ * gradient, backward layer by layer, then the optimizer's update. All buffers come from `kernels` and are
+ * reused; a training step allocates nothing.
+ */
+export class Sequential {
+  readonly layers: readonly Layer[];
+  readonly loss: Loss;
+  readonly kernels: Kernels;
+  readonly seed: number;
+  private readonly rng: Rng;
+  private readonly params: readonly Param[];
+  private readonly pool: WorkspacePool;
+  /** Parameter copies taken before each update, to restore if the update goes non-finite. */
+  private backup: Float32Array[] | null = null;
+  private disposed = false;
+
+  constructor(layers: readonly Layer[], options: SequentialOptions) {
+    if (!Array.isArray(layers) || layers.length === 0) {
+      throw new ChainruleError('EMPTY', 'Sequential: needs at least one layer');
+    }
+    this.loss = resolveLoss(options?.loss);
+    this.kernels = options.kernels ?? jsKernels;
+    this.seed = checkNumber('Sequential', 'seed', options.seed ?? 1, { integer: true, min: 0 });
+    this.rng = new Rng(this.seed);
+    layers.forEach((layer, i) => {
+      if (!layer || typeof layer.forward !== 'function' || typeof layer.build !== 'function') {
+        throw new ChainruleError('INVALID_OPTION', `Sequential: layers[${i}] does not implement Layer`);
+      }
+      layer.build({ kernels: this.kernels, rng: this.rng, index: i });
+      const prev = layers[i - 1];
+      if (prev && prev.outputSize !== layer.inputSize) {
+        throw new ChainruleError(
+          'SHAPE',
+          `Sequential: layer '${layer.name}' expects ${layer.inputSize} inputs but layer '${prev.name}' outputs ${prev.outputSize}`,
+        );
+      }
+    });
+    this.layers = [...layers];
+    const last = this.outputLayer;
+    if (this.loss.fusedActivation && last.activation.name !== this.loss.fusedActivation) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `Sequential: loss ${this.loss.name} needs a ${this.loss.fusedActivation} output layer, but layer '${last.name}' uses ${last.activation.name}`,
+      );
+    }
+    this.params = this.layers.flatMap((l) => l.params());
+    this.pool = new WorkspacePool(this.kernels, this.layers);
+  }
+
+  get inputSize(): number {
+    return (this.layers[0] as Layer).inputSize;
+  }
+
+  get outputSize(): number {
+    return this.outputLayer.outputSize;
+  }
+
+  private get outputLayer(): Layer {
+    return this.layers[this.layers.length - 1] as Layer;
+  }
+
+  /** A(L) for every row of X, as a new matrix on the JS heap. */
+  predict(x: MatrixLike): Matrix {
+    const X = this.checkInput('predict', x);
+    const ws = this.pool.get(X.rows);
+    ws.x.data.set(X.data);
+    this.forward(ws);
+    return (ws.layers[ws.layers.length - 1] as { a: Matrix }).a.clone();
+  }
+
+  /** Loss (and accuracy, for classification outputs) over a whole set, without training. */
+  evaluate(x: MatrixLike, y: MatrixLike): Evaluation {
+    const [X, Y] = this.checkPair('evaluate', x, y);
+    const ws = this.load(X, Y);
+    this.forward(ws);
+    const loss = this.computeLoss(ws) + this.penalty();
+    const out = (ws.layers[ws.layers.length - 1] as { a: Matrix }).a;
+    const threshold = classificationThreshold(this.outputLayer.activation.name);
+    return threshold === null ? { loss } : { loss, accuracy: accuracy(out, ws.y, threshold) };
+  }
+
+  /**
+   * One forward and backward pass over (X, Y) without updating: J, ∂J/∂W and ∂J/∂b per layer, and the trace of
+   * every intermediate the derivations name (Z, A, ∂J/∂A, ∂J/∂Z, ∂J/∂W, ∂J/∂b, and ∂J/∂X).
+   */
+  gradients(x: MatrixLike, y: MatrixLike): GradientsResult {
+    const [X, Y] = this.checkPair('gradients', x, y);
+    const ws = this.load(X, Y);
+    const dataLoss = this.pass(ws, true);
+    const penalty = this.regularize();
+    const last = ws.layers[ws.layers.length - 1] as { a: Matrix; dA: Matrix };
+    if (this.loss.fusedActivation && this.loss.outputGradient)
+      this.loss.outputGradient(last.a, ws.y, last.dA);
+    else if (this.loss.fusedActivation) last.dA.data.fill(Number.NaN);
+    const grads = this.layers.map((l) => l.getGradients());
+    return {
+      loss: dataLoss + penalty,
+      penalty,
+      grads,
+      trace: {
+        X: X.clone(),
+        layers: ws.layers.map((b, i) => ({
+          Z: b.z.clone(),
+          A: b.a.clone(),
+          dA: b.dA.clone(),
+          dZ: b.dZ.clone(),
+          dW: (grads[i] as LayerWeights).W.clone(),
+          db: Float32Array.from((grads[i] as LayerWeights).b),
+        })),
+        dX: this.pool.inputGradient(ws).clone(),
+      },
+    };
+  }
+
+  /**
+   * One training step on one batch: forward, loss, backward, update. Returns J measured before the update.
+   * Throws DIVERGED, leaving the weights as they were, if the loss or the updated weights are not finite.
+   */
+  trainBatch(x: MatrixLike, y: MatrixLike, optimizer: Optimizer): number {
+    const [X, Y] = this.checkPair('trainBatch', x, y);
+    return this.step(this.load(X, Y), optimizer, null);
+  }
+
+  /** Trains for `epochs` passes over (X, Y) in shuffled mini-batches and returns the per-epoch history. */
+  async fit(x: MatrixLike, y: MatrixLike, options: FitOptions = {}): Promise<History> {
+    const [X, Y] = this.checkPair('fit', x, y);
+    const epochs = checkNumber('fit', 'epochs', options.epochs ?? 1, { min: 1, integer: true });
+    const batchSize = Math.min(
+      checkNumber('fit', 'batchSize', options.batchSize ?? 32, { min: 1, integer: true }),
+      X.rows,
+    );
+    const yieldEveryMs = checkNumber('fit', 'yieldEveryMs', options.yieldEveryMs ?? 16, { min: 0 });
+    const optimizer = resolveOptimizer(options.optimizer);
+    const validation = options.validation
+      ? this.checkPair('fit validation', options.validation.x, options.validation.y)
+      : null;
+    const order = new Uint32Array(X.rows);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    const batches = Math.ceil(X.rows / batchSize);
+    const history: History = { epochs: [] };
+    const cursor: Cursor = { epoch: 0, batch: 0 };
+    const threshold = classificationThreshold(this.outputLayer.activation.name);
+    let lastYield = Date.now();
+
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      if (options.shuffle ?? true) this.rng.shuffle(order);
+      let lossSum = 0;
+      let correct = 0;
+      cursor.epoch = epoch;
+      for (let b = 0; b < batches; b++) {
+        const start = b * batchSize;
+        const rows = Math.min(batchSize, X.rows - start);
+        const ws = this.pool.get(rows);
+        gatherRows(X, order, start, ws.x);
+        gatherRows(Y, order, start, ws.y);
+        cursor.batch = b + 1;
+        const loss = this.step(ws, optimizer, cursor);
+        lossSum += loss * rows;
+        if (threshold !== null) correct += accuracy(lastOf(ws).a, ws.y, threshold) * rows;
+        if (options.callbacks?.onBatchEnd?.({ epoch, batch: b + 1, batches, loss, size: rows }) === false) {
+          history.stopped = 'callback';
+        }
+        if (options.signal?.aborted) history.stopped = 'aborted';
+        if (history.stopped) break;
+        if (yieldEveryMs >= 0 && Date.now() - lastYield >= yieldEveryMs) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+          if (options.signal?.aborted) {
+            history.stopped = 'aborted';
+            break;
+          }
+        }
+      }
+      if (history.stopped) break;
+      const log: EpochLog = { epoch, loss: lossSum / X.rows };
+      if (threshold !== null) log.accuracy = correct / X.rows;
+      if (validation) {
+        const v = this.evaluate(validation[0], validation[1]);
+        log.valLoss = v.loss;
+        if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
+      }
+      history.epochs.push(log);
+      if ((await options.callbacks?.onEpochEnd?.(log)) === false) {
+        history.stopped = 'callback';
+        break;
+      }
+    }
+    return history;
+  }
+
+  /** Copies of every layer's W (inputs×units) and b. */
+  getWeights(): LayerWeights[] {
+    return this.layers.map((l) => l.getWeights());
+  }
+
+  /** Replaces every layer's weights; validates the count, the shapes and finiteness before changing any. */
+  setWeights(weights: readonly LayerWeights[]): void {
+    if (!Array.isArray(weights) || weights.length !== this.layers.length) {
+      throw new ChainruleError(
+        'SHAPE',
+        `setWeights: expected weights for ${this.layers.length} layers, got ${Array.isArray(weights) ? weights.length : typeof weights}`,
+      );
+    }
+    const before = this.getWeights();
+    try {
+      for (const [i, l] of this.layers.entries()) l.setWeights(weights[i] as LayerWeights);
+    } catch (err) {
+      for (const [i, l] of this.layers.entries()) l.setWeights(before[i] as LayerWeights);
+      throw err;
+    }
+  }
+
+  /** The model as plain JSON (format `chainrule.sequential`, with a version), weights included. */
+  toJSON(): ModelJSON {
+    return serializeModel(this);
+  }
+
+  /**
+   * Rebuilds a model from `toJSON()` output (an object or its JSON text), validating every field; a custom
+   * loss must be passed in `options.loss`.
+   */
+  static fromJSON(json: unknown, options: { kernels?: Kernels; loss?: LossSpec } = {}): Sequential {
+    const { layers, loss, seed, weights } = parseModelJSON(json, options.loss);
+    const model = new Sequential(layers, {
+      loss,
+      seed,
+      ...(options.kernels ? { kernels: options.kernels } : {}),
+    });
+    model.setWeights(weights);
+    return model;
+  }
+
+  /** Frees every buffer the model holds in kernel memory. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pool.dispose();
+    for (const b of this.backup ?? []) this.kernels.free(b);
+    this.backup = null;
+    for (const l of this.layers) l.dispose();
+  }
+
+  // ——— the pass itself ———
+
+  private forward(ws: Workspace): void {
+    let input = ws.x;
+    this.layers.forEach((layer, i) => {
+      const buffers = ws.layers[i] as Workspace['layers'][number];
+      layer.forward(input, buffers);
+      input = buffers.a;
+    });
+  }
+
+  private computeLoss(ws: Workspace): number {
+    const last = lastOf(ws);
+    const fused = this.loss.fusedActivation !== undefined;
+    return this.loss.compute(fused ? last.z : last.a, ws.y, fused ? last.dZ : last.dA, this.kernels);
+  }
+
+  /** Forward, loss, backward; returns the data loss. The parameter gradients are left in each layer. */
+  private pass(ws: Workspace, wantInputGradient: boolean): number {
+    this.forward(ws);
+    const loss = this.computeLoss(ws);
+    const fused = this.loss.fusedActivation !== undefined;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const input = i === 0 ? ws.x : (ws.layers[i - 1] as Workspace['layers'][number]).a;
+      const dX =
+        i > 0
+          ? (ws.layers[i - 1] as Workspace['layers'][number]).dA
+          : wantInputGradient
+            ? this.pool.inputGradient(ws)
+            : null;
+      (this.layers[i] as Layer).backward(
+        input,
+        ws.layers[i] as Workspace['layers'][number],
+        fused && i === this.layers.length - 1,
+        dX,
+      );
+    }
+    return loss;
+  }
+
+  /** Adds the penalties' gradients to the parameter gradients; returns the total penalty. */
+  private regularize(): number {
+    let penalty = 0;
+    for (const p of this.params) {
+      if (p.l1 > 0 || p.l2 > 0) penalty += this.kernels.regularize(p.value, p.grad, p.l1, p.l2);
+    }
+    return penalty;
+  }
+
+  private penalty(): number {
+    let penalty = 0;
+    for (const p of this.params) {
+      for (let i = 0; i < p.value.length && (p.l1 > 0 || p.l2 > 0); i++) {
+        const w = p.value[i] as number;
+        penalty += p.l1 * Math.abs(w) + 0.5 * p.l2 * w * w;
+      }
+    }
+    return penalty;
+  }
+
+  private step(ws: Workspace, optimizer: Optimizer, cursor: Cursor | null): number {
+    const loss = this.pass(ws, false) + this.regularize();
+    const at = cursor ? ` at epoch ${cursor.epoch}, batch ${cursor.batch}` : '';
+    if (!Number.isFinite(loss)) {
+      throw new ChainruleError(
+        'DIVERGED',
+        `training diverged${at}: the loss is ${loss}; the weights are left at their last finite values (try a lower learning rate)`,
+      );
+    }
+    const backup = this.backupParams();
+    optimizer.step(this.params, this.kernels);
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i] as Param;
+      if (!Number.isFinite(sum(p.value))) {
+        for (const [j, q] of this.params.entries()) q.value.set(backup[j] as Float32Array);
+        throw new ChainruleError(
+          'DIVERGED',
+          `training diverged${at}: the update made ${p.name} non-finite; the weights are left at their last finite values (try a lower learning rate)`,
+        );
+      }
+    }
+    return loss;
+  }
+
+  private backupParams(): Float32Array[] {
+    if (!this.backup) this.backup = this.params.map((p) => this.kernels.allocVector(p.value.length));
+    for (let i = 0; i < this.params.length; i++)
+      (this.backup[i] as Float32Array).set((this.params[i] as Param).value);
+    return this.backup;
+  }
+
+  // ——— input checks: once per call, never per element in the hot loop ———
+
+  private load(X: Matrix, Y: Matrix): Workspace {
+    const ws = this.pool.get(X.rows);
+    ws.x.data.set(X.data);
+    ws.y.data.set(Y.data);
+    return ws;
+  }
+
+  private checkInput(op: string, x: MatrixLike): Matrix {
+    if (this.disposed) throw new ChainruleError('INVALID_OPTION', `${op}: the model has been disposed`);
+    const X = toMatrix(x);
+    const first = this.layers[0] as Layer;
+    if (X.rows === 0)
+      throw new ChainruleError('EMPTY', `${op}: X is empty (0 rows); a batch needs at least one row`);
+    if (X.cols !== first.inputSize) {
+      throw new ChainruleError(
+        'SHAPE',
+        `${op}: layer '${first.name}' expects ${first.inputSize} input columns, got X of shape ${shapeOf(X.rows, X.cols)}`,
+      );
+    }
+    checkFinite(`${op}: X`, X.data, X.cols);
+    return X;
+  }
+
+  private checkPair(op: string, x: MatrixLike, y: MatrixLike): [Matrix, Matrix] {
+    const X = this.checkInput(op, x);
+    const Y = toMatrix(y);
+    const last = this.outputLayer;
+    if (Y.rows !== X.rows) {
+      throw new ChainruleError(
+        'SHAPE',
+        `${op}: X has ${X.rows} rows but Y has ${Y.rows} (X ${shapeOf(X.rows, X.cols)}, Y ${shapeOf(Y.rows, Y.cols)})`,
+      );
+    }
+    if (Y.cols !== last.outputSize) {
+      throw new ChainruleError(
+        'SHAPE',
+        `${op}: layer '${last.name}' outputs ${last.outputSize} columns, got Y of shape ${shapeOf(Y.rows, Y.cols)}`,
+      );
+    }
+    checkFinite(`${op}: Y`, Y.data, Y.cols);
+    return [X, Y];
+  }
+}
+
+function lastOf(ws: Workspace): Workspace['layers'][number] {
+  return ws.layers[ws.layers.length - 1] as Workspace['layers'][number];
+}
+
+/** Copies rows order[start…start+out.rows) of `src` into `out`, element by element (no views allocated). */
+function gatherRows(src: Matrix, order: Uint32Array, start: number, out: Matrix): void {
+  const d = src.cols;
+  const S = src.data;
+  const O = out.data;
+  for (let i = 0; i < out.rows; i++) {
+    const from = (order[start + i] as number) * d;
+    const to = i * d;
+    for (let j = 0; j < d; j++) O[to + j] = S[from + j] as number;
+  }
+}
+
+function sum(a: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] as number;
+  return s;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  // Core has no DOM or Node types; every runtime it targets has setTimeout.
+  const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown };
+  return new Promise((resolve) => timers.setTimeout(resolve, 0));
+}

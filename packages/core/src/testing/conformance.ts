@@ -1,0 +1,417 @@
+import type { Activation } from '../activations.js';
+import type { Kernels, LossKind } from '../kernels.js';
+import type { Matrix } from '../matrix.js';
+import { Rng } from '../rng.js';
+import { refActivation, refActivationDerivative, refMatmul, refSigmoid, refSoftmax } from './reference.js';
+
+/** One conformance check: `run` throws an Error describing the first mismatch. */
+export interface ConformanceCase {
+  readonly name: string;
+  run(): void;
+}
+
+/** Shapes (M, K, N) every matmul form is checked at: 1×1, primes, empty edges, below/at/above tiles. */
+export const MATMUL_SHAPES: readonly (readonly [number, number, number])[] = [
+  [1, 1, 1],
+  [0, 3, 4],
+  [3, 0, 4],
+  [3, 4, 0],
+  [2, 3, 5],
+  [7, 11, 13],
+  [1, 17, 1],
+  [17, 1, 19],
+  [3, 4, 7],
+  [4, 4, 4],
+  [4, 8, 8],
+  [5, 9, 9],
+  [8, 8, 16],
+  [15, 16, 17],
+  [16, 16, 16],
+  [17, 33, 31],
+  [31, 37, 29],
+  [32, 32, 32],
+  [33, 65, 47],
+  [63, 64, 65],
+  [64, 64, 64],
+  [10, 2, 8],
+  [64, 128, 10],
+  [97, 129, 67],
+  [128, 257, 130],
+  [64, 784, 128],
+];
+
+const ACTIVATIONS: readonly Activation[] = [
+  { name: 'linear', alpha: 0 },
+  { name: 'sigmoid', alpha: 0 },
+  { name: 'tanh', alpha: 0 },
+  { name: 'relu', alpha: 0 },
+  { name: 'leakyRelu', alpha: 0.1 },
+  { name: 'softmax', alpha: 0 },
+];
+
+/** Row-major (rows, cols) pairs for elementwise ops: vector widths below, at and above 4 and 8 lanes. */
+const ELEMENTWISE_SHAPES: readonly (readonly [number, number])[] = [
+  [1, 1],
+  [0, 5],
+  [1, 3],
+  [2, 4],
+  [3, 5],
+  [4, 8],
+  [5, 9],
+  [7, 16],
+  [10, 17],
+  [33, 10],
+  [64, 128],
+];
+
+class Mismatch extends Error {}
+
+function fail(message: string): never {
+  throw new Mismatch(message);
+}
+
+function alloc(k: Kernels, rows: number, cols: number, fill: (i: number) => number): Matrix {
+  const m = k.alloc(rows, cols);
+  if (m.rows !== rows || m.cols !== cols || m.data.length !== rows * cols) {
+    fail(`alloc(${rows}, ${cols}) returned ${m.rows}×${m.cols} with ${m.data.length} elements`);
+  }
+  for (let i = 0; i < m.data.length; i++) m.data[i] = fill(i);
+  return m;
+}
+
+function vector(k: Kernels, n: number, fill: (i: number) => number): Float32Array {
+  const v = k.allocVector(n);
+  if (v.length !== n) fail(`allocVector(${n}) returned length ${v.length}`);
+  for (let i = 0; i < n; i++) v[i] = fill(i);
+  return v;
+}
+
+/** Compares float32 results to float64 references elementwise within atol + rtol·|ref| (or a given bound). */
+function expectClose(
+  what: string,
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  tol: (i: number) => number,
+): void {
+  if (got.length !== want.length) fail(`${what}: length ${got.length}, expected ${want.length}`);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i] as number;
+    const w = want[i] as number;
+    const ok = Number.isFinite(w) ? Math.abs(g - w) <= tol(i) : g === w;
+    if (!ok) fail(`${what}: element ${i} is ${g}, expected ${w} (tolerance ${tol(i)})`);
+  }
+}
+
+const F32 = 2 ** -23;
+
+function relTol(want: ArrayLike<number>, rtol: number, atol: number): (i: number) => number {
+  return (i) => atol + rtol * Math.abs(want[i] as number);
+}
+
+/**
+ * The conformance suite every `Kernels` implementation runs against itself. Register each case with the test
+ * runner: `for (const c of kernelConformanceCases(k)) it(c.name, c.run)`.
+ */
+export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceCase[] {
+  const cases: ConformanceCase[] = [];
+  const k = kernels;
+  const add = (name: string, run: () => void) => cases.push({ name: `${k.name}: ${name}`, run });
+
+  add('alloc gives zero-filled buffers of the asked shape', () => {
+    for (const [r, c] of [
+      [0, 0],
+      [1, 1],
+      [3, 7],
+      [64, 129],
+    ] as const) {
+      const m = k.alloc(r, c);
+      if (m.rows !== r || m.cols !== c || m.data.length !== r * c)
+        fail(`alloc(${r}, ${c}) gave ${m.rows}×${m.cols}`);
+      if (m.data.some((x) => x !== 0)) fail(`alloc(${r}, ${c}) is not zero-filled`);
+      const v = k.allocVector(r * c + 1);
+      if (v.length !== r * c + 1 || v.some((x) => x !== 0))
+        fail(`allocVector(${r * c + 1}) is not zero-filled`);
+      k.free(m);
+      k.free(v);
+    }
+  });
+
+  for (const [M, K, N] of MATMUL_SHAPES) {
+    for (const form of ['matmul', 'matmulTransA', 'matmulTransB'] as const) {
+      add(`${form} ${M}×${K}·${K}×${N}`, () => {
+        const rng = new Rng(seed + M * 7919 + K * 31 + N);
+        const transA = form === 'matmulTransA';
+        const transB = form === 'matmulTransB';
+        const a = alloc(k, transA ? K : M, transA ? M : K, () => rng.uniform(-1, 1));
+        const b = alloc(k, transB ? N : K, transB ? K : N, () => rng.uniform(-1, 1));
+        // NaN-filled output: an element the kernel forgets to write fails the comparison.
+        const out = alloc(k, M, N, () => Number.NaN);
+        k[form](a, b, out);
+        const ref = refMatmul(a.data, b.data, M, K, N, transA, transB);
+        expectClose(
+          `${form} ${M}×${K}×${N}`,
+          out.data,
+          ref.value,
+          (i) => 2 * (K + 2) * F32 * (ref.magnitude[i] as number) + 1e-30,
+        );
+        for (const m of [a, b, out]) k.free(m);
+      });
+    }
+  }
+
+  add('matmul reads its inputs in place and leaves them untouched', () => {
+    const rng = new Rng(seed);
+    const a = alloc(k, 9, 13, () => rng.uniform(-2, 2));
+    const b = alloc(k, 13, 11, () => rng.uniform(-2, 2));
+    const [ca, cb] = [Float32Array.from(a.data), Float32Array.from(b.data)];
+    const out = alloc(k, 9, 11, () => 0);
+    k.matmul(a, b, out);
+    expectClose('a after matmul', a.data, ca, () => 0);
+    expectClose('b after matmul', b.data, cb, () => 0);
+  });
+
+  for (const act of ACTIVATIONS) {
+    for (const [rows, cols] of ELEMENTWISE_SHAPES) {
+      add(`biasActivation ${act.name} ${rows}×${cols}`, () => {
+        const rng = new Rng(seed + rows * 131 + cols);
+        // Include saturating inputs so stable formulations are required.
+        const extremes = [-1000, -90, -30, 0, 30, 90, 1000];
+        const zIn = Array.from({ length: rows * cols }, (_, i) =>
+          i % 11 === 5 ? (extremes[i % extremes.length] as number) : rng.uniform(-4, 4),
+        );
+        const z = alloc(k, rows, cols, (i) => zIn[i] as number);
+        const bias = vector(k, cols, () => rng.uniform(-1, 1));
+        const a = alloc(k, rows, cols, () => Number.NaN);
+        const zBefore = Float32Array.from(z.data);
+        k.biasActivation(z, bias, act, a);
+        const zRef = Float32Array.from(zBefore, (v, i) => v + (bias[i % cols] as number));
+        expectClose(`biasActivation ${act.name} z`, z.data, zRef, relTol(zRef, 2 * F32, 0));
+        const aRef = new Float64Array(rows * cols);
+        for (let r = 0; r < rows; r++) {
+          if (act.name === 'softmax') aRef.set(refSoftmax(zRef, r * cols, cols), r * cols);
+          else
+            for (let j = 0; j < cols; j++)
+              aRef[r * cols + j] = refActivation(act.name, zRef[r * cols + j] as number, act.alpha);
+        }
+        // Activations of float32 inputs: a few ulps of the output, plus an absolute floor for tiny values.
+        expectClose(`biasActivation ${act.name} a`, a.data, aRef, relTol(aRef, 8 * F32, 1e-7));
+        if (a.data.some((x) => Number.isNaN(x))) fail(`biasActivation ${act.name} produced NaN`);
+      });
+
+      add(`activationBackward ${act.name} ${rows}×${cols}`, () => {
+        const rng = new Rng(seed + rows * 17 + cols * 3);
+        const z = alloc(k, rows, cols, () => rng.uniform(-3, 3));
+        const a = alloc(k, rows, cols, () => 0);
+        k.biasActivation(
+          z,
+          vector(k, cols, () => 0),
+          act,
+          a,
+        );
+        const dA = alloc(k, rows, cols, () => rng.uniform(-1, 1));
+        const dZ = alloc(k, rows, cols, () => Number.NaN);
+        k.activationBackward(act, z, a, dA, dZ);
+        const want = new Float64Array(rows * cols);
+        for (let r = 0; r < rows; r++) {
+          const o = r * cols;
+          if (act.name === 'softmax') {
+            const s = refSoftmax(z.data, o, cols);
+            // Full Jacobian J_jk = s_j(δ_jk − s_k), applied as Jᵀ·dA.
+            for (let j = 0; j < cols; j++) {
+              let acc = 0;
+              for (let c = 0; c < cols; c++)
+                acc += (s[c] as number) * ((c === j ? 1 : 0) - (s[j] as number)) * (dA.data[o + c] as number);
+              want[o + j] = acc;
+            }
+          } else {
+            for (let j = 0; j < cols; j++) {
+              want[o + j] =
+                (dA.data[o + j] as number) *
+                refActivationDerivative(act.name, z.data[o + j] as number, act.alpha);
+            }
+          }
+        }
+        expectClose(
+          `activationBackward ${act.name}`,
+          dZ.data,
+          want,
+          (i) => 1e-6 + 32 * F32 * Math.abs(want[i] as number),
+        );
+        // In place: dZ aliasing dA must give the same.
+        const alias = alloc(k, rows, cols, (i) => dA.data[i] as number);
+        k.activationBackward(act, z, a, alias, alias);
+        expectClose(`activationBackward ${act.name} in place`, alias.data, dZ.data, () => 0);
+      });
+    }
+  }
+
+  for (const [rows, cols] of ELEMENTWISE_SHAPES) {
+    add(`columnSums ${rows}×${cols}`, () => {
+      const rng = new Rng(seed + rows + cols * 1000);
+      const m = alloc(k, rows, cols, () => rng.uniform(-1, 1));
+      const out = vector(k, cols, () => Number.NaN);
+      k.columnSums(m, out);
+      const want = new Float64Array(cols);
+      const mag = new Float64Array(cols);
+      for (let i = 0; i < rows * cols; i++) {
+        want[i % cols] = (want[i % cols] as number) + (m.data[i] as number);
+        mag[i % cols] = (mag[i % cols] as number) + Math.abs(m.data[i] as number);
+      }
+      expectClose(
+        `columnSums ${rows}×${cols}`,
+        out,
+        want,
+        (j) => 2 * (rows + 2) * F32 * (mag[j] as number) + 1e-30,
+      );
+    });
+  }
+
+  const lossKinds: LossKind[] = ['squaredError', 'sigmoidCrossEntropy', 'softmaxCrossEntropy'];
+  for (const kind of lossKinds) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [1, 3],
+      [4, 1],
+      [5, 3],
+      [8, 4],
+      [10, 10],
+      [33, 7],
+      [64, 10],
+    ] as const) {
+      add(`loss ${kind} ${rows}×${cols}`, () => {
+        const rng = new Rng(seed + rows * 7 + cols);
+        const extremes = [-200, -40, 40, 200];
+        const pred = alloc(k, rows, cols, (i) =>
+          i % 7 === 3 ? (extremes[i % 4] as number) : rng.uniform(-3, 3),
+        );
+        const target = alloc(k, rows, cols, () => 0);
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < cols; j++) {
+            const i = r * cols + j;
+            if (kind === 'squaredError') target.data[i] = rng.uniform(-2, 2);
+            else if (kind === 'sigmoidCrossEntropy') target.data[i] = rng.next() < 0.5 ? 0 : 1;
+          }
+          if (kind === 'softmaxCrossEntropy') target.data[r * cols + rng.int(cols)] = 1;
+        }
+        const scale = 1 / (rows * cols) + 0.25;
+        const grad = alloc(k, rows, cols, () => Number.NaN);
+        const value = k.loss(kind, pred, target, grad, scale);
+        let want = 0;
+        const wantGrad = new Float64Array(rows * cols);
+        for (let r = 0; r < rows; r++) {
+          const o = r * cols;
+          const s = kind === 'softmaxCrossEntropy' ? refSoftmax(pred.data, o, cols) : [];
+          for (let j = 0; j < cols; j++) {
+            const p = pred.data[o + j] as number;
+            const y = target.data[o + j] as number;
+            if (kind === 'squaredError') {
+              want += (p - y) ** 2;
+              wantGrad[o + j] = 2 * scale * (p - y);
+            } else if (kind === 'sigmoidCrossEntropy') {
+              // log σ(p) = −log(1 + e^−p), evaluated on the side that does not overflow.
+              const logSig = p >= 0 ? -Math.log1p(Math.exp(-p)) : p - Math.log1p(Math.exp(p));
+              const log1mSig = logSig - p;
+              want += -(y * logSig + (1 - y) * log1mSig);
+              wantGrad[o + j] = scale * (refSigmoid(p) - y);
+            } else {
+              const max = Math.max(...Array.from(pred.data.subarray(o, o + cols)));
+              let se = 0;
+              for (let c = 0; c < cols; c++) se += Math.exp((pred.data[o + c] as number) - max);
+              if (y !== 0) want -= y * (p - max - Math.log(se));
+              wantGrad[o + j] = scale * ((s[j] as number) - y);
+            }
+          }
+        }
+        want *= scale;
+        if (!Number.isFinite(value)) fail(`loss ${kind}: value ${value} is not finite`);
+        if (Math.abs(value - want) > 1e-5 * Math.max(1, Math.abs(want)))
+          fail(`loss ${kind}: value ${value}, expected ${want}`);
+        expectClose(
+          `loss ${kind} gradient`,
+          grad.data,
+          wantGrad,
+          (i) => 1e-7 + 16 * F32 * Math.abs(wantGrad[i] as number),
+        );
+      });
+    }
+  }
+
+  for (const n of [1, 3, 4, 7, 8, 9, 33, 100]) {
+    add(`regularize length ${n}`, () => {
+      const rng = new Rng(seed + n);
+      const w = vector(k, n, (i) => (i === 0 ? 0 : rng.uniform(-2, 2)));
+      const g = vector(k, n, () => rng.uniform(-1, 1));
+      const g0 = Float64Array.from(g);
+      const l1 = 0.03;
+      const l2 = 0.2;
+      const penalty = k.regularize(w, g, l1, l2);
+      let want = 0;
+      const wantGrad = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = w[i] as number;
+        want += l1 * Math.abs(x) + 0.5 * l2 * x * x;
+        wantGrad[i] = (g0[i] as number) + l1 * Math.sign(x) + l2 * x;
+      }
+      if (Math.abs(penalty - want) > 1e-6 * Math.max(1, want))
+        fail(`regularize: penalty ${penalty}, expected ${want}`);
+      expectClose('regularize gradient', g, wantGrad, relTol(wantGrad, 4 * F32, 1e-7));
+    });
+  }
+
+  for (const n of [1, 3, 4, 5, 8, 13, 64, 101]) {
+    add(`optimizer updates length ${n}`, () => {
+      const rng = new Rng(seed + n * 3);
+      const w0 = Array.from({ length: n }, () => rng.uniform(-1, 1));
+      const grads = [0, 1, 2].map(() => Array.from({ length: n }, () => rng.uniform(-1, 1)));
+
+      const sgdW = vector(k, n, (i) => w0[i] as number);
+      const g = vector(k, n, () => 0);
+      const wantSgd = Float64Array.from(w0);
+      for (const gs of grads) {
+        g.set(gs);
+        k.sgdUpdate(sgdW, g, 0.1);
+        for (let i = 0; i < n; i++) wantSgd[i] = Math.fround((wantSgd[i] as number) - 0.1 * (g[i] as number));
+      }
+      expectClose('sgdUpdate', sgdW, wantSgd, relTol(wantSgd, 4 * F32, 1e-7));
+
+      const mw = vector(k, n, (i) => w0[i] as number);
+      const vel = vector(k, n, () => 0);
+      const wantW = Float64Array.from(w0);
+      const wantV = new Float64Array(n);
+      for (const gs of grads) {
+        g.set(gs);
+        k.momentumUpdate(mw, g, vel, 0.05, 0.9);
+        for (let i = 0; i < n; i++) {
+          wantV[i] = 0.9 * (wantV[i] as number) - 0.05 * (g[i] as number);
+          wantW[i] = (wantW[i] as number) + (wantV[i] as number);
+        }
+      }
+      expectClose('momentumUpdate velocity', vel, wantV, relTol(wantV, 8 * F32, 1e-7));
+      expectClose('momentumUpdate weights', mw, wantW, relTol(wantW, 8 * F32, 1e-7));
+
+      const aw = vector(k, n, (i) => w0[i] as number);
+      const m = vector(k, n, () => 0);
+      const v = vector(k, n, () => 0);
+      const refW = Float64Array.from(w0);
+      const refM = new Float64Array(n);
+      const refV = new Float64Array(n);
+      grads.forEach((gs, t) => {
+        g.set(gs);
+        k.adamUpdate(aw, g, m, v, 0.01, 0.9, 0.999, 1e-7, t + 1);
+        for (let i = 0; i < n; i++) {
+          const gi = g[i] as number;
+          refM[i] = 0.9 * (refM[i] as number) + 0.1 * gi;
+          refV[i] = 0.999 * (refV[i] as number) + 0.001 * gi * gi;
+          const mh = (refM[i] as number) / (1 - 0.9 ** (t + 1));
+          const vh = (refV[i] as number) / (1 - 0.999 ** (t + 1));
+          refW[i] = (refW[i] as number) - (0.01 * mh) / (Math.sqrt(vh) + 1e-7);
+        }
+      });
+      expectClose('adamUpdate m', m, refM, relTol(refM, 16 * F32, 1e-8));
+      expectClose('adamUpdate v', v, refV, relTol(refV, 16 * F32, 1e-10));
+      expectClose('adamUpdate weights', aw, refW, relTol(refW, 16 * F32, 1e-7));
+    });
+  }
+
+  return cases;
+}
