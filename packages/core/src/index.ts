@@ -9,6 +9,8 @@ export {
   softmaxBackwardRow,
   softmaxRow,
 } from './activations.js';
+export type { Dataset, DatasetOptions } from './datasets.js';
+export * as datasets from './datasets.js';
 export { Dense, type DenseJSON, type DenseOptions } from './dense.js';
 export { ChainruleError, type ChainruleErrorCode } from './errors.js';
 export { type InitializerSpec, initialize } from './initializers.js';

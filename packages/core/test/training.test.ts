@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { Adam, Dense, datasets, Momentum, Sequential, SGD } from '../src/index.js';
+
+const XOR_X = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+];
+const XOR_Y = [[0], [1], [1], [0]];
+
+describe('training works', () => {
+  it('XOR with 2-4-1 reaches loss < 0.01 and classifies all four points', async () => {
+    const model = new Sequential(
+      [new Dense(2, 4, { activation: 'tanh' }), new Dense(4, 1, { activation: 'sigmoid' })],
+      { loss: 'binaryCrossEntropy', seed: 3 },
+    );
+    const history = await model.fit(XOR_X, XOR_Y, {
+      epochs: 1500,
+      batchSize: 4,
+      optimizer: new Adam({ learningRate: 0.05 }),
+    });
+    const final = history.epochs.at(-1)!;
+    expect(history.epochs).toHaveLength(1500);
+    expect(final.loss).toBeLessThan(0.01);
+    expect(final.accuracy).toBe(1);
+    expect(Array.from(model.predict(XOR_X).data, (p) => (p > 0.5 ? 1 : 0))).toEqual([0, 1, 1, 0]);
+    // The loss actually fell (it did not start below the bar).
+    expect(history.epochs[0]!.loss).toBeGreaterThan(0.5);
+  });
+
+  it('the spiral reaches ≥ 95% training accuracy and the circle ≥ 95% held-out accuracy', async () => {
+    const spiral = datasets.spiral({ count: 300, noise: 0, seed: 4 });
+    const s = new Sequential(
+      [
+        new Dense(2, 16, { activation: 'tanh' }),
+        new Dense(16, 16, { activation: 'tanh' }),
+        new Dense(16, 1, { activation: 'sigmoid' }),
+      ],
+      { loss: 'binaryCrossEntropy', seed: 5 },
+    );
+    await s.fit(spiral.x, spiral.y, {
+      epochs: 600,
+      batchSize: 16,
+      optimizer: new Adam({ learningRate: 0.01 }),
+    });
+    expect(s.evaluate(spiral.x, spiral.y).accuracy).toBeGreaterThanOrEqual(0.95);
+
+    const { train, test } = datasets.split(datasets.circle({ count: 400, noise: 0.05, seed: 6 }), 0.5, 6);
+    const c = new Sequential(
+      [new Dense(2, 8, { activation: 'relu' }), new Dense(8, 1, { activation: 'sigmoid' })],
+      { loss: 'binaryCrossEntropy', seed: 7 },
+    );
+    const before = c.evaluate(test.x, test.y).accuracy!;
+    const history = await c.fit(train.x, train.y, {
+      epochs: 150,
+      batchSize: 10,
+      optimizer: new Adam({ learningRate: 0.02 }),
+      validation: test,
+    });
+    const after = c.evaluate(test.x, test.y);
+    expect(before).toBeLessThan(0.8);
+    expect(after.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(history.epochs.at(-1)!.valAccuracy).toBe(after.accuracy);
+  });
+
+  it('softmax cross-entropy separates three clusters', async () => {
+    const data = datasets.clusters({ count: 300, classes: 3, seed: 8 });
+    const model = new Sequential(
+      [new Dense(2, 8, { activation: 'relu' }), new Dense(8, 3, { activation: 'softmax' })],
+      { loss: 'softmaxCrossEntropy', seed: 9 },
+    );
+    await model.fit(data.x, data.y, {
+      epochs: 60,
+      batchSize: 16,
+      optimizer: new Momentum({ learningRate: 0.05 }),
+    });
+    expect(model.evaluate(data.x, data.y).accuracy).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('a regression plane reaches low error with plain SGD', async () => {
+    const data = datasets.plane({ count: 200, seed: 10 });
+    const model = new Sequential([new Dense(2, 8, { activation: 'tanh' }), new Dense(8, 1)], {
+      loss: 'mse',
+      seed: 11,
+    });
+    const start = model.evaluate(data.x, data.y).loss;
+    await model.fit(data.x, data.y, {
+      epochs: 200,
+      batchSize: 10,
+      optimizer: new SGD({ learningRate: 0.05 }),
+    });
+    const end = model.evaluate(data.x, data.y).loss;
+    expect(end).toBeLessThan(1e-3);
+    expect(end).toBeLessThan(start / 50);
+  });
+
+  it('the same seed gives bit-identical weights; another seed does not', async () => {
+    const run = async (seed: number) => {
+      const data = datasets.circle({ count: 100, noise: 0.1, seed: 12 });
+      const model = new Sequential(
+        [new Dense(2, 6, { activation: 'tanh' }), new Dense(6, 1, { activation: 'sigmoid' })],
+        { loss: 'binaryCrossEntropy', seed },
+      );
+      await model.fit(data.x, data.y, {
+        epochs: 20,
+        batchSize: 7,
+        optimizer: new Adam({ learningRate: 0.01 }),
+      });
+      return model.getWeights().flatMap((w) => [...w.W.data, ...w.b]);
+    };
+    const a = await run(42);
+    const b = await run(42);
+    const c = await run(43);
+    expect(new Uint32Array(Float32Array.from(a).buffer)).toEqual(
+      new Uint32Array(Float32Array.from(b).buffer),
+    );
+    expect(c).not.toEqual(a);
+  });
+
+  it('L2 regularization shrinks the weights', async () => {
+    const data = datasets.gaussians({ count: 100, seed: 13 });
+    const norm = async (l2: number) => {
+      const model = new Sequential(
+        [
+          new Dense(2, 8, { activation: 'tanh', regularization: { l2 } }),
+          new Dense(8, 1, { activation: 'sigmoid', regularization: { l2 } }),
+        ],
+        { loss: 'binaryCrossEntropy', seed: 14 },
+      );
+      await model.fit(data.x, data.y, { epochs: 50, optimizer: new SGD({ learningRate: 0.1 }) });
+      return model.getWeights().reduce((s, w) => s + w.W.data.reduce((t, v) => t + v * v, 0), 0);
+    };
+    expect(await norm(0.1)).toBeLessThan((await norm(0)) * 0.5);
+  });
+});
+
+describe('fit stops when asked', () => {
+  const model = () =>
+    new Sequential([new Dense(2, 3, { activation: 'tanh' }), new Dense(3, 1, { activation: 'sigmoid' })], {
+      loss: 'binaryCrossEntropy',
+    });
+
+  it('an onEpochEnd returning false stops after that epoch', async () => {
+    const seen: number[] = [];
+    const h = await model().fit(XOR_X, XOR_Y, {
+      epochs: 50,
+      callbacks: {
+        onEpochEnd: (log) => {
+          seen.push(log.epoch);
+          return log.epoch < 3;
+        },
+      },
+    });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(h.epochs).toHaveLength(3);
+    expect(h.stopped).toBe('callback');
+  });
+
+  it('onBatchEnd sees every batch, numbered, with its size', async () => {
+    const infos: string[] = [];
+    await model().fit(XOR_X, XOR_Y, {
+      epochs: 2,
+      batchSize: 3,
+      callbacks: { onBatchEnd: (b) => void infos.push(`${b.epoch}.${b.batch}/${b.batches}:${b.size}`) },
+    });
+    expect(infos).toEqual(['1.1/2:3', '1.2/2:1', '2.1/2:3', '2.2/2:1']);
+  });
+
+  it('an aborted signal stops training and returns the history so far', async () => {
+    const controller = new AbortController();
+    const h = await model().fit(XOR_X, XOR_Y, {
+      epochs: 1000,
+      callbacks: { onEpochEnd: (log) => void (log.epoch === 5 && controller.abort()) },
+      signal: controller.signal,
+    });
+    expect(h.stopped).toBe('aborted');
+    expect(h.epochs).toHaveLength(5);
+  });
+});
+
+describe('models travel as JSON', () => {
+  it('toJSON → fromJSON gives the same predictions, loss and layer names', () => {
+    const model = new Sequential(
+      [
+        new Dense(2, 5, { activation: { name: 'leakyRelu', alpha: 0.2 }, regularization: { l2: 0.01 } }),
+        new Dense(5, 3, { activation: 'softmax', name: 'probs' }),
+      ],
+      { loss: 'softmaxCrossEntropy', seed: 15 },
+    );
+    const text = JSON.stringify(model.toJSON());
+    const back = Sequential.fromJSON(text);
+    expect(back.loss.name).toBe('softmaxCrossEntropy');
+    expect(back.layers.map((l) => l.name)).toEqual(['dense_1', 'probs']);
+    expect(back.layers[0]!.activation).toEqual({ name: 'leakyRelu', alpha: 0.2 });
+    expect((back.layers[0] as Dense).l2).toBe(0.01);
+    const x = [
+      [0.3, -1],
+      [2, 0.5],
+    ];
+    expect(back.predict(x).data).toEqual(model.predict(x).data);
+    expect(JSON.parse(text).version).toBe(1);
+  });
+});
