@@ -75,9 +75,9 @@ export interface EpochLog {
 
 export interface FitCallbacks {
   /** Called after every batch's update; return `false` to stop training. */
-  onBatchEnd?(info: BatchInfo): undefined | boolean;
+  onBatchEnd?(info: BatchInfo): unknown;
   /** Called after every epoch; return `false` (or a promise of it) to stop training. */
-  onEpochEnd?(log: EpochLog): undefined | boolean | Promise<undefined | boolean>;
+  onEpochEnd?(log: EpochLog): unknown;
 }
 
 export interface FitOptions {
