@@ -18,6 +18,15 @@ function expectLength(op: string, what: string, v: Float32Array, length: number)
   }
 }
 
+/** Float64 accumulators reused across calls, so the reference kernels allocate nothing per call either. */
+let scratch = new Float64Array(256);
+function accumulator(length: number): Float64Array {
+  if (scratch.length < length) scratch = new Float64Array(Math.max(length, scratch.length * 2));
+  const acc = scratch.subarray(0, length);
+  acc.fill(0);
+  return acc;
+}
+
 /**
  * The reference kernels: plain loops over Float32Arrays, written for clarity first. They are the oracle the
  * WebAssembly kernels are tested against, so every loop is the textbook formula. Sums accumulate in float64
@@ -39,7 +48,7 @@ export const jsKernels: Kernels = {
     const A = a.data;
     const B = b.data;
     const C = out.data;
-    const row = new Float64Array(N);
+    const row = accumulator(N);
     // i-k-j order: the inner loop walks rows of b and out contiguously.
     for (let i = 0; i < M; i++) {
       row.fill(0);
@@ -61,7 +70,7 @@ export const jsKernels: Kernels = {
     expectShape('matmulTransA', 'out', out, M, N);
     const A = a.data;
     const B = b.data;
-    const acc = new Float64Array(M * N);
+    const acc = accumulator(M * N);
     for (let k = 0; k < K; k++) {
       for (let i = 0; i < M; i++) {
         const aki = A[k * M + i] as number;
@@ -132,7 +141,7 @@ export const jsKernels: Kernels = {
 
   columnSums(m, out) {
     expectLength('columnSums', 'out', out, m.cols);
-    const acc = new Float64Array(m.cols);
+    const acc = accumulator(m.cols);
     const D = m.data;
     for (let i = 0; i < m.rows; i++) {
       for (let j = 0; j < m.cols; j++) acc[j] = (acc[j] as number) + (D[i * m.cols + j] as number);
