@@ -40,7 +40,7 @@ export class Dense implements Layer {
   readonly l2: number;
   private readonly init: InitializerSpec;
   private givenName: string | undefined;
-  private built: { kernels: Kernels; W: Matrix; b: Float32Array; dW: Matrix; db: Float32Array } | null = null;
+  private built: { kernels: Kernels; W: Matrix; b: Matrix; dW: Matrix; db: Matrix } | null = null;
   private layerName: string;
 
   constructor(inputs: number, units: number, options: DenseOptions = {}) {
@@ -77,9 +77,9 @@ export class Dense implements Layer {
     this.built = {
       kernels,
       W,
-      b: kernels.allocVector(this.outputSize),
+      b: kernels.alloc(1, this.outputSize),
       dW: kernels.alloc(this.inputSize, this.outputSize),
-      db: kernels.allocVector(this.outputSize),
+      db: kernels.alloc(1, this.outputSize),
     };
   }
 
@@ -98,23 +98,44 @@ export class Dense implements Layer {
     return this.state.W;
   }
 
-  /** The live bias vector (a view into kernel memory). */
+  /** The live bias vector (a view into kernel memory; read it again after allocating). */
   get b(): Float32Array {
-    return this.state.b;
+    return this.state.b.data;
   }
 
   params(): readonly Param[] {
     const s = this.state;
+    // Getters, so the arrays are read fresh at every use (kernel memory may have grown since).
     return [
-      { name: `${this.name}.W`, value: s.W.data, grad: s.dW.data, l1: this.l1, l2: this.l2 },
-      { name: `${this.name}.b`, value: s.b, grad: s.db, l1: 0, l2: 0 },
+      {
+        name: `${this.name}.W`,
+        get value() {
+          return s.W.data;
+        },
+        get grad() {
+          return s.dW.data;
+        },
+        l1: this.l1,
+        l2: this.l2,
+      },
+      {
+        name: `${this.name}.b`,
+        get value() {
+          return s.b.data;
+        },
+        get grad() {
+          return s.db.data;
+        },
+        l1: 0,
+        l2: 0,
+      },
     ];
   }
 
   forward(x: Matrix, buffers: LayerBuffers): void {
     const s = this.state;
     s.kernels.matmul(x, s.W, buffers.z);
-    s.kernels.biasActivation(buffers.z, s.b, this.activation, buffers.a);
+    s.kernels.biasActivation(buffers.z, s.b.data, this.activation, buffers.a);
   }
 
   backward(x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void {
@@ -122,18 +143,18 @@ export class Dense implements Layer {
     const k = s.kernels;
     if (!dZReady) k.activationBackward(this.activation, buffers.z, buffers.a, buffers.dA, buffers.dZ);
     k.matmulTransA(x, buffers.dZ, s.dW);
-    k.columnSums(buffers.dZ, s.db);
+    k.columnSums(buffers.dZ, s.db.data);
     if (dX) k.matmulTransB(buffers.dZ, s.W, dX);
   }
 
   getWeights(): LayerWeights {
     const s = this.state;
-    return { W: s.W.clone(), b: Float32Array.from(s.b) };
+    return { W: s.W.clone(), b: Float32Array.from(s.b.data) };
   }
 
   getGradients(): LayerWeights {
     const s = this.state;
-    return { W: s.dW.clone(), b: Float32Array.from(s.db) };
+    return { W: s.dW.clone(), b: Float32Array.from(s.db.data) };
   }
 
   setWeights(weights: LayerWeights): void {
@@ -156,7 +177,7 @@ export class Dense implements Layer {
     checkFinite(`layer '${this.name}' W`, W.data, W.cols);
     checkFinite(`layer '${this.name}' b`, b, b.length);
     s.W.data.set(W.data);
-    s.b.set(b);
+    s.b.data.set(b);
   }
 
   toJSON(): DenseJSON {
@@ -169,7 +190,7 @@ export class Dense implements Layer {
       activation: activationToJSON(this.activation),
       regularization: { l1: this.l1, l2: this.l2 },
       W: Array.from(s.W.data),
-      b: Array.from(s.b),
+      b: Array.from(s.b.data),
     };
   }
 

@@ -36,7 +36,6 @@ export const jsKernels: Kernels = {
   name: 'js',
 
   alloc: (rows, cols) => new Matrix(rows, cols),
-  allocVector: (length) => new Float32Array(length),
   free: () => {},
 
   matmul(a, b, out) {
@@ -147,6 +146,12 @@ export const jsKernels: Kernels = {
       for (let j = 0; j < m.cols; j++) acc[j] = (acc[j] as number) + (D[i * m.cols + j] as number);
     }
     out.set(acc);
+  },
+
+  sum(values) {
+    let s = 0;
+    for (let i = 0; i < values.length; i++) s += values[i] as number;
+    return s;
   },
 
   loss(kind: LossKind, pred, target, grad, scale) {

@@ -17,7 +17,7 @@ export type LossKind = 'squaredError' | 'sigmoidCrossEntropy' | 'softmaxCrossEnt
  * `jsKernels` is the reference implementation and the oracle every other backend is tested against
  * (`@chainrule/core/testing`).
  *
- * Kernels own their memory: models allocate every buffer through `alloc`/`allocVector` once and pass them
+ * Kernels own their memory: models allocate every buffer through `alloc` once and pass them
  * back to every call, so no call needs to allocate. Ops write into the outputs they are given.
  * Shapes are the caller's contract; implementations may check them.
  */
@@ -25,12 +25,13 @@ export interface Kernels {
   /** A short name for messages and benchmarks, e.g. `js` or `wasm-simd`. */
   readonly name: string;
 
-  /** A zero-filled rows×cols matrix whose `data` lives in this backend's memory. */
+  /**
+   * A zero-filled rows×cols matrix whose `data` lives in this backend's memory (vectors are 1×n). The backend
+   * keeps `data` pointing at the right elements even if its memory grows, so hold the matrix, not its `data`.
+   */
   alloc(rows: number, cols: number): Matrix;
-  /** A zero-filled vector in this backend's memory. */
-  allocVector(length: number): Float32Array;
-  /** Returns a buffer from `alloc`/`allocVector`; it must not be used afterwards. */
-  free(buffer: Matrix | Float32Array): void;
+  /** Returns a matrix from `alloc`; it must not be used afterwards. */
+  free(buffer: Matrix): void;
 
   /** out = a·b (the forward pass: Z = X·W). a is M×K, b is K×N, out is M×N. */
   matmul(a: Matrix, b: Matrix, out: Matrix): void;
@@ -46,6 +47,8 @@ export interface Kernels {
 
   /** out_j = Σ_i m_ij (∂J/∂b = column sums of ∂J/∂Z). */
   columnSums(m: Matrix, out: Float32Array): void;
+  /** Σ values (NaN or ±Infinity if any value is): how a model checks parameters are still finite. */
+  sum(values: Float32Array): number;
 
   /** The loss value `scale · Σ ℓ`, with its gradient written into `grad` (see `LossKind`). */
   loss(kind: LossKind, pred: Matrix, target: Matrix, grad: Matrix, scale: number): number;

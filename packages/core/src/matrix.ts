@@ -2,12 +2,17 @@ import { ChainruleError, shapeOf } from './errors.js';
 
 /**
  * A dense row-major float32 matrix: element (i, j) is `data[i * cols + j]`.
- * A batch is N×d with one example per row. `data` may be a view into memory a `Kernels` owns.
+ * A batch is N×d with one example per row.
  */
 export class Matrix {
   readonly rows: number;
   readonly cols: number;
-  readonly data: Float32Array;
+  /**
+   * The elements. For a matrix from `kernels.alloc` this is a view into memory the kernels own, and the kernels
+   * may replace it with a fresh view of the same elements when that memory grows: read `m.data` when you use it
+   * rather than keeping the array across allocations.
+   */
+  data: Float32Array;
 
   constructor(rows: number, cols: number, data?: Float32Array) {
     if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {

@@ -1,6 +1,7 @@
 import { ChainruleError, checkNumber } from './errors.js';
 import type { Kernels } from './kernels.js';
 import type { Param } from './layer.js';
+import type { Matrix } from './matrix.js';
 
 /**
  * Updates parameters in place from their gradients. State (velocity, moments) is allocated through the
@@ -47,11 +48,12 @@ export class SGD implements Optimizer {
 
 /** Per-parameter state buffers, allocated once through the kernels. */
 class StateStore {
-  private readonly buffers = new Map<Float32Array, Float32Array[]>();
+  private readonly buffers = new Map<Param, Matrix[]>();
   private kernels: Kernels | null = null;
 
-  get(param: Param, count: number, kernels: Kernels): Float32Array[] {
-    let state = this.buffers.get(param.value);
+  /** The state buffers of a parameter (hold the matrices; read `.data` at use). */
+  get(param: Param, count: number, kernels: Kernels): Matrix[] {
+    let state = this.buffers.get(param);
     if (!state) {
       if (this.kernels && this.kernels !== kernels) {
         throw new ChainruleError(
@@ -60,8 +62,8 @@ class StateStore {
         );
       }
       this.kernels = kernels;
-      state = Array.from({ length: count }, () => kernels.allocVector(param.value.length));
-      this.buffers.set(param.value, state);
+      state = Array.from({ length: count }, () => kernels.alloc(1, param.value.length));
+      this.buffers.set(param, state);
     }
     return state;
   }
@@ -86,8 +88,8 @@ export class Momentum implements Optimizer {
 
   step(params: readonly Param[], kernels: Kernels): void {
     for (const p of params) {
-      const [velocity] = this.state.get(p, 1, kernels) as [Float32Array];
-      kernels.momentumUpdate(p.value, p.grad, velocity, this.learningRate, this.momentum);
+      const [velocity] = this.state.get(p, 1, kernels) as [Matrix];
+      kernels.momentumUpdate(p.value, p.grad, velocity.data, this.learningRate, this.momentum);
     }
   }
 
@@ -125,12 +127,12 @@ export class Adam implements Optimizer {
   step(params: readonly Param[], kernels: Kernels): void {
     this.t++;
     for (const p of params) {
-      const [m, v] = this.state.get(p, 2, kernels) as [Float32Array, Float32Array];
+      const [m, v] = this.state.get(p, 2, kernels) as [Matrix, Matrix];
       kernels.adamUpdate(
         p.value,
         p.grad,
-        m,
-        v,
+        m.data,
+        v.data,
         this.learningRate,
         this.beta1,
         this.beta2,

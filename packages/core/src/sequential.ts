@@ -130,7 +130,7 @@ export class Sequential {
   private readonly params: readonly Param[];
   private readonly pool: WorkspacePool;
   /** Parameter copies taken before each update, to restore if the update goes non-finite. */
-  private backup: Float32Array[] | null = null;
+  private backup: Matrix[] | null = null;
   private disposed = false;
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
@@ -432,8 +432,8 @@ export class Sequential {
     optimizer.step(this.params, this.kernels);
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i] as Param;
-      if (!Number.isFinite(sum(p.value))) {
-        for (const [j, q] of this.params.entries()) q.value.set(backup[j] as Float32Array);
+      if (!Number.isFinite(this.kernels.sum(p.value))) {
+        for (const [j, q] of this.params.entries()) q.value.set((backup[j] as Matrix).data);
         throw new ChainruleError(
           'DIVERGED',
           `training diverged${at}: the update made ${p.name} non-finite; the weights are left at their last finite values (try a lower learning rate)`,
@@ -443,10 +443,10 @@ export class Sequential {
     return loss;
   }
 
-  private backupParams(): Float32Array[] {
-    if (!this.backup) this.backup = this.params.map((p) => this.kernels.allocVector(p.value.length));
+  private backupParams(): Matrix[] {
+    if (!this.backup) this.backup = this.params.map((p) => this.kernels.alloc(1, p.value.length));
     for (let i = 0; i < this.params.length; i++)
-      (this.backup[i] as Float32Array).set((this.params[i] as Param).value);
+      (this.backup[i] as Matrix).data.set((this.params[i] as Param).value);
     return this.backup;
   }
 
@@ -510,12 +510,6 @@ function gatherRows(src: Matrix, order: Uint32Array, start: number, out: Matrix)
     const to = i * d;
     for (let j = 0; j < d; j++) O[to + j] = S[from + j] as number;
   }
-}
-
-function sum(a: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] as number;
-  return s;
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -79,11 +79,9 @@ function alloc(k: Kernels, rows: number, cols: number, fill: (i: number) => numb
   return m;
 }
 
-function vector(k: Kernels, n: number, fill: (i: number) => number): Float32Array {
-  const v = k.allocVector(n);
-  if (v.length !== n) fail(`allocVector(${n}) returned length ${v.length}`);
-  for (let i = 0; i < n; i++) v[i] = fill(i);
-  return v;
+/** A 1×n matrix: hold it and read `.data` at each use, as kernel memory may grow between allocations. */
+function vector(k: Kernels, n: number, fill: (i: number) => number): Matrix {
+  return alloc(k, 1, n, fill);
 }
 
 /** Compares float32 results to float64 references elementwise within atol + rtol·|ref| (or a given bound). */
@@ -128,11 +126,7 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       if (m.rows !== r || m.cols !== c || m.data.length !== r * c)
         fail(`alloc(${r}, ${c}) gave ${m.rows}×${m.cols}`);
       if (m.data.some((x) => x !== 0)) fail(`alloc(${r}, ${c}) is not zero-filled`);
-      const v = k.allocVector(r * c + 1);
-      if (v.length !== r * c + 1 || v.some((x) => x !== 0))
-        fail(`allocVector(${r * c + 1}) is not zero-filled`);
       k.free(m);
-      k.free(v);
     }
   });
 
@@ -183,8 +177,8 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
         const bias = vector(k, cols, () => rng.uniform(-1, 1));
         const a = alloc(k, rows, cols, () => Number.NaN);
         const zBefore = Float32Array.from(z.data);
-        k.biasActivation(z, bias, act, a);
-        const zRef = Float32Array.from(zBefore, (v, i) => v + (bias[i % cols] as number));
+        k.biasActivation(z, bias.data, act, a);
+        const zRef = Float32Array.from(zBefore, (v, i) => v + (bias.data[i % cols] as number));
         expectClose(`biasActivation ${act.name} z`, z.data, zRef, relTol(zRef, 2 * F32, 0));
         const aRef = new Float64Array(rows * cols);
         for (let r = 0; r < rows; r++) {
@@ -202,12 +196,8 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
         const rng = new Rng(seed + rows * 17 + cols * 3);
         const z = alloc(k, rows, cols, () => rng.uniform(-3, 3));
         const a = alloc(k, rows, cols, () => 0);
-        k.biasActivation(
-          z,
-          vector(k, cols, () => 0),
-          act,
-          a,
-        );
+        const zeros = vector(k, cols, () => 0);
+        k.biasActivation(z, zeros.data, act, a);
         const dA = alloc(k, rows, cols, () => rng.uniform(-1, 1));
         const dZ = alloc(k, rows, cols, () => Number.NaN);
         k.activationBackward(act, z, a, dA, dZ);
@@ -249,8 +239,9 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
     add(`columnSums ${rows}×${cols}`, () => {
       const rng = new Rng(seed + rows + cols * 1000);
       const m = alloc(k, rows, cols, () => rng.uniform(-1, 1));
-      const out = vector(k, cols, () => Number.NaN);
-      k.columnSums(m, out);
+      const outM = vector(k, cols, () => Number.NaN);
+      k.columnSums(m, outM.data);
+      const out = outM.data;
       const want = new Float64Array(cols);
       const mag = new Float64Array(cols);
       for (let i = 0; i < rows * cols; i++) {
@@ -263,6 +254,30 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
         want,
         (j) => 2 * (rows + 2) * F32 * (mag[j] as number) + 1e-30,
       );
+    });
+  }
+
+  for (const n of [0, 1, 3, 4, 5, 8, 17, 64, 1001]) {
+    add(`sum length ${n}`, () => {
+      const rng = new Rng(seed + n * 5);
+      const v = vector(k, n, () => rng.uniform(-1, 1));
+      let want = 0;
+      let mag = 0;
+      for (const x of v.data) {
+        want += x;
+        mag += Math.abs(x);
+      }
+      const got = k.sum(v.data);
+      if (!(Math.abs(got - want) <= 2 * (n + 2) * F32 * mag)) fail(`sum: ${got}, expected ${want}`);
+      if (n === 0) return;
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const at = rng.int(n);
+        const keep = v.data[at] as number;
+        v.data[at] = bad;
+        const s = k.sum(v.data);
+        if (Number.isFinite(s)) fail(`sum of ${n} values with ${bad} at ${at} is finite (${s})`);
+        v.data[at] = keep;
+      }
     });
   }
 
@@ -339,8 +354,9 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
   for (const n of [1, 3, 4, 7, 8, 9, 33, 100]) {
     add(`regularize length ${n}`, () => {
       const rng = new Rng(seed + n);
-      const w = vector(k, n, (i) => (i === 0 ? 0 : rng.uniform(-2, 2)));
-      const g = vector(k, n, () => rng.uniform(-1, 1));
+      const wM = vector(k, n, (i) => (i === 0 ? 0 : rng.uniform(-2, 2)));
+      const gM = vector(k, n, () => rng.uniform(-1, 1));
+      const [w, g] = [wM.data, gM.data];
       const g0 = Float64Array.from(g);
       const l1 = 0.03;
       const l2 = 0.2;
@@ -364,8 +380,20 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       const w0 = Array.from({ length: n }, () => rng.uniform(-1, 1));
       const grads = [0, 1, 2].map(() => Array.from({ length: n }, () => rng.uniform(-1, 1)));
 
-      const sgdW = vector(k, n, (i) => w0[i] as number);
-      const g = vector(k, n, () => 0);
+      // Allocate everything first, then take the views: no allocation can move them afterwards.
+      const handles = [0, 1, 2, 3, 4, 5, 6].map(() => vector(k, n, () => 0));
+      const [sgdW, g, mw, vel, aw, m, v] = handles.map((h) => h.data) as Float32Array[] as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      sgdW.set(w0);
+      mw.set(w0);
+      aw.set(w0);
       const wantSgd = Float64Array.from(w0);
       for (const gs of grads) {
         g.set(gs);
@@ -374,8 +402,6 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       }
       expectClose('sgdUpdate', sgdW, wantSgd, relTol(wantSgd, 4 * F32, 1e-7));
 
-      const mw = vector(k, n, (i) => w0[i] as number);
-      const vel = vector(k, n, () => 0);
       const wantW = Float64Array.from(w0);
       const wantV = new Float64Array(n);
       for (const gs of grads) {
@@ -389,9 +415,6 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       expectClose('momentumUpdate velocity', vel, wantV, relTol(wantV, 8 * F32, 1e-7));
       expectClose('momentumUpdate weights', mw, wantW, relTol(wantW, 8 * F32, 1e-7));
 
-      const aw = vector(k, n, (i) => w0[i] as number);
-      const m = vector(k, n, () => 0);
-      const v = vector(k, n, () => 0);
       const refW = Float64Array.from(w0);
       const refM = new Float64Array(n);
       const refV = new Float64Array(n);
