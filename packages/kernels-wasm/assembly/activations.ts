@@ -1,0 +1,178 @@
+// Bias add fused with each activation's forward, and each activation's derivative fused with the product by the
+// upstream gradient (docs/math.md §2, §4). The activation codes match src/codes.ts.
+
+export const LINEAR: i32 = 0;
+export const SIGMOID: i32 = 1;
+export const TANH: i32 = 2;
+export const RELU: i32 = 3;
+export const LEAKY_RELU: i32 = 4;
+export const SOFTMAX: i32 = 5;
+
+// @ts-expect-error: decorator
+@inline function sigmoid(z: f32): f32 {
+  // Split on the sign so exp never overflows.
+  if (z >= 0) return 1 / (1 + Mathf.exp(-z));
+  const e = Mathf.exp(z);
+  return e / (1 + e);
+}
+
+/** Softmax of one row of n, stable: subtract the row max before exp. */
+function softmaxRow(z: usize, a: usize, n: i32): void {
+  let max = -Infinity as f32;
+  for (let j = 0; j < n; j++) max = Mathf.max(max, load<f32>(z + (<usize>j << 2)));
+  let sum: f64 = 0;
+  for (let j = 0; j < n; j++) {
+    const e = Mathf.exp(load<f32>(z + (<usize>j << 2)) - max);
+    store<f32>(a + (<usize>j << 2), e);
+    sum += e;
+  }
+  const inv = <f32>(1 / sum);
+  for (let j = 0; j < n; j++) store<f32>(a + (<usize>j << 2), load<f32>(a + (<usize>j << 2)) * inv);
+}
+
+/** z ← z + b (b broadcast over the rows), then a = φ(z). z and a are rows×cols; b has cols. */
+export function biasActivation(z: usize, bias: usize, a: usize, rows: i32, cols: i32, kind: i32, alpha: f32): void {
+  const rowBytes = <usize>cols << 2;
+  const vecCols = cols & ~3;
+  for (let i = 0; i < rows; i++) {
+    const zr = z + <usize>i * rowBytes;
+    let j = 0;
+    for (; j < vecCols; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(zr + o, f32x4.add(v128.load(zr + o), v128.load(bias + o)));
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j << 2;
+      store<f32>(zr + o, load<f32>(zr + o) + load<f32>(bias + o));
+    }
+  }
+  const n = rows * cols;
+  const vecN = n & ~3;
+  switch (kind) {
+    case LINEAR: {
+      memory.copy(a, z, <usize>n << 2);
+      break;
+    }
+    case RELU: {
+      const zero = f32x4.splat(0);
+      let i = 0;
+      for (; i < vecN; i += 4) v128.store(a + (<usize>i << 2), f32x4.max(v128.load(z + (<usize>i << 2)), zero));
+      for (; i < n; i++) store<f32>(a + (<usize>i << 2), Mathf.max(load<f32>(z + (<usize>i << 2)), 0));
+      break;
+    }
+    case LEAKY_RELU: {
+      const zero = f32x4.splat(0);
+      const slope = f32x4.splat(alpha);
+      let i = 0;
+      for (; i < vecN; i += 4) {
+        const v = v128.load(z + (<usize>i << 2));
+        v128.store(a + (<usize>i << 2), v128.bitselect(v, f32x4.mul(v, slope), f32x4.gt(v, zero)));
+      }
+      for (; i < n; i++) {
+        const v = load<f32>(z + (<usize>i << 2));
+        store<f32>(a + (<usize>i << 2), v > 0 ? v : alpha * v);
+      }
+      break;
+    }
+    case SIGMOID: {
+      for (let i = 0; i < n; i++) store<f32>(a + (<usize>i << 2), sigmoid(load<f32>(z + (<usize>i << 2))));
+      break;
+    }
+    case TANH: {
+      for (let i = 0; i < n; i++) store<f32>(a + (<usize>i << 2), Mathf.tanh(load<f32>(z + (<usize>i << 2))));
+      break;
+    }
+    case SOFTMAX: {
+      for (let i = 0; i < rows; i++) softmaxRow(z + <usize>i * rowBytes, a + <usize>i * rowBytes, cols);
+      break;
+    }
+    default:
+      unreachable();
+  }
+}
+
+/**
+ * dZ = dA ⊙ φ'(·): σ' = a(1 − a), tanh' = 1 − a², ReLU' = [z > 0], leaky ReLU' = 1 or α; softmax per row
+ * dZ_j = a_j (dA_j − Σ_k a_k dA_k). dZ may alias dA.
+ */
+export function activationBackward(z: usize, a: usize, dA: usize, dZ: usize, rows: i32, cols: i32, kind: i32, alpha: f32): void {
+  const n = rows * cols;
+  const vecN = n & ~3;
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  switch (kind) {
+    case LINEAR: {
+      if (dZ != dA) memory.copy(dZ, dA, <usize>n << 2);
+      break;
+    }
+    case SIGMOID: {
+      for (; i < vecN; i += 4) {
+        const o = <usize>i << 2;
+        const av = v128.load(a + o);
+        v128.store(dZ + o, f32x4.mul(v128.load(dA + o), f32x4.mul(av, f32x4.sub(one, av))));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        const av = load<f32>(a + o);
+        store<f32>(dZ + o, load<f32>(dA + o) * (av * (1 - av)));
+      }
+      break;
+    }
+    case TANH: {
+      for (; i < vecN; i += 4) {
+        const o = <usize>i << 2;
+        const av = v128.load(a + o);
+        v128.store(dZ + o, f32x4.mul(v128.load(dA + o), f32x4.sub(one, f32x4.mul(av, av))));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        const av = load<f32>(a + o);
+        store<f32>(dZ + o, load<f32>(dA + o) * (1 - av * av));
+      }
+      break;
+    }
+    case RELU: {
+      for (; i < vecN; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(dZ + o, v128.and(v128.load(dA + o), f32x4.gt(v128.load(z + o), zero)));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        store<f32>(dZ + o, load<f32>(z + o) > 0 ? load<f32>(dA + o) : 0);
+      }
+      break;
+    }
+    case LEAKY_RELU: {
+      const slope = f32x4.splat(alpha);
+      for (; i < vecN; i += 4) {
+        const o = <usize>i << 2;
+        const g = v128.load(dA + o);
+        v128.store(dZ + o, v128.bitselect(g, f32x4.mul(g, slope), f32x4.gt(v128.load(z + o), zero)));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        const g = load<f32>(dA + o);
+        store<f32>(dZ + o, load<f32>(z + o) > 0 ? g : alpha * g);
+      }
+      break;
+    }
+    case SOFTMAX: {
+      const rowBytes = <usize>cols << 2;
+      for (let r = 0; r < rows; r++) {
+        const ar = a + <usize>r * rowBytes;
+        const gr = dA + <usize>r * rowBytes;
+        const dr = dZ + <usize>r * rowBytes;
+        let dot: f64 = 0;
+        for (let j = 0; j < cols; j++) dot += <f64>load<f32>(ar + (<usize>j << 2)) * <f64>load<f32>(gr + (<usize>j << 2));
+        for (let j = 0; j < cols; j++) {
+          const o = <usize>j << 2;
+          store<f32>(dr + o, <f32>(<f64>load<f32>(ar + o) * (<f64>load<f32>(gr + o) - dot)));
+        }
+      }
+      break;
+    }
+    default:
+      unreachable();
+  }
+}

@@ -1,0 +1,11 @@
+// The module's exports; each kernel lives in the file of its family.
+
+export { activationBackward, biasActivation } from './activations';
+export { gemmScratchBytes, matmul, matmulTransA, matmulTransB, setScratch } from './matmul';
+export { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers';
+export { columnSums, loss, regularize, sum } from './reductions';
+
+/** First byte past the module's static data: the JS heap starts at or after it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,3 @@
+export { activationCode, lossCode } from './codes.js';
+export { instantiateWasmKernels, type LoadOptions, loadWasmKernels } from './load.js';
+export { createWasmKernels, type KernelExports, type WasmKernels, type WasmVariant } from './wasm-kernels.js';

@@ -1,0 +1,264 @@
+import { ChainruleError, type Kernels, Matrix } from '@chainrule/core';
+import { activationCode, lossCode } from './codes.js';
+import { Heap } from './heap.js';
+
+/** The module's exports (assembly/index.ts). Pointers are byte offsets into `memory`. */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemmScratchBytes(): number;
+  setScratch(ptr: number): void;
+  matmul(a: number, b: number, out: number, M: number, K: number, N: number): void;
+  matmulTransA(a: number, b: number, out: number, M: number, K: number, N: number): void;
+  matmulTransB(a: number, b: number, out: number, M: number, K: number, N: number): void;
+  biasActivation(
+    z: number,
+    bias: number,
+    a: number,
+    rows: number,
+    cols: number,
+    kind: number,
+    alpha: number,
+  ): void;
+  activationBackward(
+    z: number,
+    a: number,
+    dA: number,
+    dZ: number,
+    rows: number,
+    cols: number,
+    kind: number,
+    alpha: number,
+  ): void;
+  columnSums(m: number, out: number, rows: number, cols: number): void;
+  sum(p: number, n: number): number;
+  loss(
+    kind: number,
+    pred: number,
+    target: number,
+    grad: number,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): number;
+  regularize(param: number, grad: number, n: number, l1: number, l2: number): number;
+  sgdUpdate(param: number, grad: number, n: number, lr: number): void;
+  momentumUpdate(param: number, grad: number, velocity: number, n: number, lr: number, mu: number): void;
+  adamUpdate(
+    param: number,
+    grad: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    step: number,
+  ): void;
+}
+
+/** Which build is running: fused multiply-add (relaxed SIMD) or plain SIMD. */
+export type WasmVariant = 'relaxed-simd' | 'simd';
+
+/** `Kernels` backed by the WebAssembly module, plus what it knows about its memory. */
+export interface WasmKernels extends Kernels {
+  readonly variant: WasmVariant;
+  readonly memory: WebAssembly.Memory;
+  /** Bytes of allocated buffers (including the kernels' own scratch). */
+  readonly bytesInUse: number;
+  /** Size of the WebAssembly memory in bytes. */
+  readonly memoryBytes: number;
+}
+
+function expectShape(op: string, what: string, m: Matrix, rows: number, cols: number): void {
+  if (m.rows !== rows || m.cols !== cols) {
+    throw new ChainruleError('SHAPE', `${op}: ${what} is ${m.rows}×${m.cols}, expected ${rows}×${cols}`);
+  }
+}
+
+function expectLength(op: string, what: string, v: Float32Array, length: number): void {
+  if (v.length !== length)
+    throw new ChainruleError('SHAPE', `${op}: ${what} has length ${v.length}, expected ${length}`);
+}
+
+/**
+ * Implements `Kernels` on an instantiated module. JS owns the memory layout (see `Heap`); each op passes byte
+ * offsets and sizes to the exports, so a call copies nothing and allocates nothing on the JS heap.
+ */
+export function createWasmKernels(exports: KernelExports, variant: WasmVariant): WasmKernels {
+  const memory = exports.memory;
+  /** Every live matrix by its pointer, so views can be rebuilt after the memory grows. */
+  const live = new Map<number, Matrix>();
+  const heap = new Heap(memory, exports.heapBase(), () => {
+    for (const [ptr, m] of live) m.data = new Float32Array(memory.buffer, ptr, m.rows * m.cols);
+  });
+  exports.setScratch(heap.alloc(exports.gemmScratchBytes()));
+
+  /** The byte offset of a view, after checking it really is a view into this module's memory. */
+  const ptr = (op: string, what: string, v: Float32Array): number => {
+    if (v.buffer !== memory.buffer) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `${op}: ${what} is not in this WebAssembly memory (allocate it with kernels.alloc, and read matrix.data afresh after allocating)`,
+      );
+    }
+    return v.byteOffset;
+  };
+
+  const matmulForm =
+    (op: 'matmul' | 'matmulTransA' | 'matmulTransB') =>
+    (a: Matrix, b: Matrix, out: Matrix): void => {
+      const M = op === 'matmulTransA' ? a.cols : a.rows;
+      const K = op === 'matmulTransA' ? a.rows : a.cols;
+      const N = op === 'matmulTransB' ? b.rows : b.cols;
+      if (op === 'matmulTransB') expectShape(op, 'b', b, N, K);
+      else expectShape(op, 'b', b, K, N);
+      expectShape(op, 'out', out, M, N);
+      exports[op](ptr(op, 'a', a.data), ptr(op, 'b', b.data), ptr(op, 'out', out.data), M, K, N);
+    };
+
+  return {
+    name: `wasm-${variant}`,
+    variant,
+    memory,
+    get bytesInUse() {
+      return heap.bytesInUse;
+    },
+    get memoryBytes() {
+      return memory.buffer.byteLength;
+    },
+
+    alloc(rows, cols) {
+      const m = new Matrix(rows, cols);
+      const p = heap.alloc(rows * cols * 4);
+      m.data = new Float32Array(memory.buffer, p, rows * cols);
+      live.set(p, m);
+      return m;
+    },
+
+    free(m) {
+      const p = ptr('free', 'the matrix', m.data);
+      if (live.get(p) !== m)
+        throw new ChainruleError(
+          'INVALID_OPTION',
+          'free: this matrix was not allocated here, or was freed already',
+        );
+      live.delete(p);
+      heap.release(p);
+    },
+
+    matmul: matmulForm('matmul'),
+    matmulTransA: matmulForm('matmulTransA'),
+    matmulTransB: matmulForm('matmulTransB'),
+
+    biasActivation(z, bias, activation, a) {
+      expectLength('biasActivation', 'bias', bias, z.cols);
+      expectShape('biasActivation', 'a', a, z.rows, z.cols);
+      exports.biasActivation(
+        ptr('biasActivation', 'z', z.data),
+        ptr('biasActivation', 'bias', bias),
+        ptr('biasActivation', 'a', a.data),
+        z.rows,
+        z.cols,
+        activationCode(activation.name),
+        activation.alpha,
+      );
+    },
+
+    activationBackward(activation, z, a, dA, dZ) {
+      for (const [what, m] of [
+        ['a', a],
+        ['dA', dA],
+        ['dZ', dZ],
+      ] as const) {
+        expectShape('activationBackward', what, m, z.rows, z.cols);
+      }
+      exports.activationBackward(
+        ptr('activationBackward', 'z', z.data),
+        ptr('activationBackward', 'a', a.data),
+        ptr('activationBackward', 'dA', dA.data),
+        ptr('activationBackward', 'dZ', dZ.data),
+        z.rows,
+        z.cols,
+        activationCode(activation.name),
+        activation.alpha,
+      );
+    },
+
+    columnSums(m, out) {
+      expectLength('columnSums', 'out', out, m.cols);
+      exports.columnSums(ptr('columnSums', 'm', m.data), ptr('columnSums', 'out', out), m.rows, m.cols);
+    },
+
+    sum(values) {
+      return exports.sum(ptr('sum', 'values', values), values.length);
+    },
+
+    loss(kind, pred, target, grad, scale) {
+      expectShape(`loss ${kind}`, 'target', target, pred.rows, pred.cols);
+      expectShape(`loss ${kind}`, 'grad', grad, pred.rows, pred.cols);
+      return exports.loss(
+        lossCode(kind),
+        ptr('loss', 'pred', pred.data),
+        ptr('loss', 'target', target.data),
+        ptr('loss', 'grad', grad.data),
+        pred.rows,
+        pred.cols,
+        scale,
+      );
+    },
+
+    regularize(param, grad, l1, l2) {
+      expectLength('regularize', 'grad', grad, param.length);
+      return exports.regularize(
+        ptr('regularize', 'param', param),
+        ptr('regularize', 'grad', grad),
+        param.length,
+        l1,
+        l2,
+      );
+    },
+
+    sgdUpdate(param, grad, learningRate) {
+      expectLength('sgdUpdate', 'grad', grad, param.length);
+      exports.sgdUpdate(
+        ptr('sgdUpdate', 'param', param),
+        ptr('sgdUpdate', 'grad', grad),
+        param.length,
+        learningRate,
+      );
+    },
+
+    momentumUpdate(param, grad, velocity, learningRate, momentum) {
+      expectLength('momentumUpdate', 'grad', grad, param.length);
+      expectLength('momentumUpdate', 'velocity', velocity, param.length);
+      exports.momentumUpdate(
+        ptr('momentumUpdate', 'param', param),
+        ptr('momentumUpdate', 'grad', grad),
+        ptr('momentumUpdate', 'velocity', velocity),
+        param.length,
+        learningRate,
+        momentum,
+      );
+    },
+
+    adamUpdate(param, grad, m, v, learningRate, beta1, beta2, epsilon, step) {
+      expectLength('adamUpdate', 'grad', grad, param.length);
+      expectLength('adamUpdate', 'm', m, param.length);
+      expectLength('adamUpdate', 'v', v, param.length);
+      exports.adamUpdate(
+        ptr('adamUpdate', 'param', param),
+        ptr('adamUpdate', 'grad', grad),
+        ptr('adamUpdate', 'm', m),
+        ptr('adamUpdate', 'v', v),
+        param.length,
+        learningRate,
+        beta1,
+        beta2,
+        epsilon,
+        step,
+      );
+    },
+  };
+}
