@@ -236,8 +236,15 @@ export class Sequential {
    * Throws DIVERGED, leaving the weights as they were, if the loss or the updated weights are not finite.
    */
   trainBatch(x: MatrixLike, y: MatrixLike, optimizer: Optimizer): number {
-    const [X, Y] = this.checkPair('trainBatch', x, y);
-    return this.step(this.load(X, Y), optimizer, null);
+    // Shapes are checked up front; values only if the step goes non-finite, to name the culprit without
+    // scanning every batch in the hot path.
+    const [X, Y] = this.checkPair('trainBatch', x, y, false);
+    try {
+      return this.step(this.load(X, Y), optimizer, null);
+    } catch (err) {
+      if (err instanceof ChainruleError && err.code === 'DIVERGED') this.checkPair('trainBatch', X, Y);
+      throw err;
+    }
   }
 
   /** Trains for `epochs` passes over (X, Y) in shuffled mini-batches and returns the per-epoch history. */
@@ -459,7 +466,7 @@ export class Sequential {
     return ws;
   }
 
-  private checkInput(op: string, x: MatrixLike): Matrix {
+  private checkInput(op: string, x: MatrixLike, scanValues = true): Matrix {
     if (this.disposed) throw new ChainruleError('INVALID_OPTION', `${op}: the model has been disposed`);
     const X = toMatrix(x);
     const first = this.layers[0] as Layer;
@@ -471,12 +478,12 @@ export class Sequential {
         `${op}: layer '${first.name}' expects ${first.inputSize} input columns, got X of shape ${shapeOf(X.rows, X.cols)}`,
       );
     }
-    checkFinite(`${op}: X`, X.data, X.cols);
+    if (scanValues) checkFinite(`${op}: X`, X.data, X.cols);
     return X;
   }
 
-  private checkPair(op: string, x: MatrixLike, y: MatrixLike): [Matrix, Matrix] {
-    const X = this.checkInput(op, x);
+  private checkPair(op: string, x: MatrixLike, y: MatrixLike, scanValues = true): [Matrix, Matrix] {
+    const X = this.checkInput(op, x, scanValues);
     const Y = toMatrix(y);
     const last = this.outputLayer;
     if (Y.rows !== X.rows) {
@@ -491,7 +498,7 @@ export class Sequential {
         `${op}: layer '${last.name}' outputs ${last.outputSize} columns, got Y of shape ${shapeOf(Y.rows, Y.cols)}`,
       );
     }
-    checkFinite(`${op}: Y`, Y.data, Y.cols);
+    if (scanValues) checkFinite(`${op}: Y`, Y.data, Y.cols);
     return [X, Y];
   }
 }

@@ -190,8 +190,10 @@ function gemm(
   const ldc = <usize>N << 2;
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = min(NC, N - j0);
-    for (let p0 = 0; p0 < K; p0 += KC) {
-      const kc = min(KC, K - p0);
+    // Split K into equal blocks of at most KC (784 → 4×196, not 3×256 + 16).
+    const kBlock = (K + ((K + KC - 1) / KC) - 1) / ((K + KC - 1) / KC);
+    for (let p0 = 0; p0 < K; p0 += kBlock) {
+      const kc = min(kBlock, K - p0);
       packB(b, bDepth, bCol, p0, kc, j0, nc);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);

@@ -30,10 +30,27 @@ export function columnSums(m: usize, out: usize, rows: i32, cols: i32): void {
   }
 }
 
-/** Σ of n floats, accumulated in f64 (NaN or ±Infinity if any value is). */
+/** Σ of n floats, accumulated in f64 lanes (NaN or ±Infinity if any value is). */
 export function sum(p: usize, n: i32): f64 {
-  let s: f64 = 0;
-  for (let i = 0; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2));
+  // Four independent f64x2 accumulators: the adds overlap instead of waiting on one another.
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let s2 = f64x2.splat(0);
+  let s3 = f64x2.splat(0);
+  const vecN = n & ~7;
+  let i = 0;
+  for (; i < vecN; i += 8) {
+    const o = p + (<usize>i << 2);
+    const x = v128.load(o);
+    const y = v128.load(o, 16);
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(x));
+    s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1)));
+    s2 = f64x2.add(s2, f64x2.promote_low_f32x4(y));
+    s3 = f64x2.add(s3, f64x2.promote_low_f32x4(i32x4.shuffle(y, y, 2, 3, 0, 1)));
+  }
+  const t = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2));
   return s;
 }
 

@@ -1,0 +1,311 @@
+// pnpm bench: chainrule's WebAssembly kernels against TensorFlow.js (WebAssembly backend, threads off; CPU
+// backend), our own JS kernels and a naive JS triple loop — all in this one process, candidates interleaved
+// round by round, medians reported. Prints markdown tables; `--quick` runs fewer rounds and sizes.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+
+// Lets this process validate the relaxed-SIMD build too, shown as an extra column (the targets use plain SIMD).
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const { Dense, jsKernels, Matrix, SGD, Sequential } = await import('@chainrule/core');
+const { loadWasmKernels } = await import('../dist/index.js');
+const require = createRequire(import.meta.url);
+// The union package: tfjs-core with its gradients registered and the CPU backend, as an app would use it.
+const tf = require('@tensorflow/tfjs');
+const tfwasm = require('@tensorflow/tfjs-backend-wasm');
+const brain = require('brain.js');
+
+const quick = process.argv.includes('--quick');
+const ROUNDS = quick ? 5 : 11;
+const ROUND_MS = quick ? 15 : 40;
+
+tfwasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`);
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+await tf.setBackend('wasm');
+await tf.ready();
+if (!tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) throw new Error('TensorFlow.js WebAssembly backend without SIMD');
+const tfCpuEngine = () => tf.setBackend('cpu');
+const tfWasmEngine = () => tf.setBackend('wasm');
+
+const simd = await loadWasmKernels({ variant: 'simd' });
+const relaxed = await loadWasmKernels({ variant: 'relaxed-simd' }).catch(() => null);
+
+// ——— measurement ———
+
+/** Calibrates how many calls fill one round, then times ROUNDS rounds; returns per-call times (ms). */
+function calibrate(fn, slow) {
+  fn();
+  const t0 = performance.now();
+  fn();
+  const once = Math.max(performance.now() - t0, 1e-4);
+  return slow ? 1 : Math.max(1, Math.round(ROUND_MS / once));
+}
+
+/**
+ * Runs every candidate for `rounds` rounds, interleaved (a, b, c, a, b, c, …) so drift in machine load hits all
+ * alike, and returns each one's median ms per call.
+ */
+async function compare(candidates, { rounds = ROUNDS } = {}) {
+  const live = candidates.filter((c) => c.fn);
+  for (const c of live) {
+    await c.setup?.();
+    c.inner = calibrate(c.fn, c.slow);
+    c.samples = [];
+  }
+  for (let r = 0; r < (live.some((c) => c.slow) ? Math.min(rounds, 3) : rounds); r++) {
+    for (const c of live) {
+      await c.setup?.();
+      const t0 = performance.now();
+      for (let i = 0; i < c.inner; i++) c.fn();
+      c.samples.push((performance.now() - t0) / c.inner);
+    }
+  }
+  const out = {};
+  for (const c of candidates) out[c.name] = c.fn ? median(c.samples) : Number.NaN;
+  return out;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×` : '—');
+
+function filled(rows, cols, seed) {
+  const m = new Matrix(rows, cols);
+  let s = seed;
+  for (let i = 0; i < m.data.length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    m.data[i] = s / 2 ** 32 - 0.5;
+  }
+  return m;
+}
+
+function inKernels(k, m) {
+  const out = k.alloc(m.rows, m.cols);
+  out.data.set(m.data);
+  return out;
+}
+
+// ——— the machine's plain-SIMD peak ———
+
+function measurePeak() {
+  const bytes = readFileSync(new URL('../build/peak-simd.wasm', import.meta.url));
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  exports.peak(1e6);
+  const iterations = 2e7;
+  const samples = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = performance.now();
+    exports.peak(iterations);
+    samples.push((96 * iterations) / ((performance.now() - t0) * 1e6));
+  }
+  return median(samples);
+}
+
+// ——— matmul ———
+
+const naive = (A, B, C, M, K, N) => {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[i * K + k] * B[k * N + j];
+      C[i * N + j] = s;
+    }
+  }
+};
+
+/** form: 'nn' (a·b), 'tn' (aᵀ·b), 'nt' (a·bᵀ); shapes of the stored operands follow. */
+async function benchMatmul(label, M, K, N, form = 'nn') {
+  const aShape = form === 'tn' ? [K, M] : [M, K];
+  const bShape = form === 'nt' ? [N, K] : [K, N];
+  const A = filled(...aShape, 1);
+  const B = filled(...bShape, 2);
+  const op = form === 'nn' ? 'matmul' : form === 'tn' ? 'matmulTransA' : 'matmulTransB';
+  const ours = (k) => {
+    const a = inKernels(k, A);
+    const b = inKernels(k, B);
+    const c = k.alloc(M, N);
+    return () => k[op](a, b, c);
+  };
+  const tfCase = (backend) => {
+    let a;
+    let b;
+    return {
+      setup: async () => {
+        await backend();
+        if (!a || a.isDisposed) {
+          a = tf.tensor2d(A.data, aShape);
+          b = tf.tensor2d(B.data, bShape);
+        }
+      },
+      make: () => () => tf.matMul(a, b, form === 'tn', form === 'nt').dispose(),
+    };
+  };
+  const tfw = tfCase(tfWasmEngine);
+  const tfc = tfCase(tfCpuEngine);
+  await tfw.setup();
+  const flops = 2 * M * K * N;
+  const big = flops > 2 * 300 ** 3;
+  const C = new Float32Array(M * N);
+  const naiveB = form === 'nt' ? transpose(B) : B;
+  const naiveA = form === 'tn' ? transpose(A) : A;
+  const res = await compare([
+    { name: 'wasm', fn: ours(simd) },
+    { name: 'relaxed', fn: relaxed ? ours(relaxed) : null },
+    { name: 'tfwasm', setup: tfw.setup, fn: tfw.make() },
+    { name: 'tfcpu', setup: tfc.setup, fn: tfc.make(), slow: big },
+    { name: 'js', fn: ours(jsKernels), slow: big },
+    { name: 'naive', fn: () => naive(naiveA.data, naiveB.data, C, M, K, N), slow: big },
+  ]);
+  await tfWasmEngine();
+  const g = Object.fromEntries(Object.entries(res).map(([k, ms]) => [k, flops / (ms * 1e6)]));
+  return { label, g, ms: res };
+}
+
+function transpose(m) {
+  const t = new Matrix(m.cols, m.rows);
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
+  return t;
+}
+
+// ——— training steps ———
+
+function ourStep(kernels, sizes, hidden, output, loss, batch, lr) {
+  const layers = sizes.slice(1).map(
+    (u, i) => new Dense(sizes[i], u, { activation: i === sizes.length - 2 ? output : hidden }),
+  );
+  const model = new Sequential(layers, { loss, kernels, seed: 1 });
+  const X = filled(batch, sizes[0], 3);
+  const Y = new Matrix(batch, sizes.at(-1));
+  for (let i = 0; i < batch; i++) Y.data[i * Y.cols + (i % Y.cols)] = 1;
+  if (loss === 'mse') Y.data.forEach((_, i) => (Y.data[i] = Math.sin(i)));
+  const opt = new SGD({ learningRate: lr });
+  return () => model.trainBatch(X, Y, opt);
+}
+
+function tfStep(sizes, hidden, output, batch, lr) {
+  const vars = [];
+  for (let i = 1; i < sizes.length; i++) {
+    vars.push(tf.variable(tf.randomNormal([sizes[i - 1], sizes[i]], 0, Math.sqrt(2 / sizes[i - 1]))));
+    vars.push(tf.variable(tf.zeros([sizes[i]])));
+  }
+  const x = tf.tensor2d(filled(batch, sizes[0], 3).data, [batch, sizes[0]]);
+  const yData = new Float32Array(batch * sizes.at(-1));
+  for (let i = 0; i < batch; i++) yData[i * sizes.at(-1) + (i % sizes.at(-1))] = 1;
+  if (output === 'tanh') yData.forEach((_, i) => (yData[i] = Math.sin(i)));
+  const y = tf.tensor2d(yData, [batch, sizes.at(-1)]);
+  const opt = tf.train.sgd(lr);
+  const act = (t, name) => (name === 'relu' ? tf.relu(t) : tf.tanh(t));
+  const f = () => {
+    let a = x;
+    for (let l = 0; l < vars.length / 2; l++) {
+      const z = tf.add(tf.matMul(a, vars[2 * l]), vars[2 * l + 1]);
+      a = l === vars.length / 2 - 1 ? (output === 'softmax' ? z : tf.tanh(z)) : act(z, hidden);
+    }
+    return output === 'softmax' ? tf.losses.softmaxCrossEntropy(y, a) : tf.losses.meanSquaredError(y, a);
+  };
+  return () => {
+    const cost = opt.minimize(f, true, vars);
+    cost.dataSync();
+    cost.dispose();
+  };
+}
+
+async function benchStep(label, sizes, hidden, output, loss, batch, lr, withBrain) {
+  const tfCase = async (backend) => {
+    await backend();
+    const fn = tfStep(sizes, hidden, output, batch, lr);
+    return { setup: backend, fn };
+  };
+  const tfw = await tfCase(tfWasmEngine);
+  const tfc = await tfCase(tfCpuEngine);
+  await tfWasmEngine();
+  let brainFn = null;
+  if (withBrain) {
+    const net = new brain.NeuralNetwork({ hiddenLayers: sizes.slice(1, -1), activation: 'tanh', learningRate: lr });
+    const X = filled(batch, sizes[0], 3);
+    const data = Array.from({ length: batch }, (_, i) => ({
+      input: Array.from(X.data.subarray(i * sizes[0], (i + 1) * sizes[0])),
+      output: [Math.sin(i)],
+    }));
+    net.train(data, { iterations: 1 });
+    const formatted = net.formatData(data);
+    brainFn = () => net.trainPatterns(formatted);
+  }
+  const res = await compare([
+    { name: 'wasm', fn: ourStep(simd, sizes, hidden, output, loss, batch, lr) },
+    { name: 'relaxed', fn: relaxed ? ourStep(relaxed, sizes, hidden, output, loss, batch, lr) : null },
+    { name: 'tfwasm', ...tfw },
+    { name: 'tfcpu', ...tfc },
+    { name: 'js', fn: ourStep(jsKernels, sizes, hidden, output, loss, batch, lr) },
+    { name: 'brain', fn: brainFn },
+  ]);
+  await tfWasmEngine();
+  return { label, ms: res };
+}
+
+// ——— run and print ———
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`# chainrule kernels benchmark\n`);
+console.log(
+  `${cpu}, ${os.cpus().length} cores; Node ${process.versions.node}; TensorFlow.js ${tf.version_core} (wasm backend, SIMD, threads off); ${new Date().toISOString().slice(0, 10)}`,
+);
+console.log(`Medians of ${ROUNDS} interleaved rounds (3 for runs over ~0.1 s per call). Ratios are ours ÷ theirs (higher is better for us).\n`);
+
+const peak = measurePeak();
+console.log(`Plain-SIMD peak of this core (12 independent f32x4 mul+add chains): **${fmt(peak)} GFLOPS**\n`);
+
+const shapes = [
+  ['64³', 64, 64, 64],
+  ['128³', 128, 128, 128],
+  ['256³', 256, 256, 256],
+  ['512³', 512, 512, 512],
+  ...(quick ? [] : [['1024³', 1024, 1024, 1024]]),
+  ['64×784 · 784×128 (X·W)', 64, 784, 128, 'nn'],
+  ['(64×784)ᵀ · 64×128 (Xᵀ·∂Z)', 784, 64, 128, 'tn'],
+  ['64×128 · (784×128)ᵀ (∂Z·Wᵀ)', 64, 128, 784, 'nt'],
+  ['64×128 · 128×10', 64, 128, 10, 'nn'],
+];
+const mm = [];
+for (const [label, M, K, N, form] of shapes) mm.push(await benchMatmul(label, M, K, N, form));
+
+console.log('## Matmul, GFLOPS (median)\n');
+console.log(
+  '| shape | chainrule wasm (SIMD) | % of peak | relaxed SIMD | TF.js wasm | TF.js cpu | our JS kernels | naive JS | ×TF.js wasm | ×TF.js cpu | ×our JS | ×naive |',
+);
+console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+for (const { label, g } of mm) {
+  console.log(
+    `| ${label} | ${fmt(g.wasm)} | ${fmt((100 * g.wasm) / peak, 0)}% | ${fmt(g.relaxed)} | ${fmt(g.tfwasm)} | ${fmt(g.tfcpu, 2)} | ${fmt(g.js, 2)} | ${fmt(g.naive, 2)} | ${ratio(g.wasm, g.tfwasm)} | ${ratio(g.wasm, g.tfcpu)} | ${ratio(g.wasm, g.js)} | ${ratio(g.wasm, g.naive)} |`,
+  );
+}
+
+const tiny = await benchMatmul('10×2 · 2×8', 10, 2, 8, 'nn');
+console.log('\n## Playground-size matmul 10×2 · 2×8, ns per call (median)\n');
+console.log('| chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | naive JS | ×TF.js wasm | ×our JS | ×naive |');
+console.log('|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+const ns = (k) => tiny.ms[k] * 1e6;
+console.log(
+  `| ${fmt(ns('wasm'), 0)} | ${fmt(ns('relaxed'), 0)} | ${fmt(ns('tfwasm'), 0)} | ${fmt(ns('tfcpu'), 0)} | ${fmt(ns('js'), 0)} | ${fmt(ns('naive'), 0)} | ${ratio(ns('tfwasm'), ns('wasm'))} | ${ratio(ns('js'), ns('wasm'))} | ${ratio(ns('naive'), ns('wasm'))} |`,
+);
+
+const steps = [
+  await benchStep('784-128-64-10, ReLU, softmax CE, batch 64', [784, 128, 64, 10], 'relu', 'softmax', 'softmaxCrossEntropy', 64, 0.01, false),
+  await benchStep('2-8-8-1, tanh, MSE, batch 10', [2, 8, 8, 1], 'tanh', 'tanh', 'mse', 10, 0.03, true),
+];
+console.log('\n## Training step (forward + backward + SGD update), median time per step\n');
+console.log('| network | chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | brain.js | ×TF.js wasm | ×TF.js cpu | ×our JS | ×brain.js |');
+console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+const t = (ms) => (!Number.isFinite(ms) ? '—' : ms >= 0.1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+for (const { label, ms } of steps) {
+  console.log(
+    `| ${label} | ${t(ms.wasm)} | ${t(ms.relaxed)} | ${t(ms.tfwasm)} | ${t(ms.tfcpu)} | ${t(ms.js)} | ${t(ms.brain)} | ${ratio(ms.tfwasm, ms.wasm)} | ${ratio(ms.tfcpu, ms.wasm)} | ${ratio(ms.js, ms.wasm)} | ${ratio(ms.brain, ms.wasm)} |`,
+  );
+}
