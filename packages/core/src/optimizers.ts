@@ -12,7 +12,9 @@ export interface Optimizer {
   readonly name: string;
   readonly learningRate: number;
   step(params: readonly Param[], kernels: Kernels): void;
-  /** Frees optimizer state held in kernel memory. */
+  /** Frees the state kept for these parameters (a model calls it when it is disposed). */
+  release(params: readonly Param[]): void;
+  /** Frees all optimizer state held in kernel memory. */
   dispose(): void;
   toJSON(): OptimizerSpec;
 }
@@ -36,8 +38,13 @@ export class SGD implements Optimizer {
   }
 
   step(params: readonly Param[], kernels: Kernels): void {
-    for (const p of params) kernels.sgdUpdate(p.value, p.grad, this.learningRate);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i] as Param;
+      kernels.sgdUpdate(p.value, p.grad, this.learningRate);
+    }
   }
+
+  release(): void {}
 
   dispose(): void {}
 
@@ -68,6 +75,13 @@ class StateStore {
     return state;
   }
 
+  release(params: readonly Param[]): void {
+    for (const p of params) {
+      for (const b of this.buffers.get(p) ?? []) this.kernels?.free(b);
+      this.buffers.delete(p);
+    }
+  }
+
   dispose(): void {
     for (const bufs of this.buffers.values()) for (const b of bufs) this.kernels?.free(b);
     this.buffers.clear();
@@ -87,10 +101,15 @@ export class Momentum implements Optimizer {
   }
 
   step(params: readonly Param[], kernels: Kernels): void {
-    for (const p of params) {
-      const [velocity] = this.state.get(p, 1, kernels) as [Matrix];
-      kernels.momentumUpdate(p.value, p.grad, velocity.data, this.learningRate, this.momentum);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i] as Param;
+      const velocity = (this.state.get(p, 1, kernels)[0] as Matrix).data;
+      kernels.momentumUpdate(p.value, p.grad, velocity, this.learningRate, this.momentum);
     }
+  }
+
+  release(params: readonly Param[]): void {
+    this.state.release(params);
   }
 
   dispose(): void {
@@ -126,13 +145,14 @@ export class Adam implements Optimizer {
 
   step(params: readonly Param[], kernels: Kernels): void {
     this.t++;
-    for (const p of params) {
-      const [m, v] = this.state.get(p, 2, kernels) as [Matrix, Matrix];
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i] as Param;
+      const state = this.state.get(p, 2, kernels);
       kernels.adamUpdate(
         p.value,
         p.grad,
-        m.data,
-        v.data,
+        (state[0] as Matrix).data,
+        (state[1] as Matrix).data,
         this.learningRate,
         this.beta1,
         this.beta2,
@@ -140,6 +160,10 @@ export class Adam implements Optimizer {
         this.t,
       );
     }
+  }
+
+  release(params: readonly Param[]): void {
+    this.state.release(params);
   }
 
   dispose(): void {

@@ -131,6 +131,8 @@ export class Sequential {
   private readonly pool: WorkspacePool;
   /** Parameter copies taken before each update, to restore if the update goes non-finite. */
   private backup: Matrix[] | null = null;
+  /** Optimizers that have stepped this model: their state for its parameters is freed with it. */
+  private readonly optimizers = new Set<Optimizer>();
   private disposed = false;
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
@@ -238,7 +240,8 @@ export class Sequential {
   trainBatch(x: MatrixLike, y: MatrixLike, optimizer: Optimizer): number {
     // Shapes are checked up front; values only if the step goes non-finite, to name the culprit without
     // scanning every batch in the hot path.
-    const [X, Y] = this.checkPair('trainBatch', x, y, false);
+    const X = this.checkInput('trainBatch', x, false);
+    const Y = this.checkTarget('trainBatch', X, y, false);
     try {
       return this.step(this.load(X, Y), optimizer, null);
     } catch (err) {
@@ -257,6 +260,27 @@ export class Sequential {
     );
     const yieldEveryMs = checkNumber('fit', 'yieldEveryMs', options.yieldEveryMs ?? 16, { min: 0 });
     const optimizer = resolveOptimizer(options.optimizer);
+    // An optimizer made here from a spec lives only for this call; one passed in keeps its state for the next.
+    const ownsOptimizer = optimizer !== options.optimizer;
+    try {
+      return await this.train(X, Y, options, epochs, batchSize, yieldEveryMs, optimizer);
+    } finally {
+      if (ownsOptimizer) {
+        optimizer.dispose();
+        this.optimizers.delete(optimizer);
+      }
+    }
+  }
+
+  private async train(
+    X: Matrix,
+    Y: Matrix,
+    options: FitOptions,
+    epochs: number,
+    batchSize: number,
+    yieldEveryMs: number,
+    optimizer: Optimizer,
+  ): Promise<History> {
     const validation = options.validation
       ? this.checkPair('fit validation', options.validation.x, options.validation.y)
       : null;
@@ -361,6 +385,8 @@ export class Sequential {
     if (this.disposed) return;
     this.disposed = true;
     this.pool.dispose();
+    for (const o of this.optimizers) o.release(this.params);
+    this.optimizers.clear();
     for (const b of this.backup ?? []) this.kernels.free(b);
     this.backup = null;
     for (const l of this.layers) l.dispose();
@@ -368,13 +394,14 @@ export class Sequential {
 
   // ——— the pass itself ———
 
+  // The step's methods use indexed loops only: no closures or iterators, so a step allocates nothing.
   private forward(ws: Workspace): void {
     let input = ws.x;
-    this.layers.forEach((layer, i) => {
+    for (let i = 0; i < this.layers.length; i++) {
       const buffers = ws.layers[i] as Workspace['layers'][number];
-      layer.forward(input, buffers);
+      (this.layers[i] as Layer).forward(input, buffers);
       input = buffers.a;
-    });
+    }
   }
 
   private computeLoss(ws: Workspace): number {
@@ -409,7 +436,8 @@ export class Sequential {
   /** Adds the penalties' gradients to the parameter gradients; returns the total penalty. */
   private regularize(): number {
     let penalty = 0;
-    for (const p of this.params) {
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i] as Param;
       if (p.l1 > 0 || p.l2 > 0) penalty += this.kernels.regularize(p.value, p.grad, p.l1, p.l2);
     }
     return penalty;
@@ -428,14 +456,14 @@ export class Sequential {
 
   private step(ws: Workspace, optimizer: Optimizer, cursor: Cursor | null): number {
     const loss = this.pass(ws, false) + this.regularize();
-    const at = cursor ? ` at epoch ${cursor.epoch}, batch ${cursor.batch}` : '';
     if (!Number.isFinite(loss)) {
       throw new ChainruleError(
         'DIVERGED',
-        `training diverged${at}: the loss is ${loss}; the weights are left at their last finite values (try a lower learning rate)`,
+        `training diverged${where(cursor)}: the loss is ${loss}; the weights are left at their last finite values (try a lower learning rate)`,
       );
     }
     const backup = this.backupParams();
+    if (!this.optimizers.has(optimizer)) this.optimizers.add(optimizer);
     optimizer.step(this.params, this.kernels);
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i] as Param;
@@ -443,7 +471,7 @@ export class Sequential {
         for (const [j, q] of this.params.entries()) q.value.set((backup[j] as Matrix).data);
         throw new ChainruleError(
           'DIVERGED',
-          `training diverged${at}: the update made ${p.name} non-finite; the weights are left at their last finite values (try a lower learning rate)`,
+          `training diverged${where(cursor)}: the update made ${p.name} non-finite; the weights are left at their last finite values (try a lower learning rate)`,
         );
       }
     }
@@ -482,8 +510,12 @@ export class Sequential {
     return X;
   }
 
-  private checkPair(op: string, x: MatrixLike, y: MatrixLike, scanValues = true): [Matrix, Matrix] {
-    const X = this.checkInput(op, x, scanValues);
+  private checkPair(op: string, x: MatrixLike, y: MatrixLike): [Matrix, Matrix] {
+    const X = this.checkInput(op, x);
+    return [X, this.checkTarget(op, X, y)];
+  }
+
+  private checkTarget(op: string, X: Matrix, y: MatrixLike, scanValues = true): Matrix {
     const Y = toMatrix(y);
     const last = this.outputLayer;
     if (Y.rows !== X.rows) {
@@ -499,8 +531,13 @@ export class Sequential {
       );
     }
     if (scanValues) checkFinite(`${op}: Y`, Y.data, Y.cols);
-    return [X, Y];
+    return Y;
   }
+}
+
+/** ` at epoch e, batch b` for messages from inside `fit`. */
+function where(cursor: Cursor | null): string {
+  return cursor ? ` at epoch ${cursor.epoch}, batch ${cursor.batch}` : '';
 }
 
 function lastOf(ws: Workspace): Workspace['layers'][number] {

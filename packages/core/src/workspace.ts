@@ -20,6 +20,8 @@ export interface Workspace {
  */
 export class WorkspacePool {
   private readonly pool = new Map<number, Workspace>();
+  /** The last one handed out: training asks for the same size batch after batch. */
+  private last: Workspace | null = null;
 
   constructor(
     private readonly kernels: Kernels,
@@ -28,11 +30,13 @@ export class WorkspacePool {
   ) {}
 
   get(rows: number): Workspace {
+    if (this.last?.rows === rows) return this.last;
     let ws = this.pool.get(rows);
     if (ws) {
       // Re-insert to mark as most recently used.
       this.pool.delete(rows);
       this.pool.set(rows, ws);
+      this.last = ws;
       return ws;
     }
     const k = this.kernels;
@@ -56,6 +60,7 @@ export class WorkspacePool {
       this.release(this.pool.get(oldest) as Workspace);
       this.pool.delete(oldest);
     }
+    this.last = ws;
     return ws;
   }
 
@@ -68,6 +73,7 @@ export class WorkspacePool {
   dispose(): void {
     for (const ws of this.pool.values()) this.release(ws);
     this.pool.clear();
+    this.last = null;
   }
 
   private release(ws: Workspace): void {

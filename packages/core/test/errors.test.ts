@@ -289,7 +289,16 @@ describe('trainBatch', () => {
   it('names a non-finite input value even though it only scans values when a step goes non-finite', () => {
     const m = net();
     const before = m.getWeights();
-    const e = caught(() => m.trainBatch([[1, 2], [Number.NaN, 0]], [[1], [0]], new SGD({ learningRate: 0.1 })));
+    const e = caught(() =>
+      m.trainBatch(
+        [
+          [1, 2],
+          [Number.NaN, 0],
+        ],
+        [[1], [0]],
+        new SGD({ learningRate: 0.1 }),
+      ),
+    );
     expect(e.code).toBe('NON_FINITE');
     expect(e.message).toBe('trainBatch: X has a non-finite value NaN at row 1, column 0');
     expect(m.getWeights()).toEqual(before);

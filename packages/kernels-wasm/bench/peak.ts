@@ -32,7 +32,12 @@ export function peak(iterations: i32): f32 {
   }
   const s = f32x4.add(
     f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)),
-    f32x4.add(f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)), f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11))),
+    f32x4.add(
+      f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)),
+      f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)),
+    ),
   );
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  return (
+    f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3)
+  );
 }

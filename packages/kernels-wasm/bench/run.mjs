@@ -22,11 +22,14 @@ const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 5 : 11;
 const ROUND_MS = quick ? 15 : 40;
 
-tfwasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`);
+tfwasm.setWasmPaths(
+  `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`,
+);
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 await tf.setBackend('wasm');
 await tf.ready();
-if (!tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) throw new Error('TensorFlow.js WebAssembly backend without SIMD');
+if (!tf.env().getBool('WASM_HAS_SIMD_SUPPORT'))
+  throw new Error('TensorFlow.js WebAssembly backend without SIMD');
 const tfCpuEngine = () => tf.setBackend('cpu');
 const tfWasmEngine = () => tf.setBackend('wasm');
 
@@ -74,7 +77,8 @@ function median(xs) {
 }
 
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×` : '—');
+const ratio = (a, b) =>
+  Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×` : '—';
 
 function filled(rows, cols, seed) {
   const m = new Matrix(rows, cols);
@@ -170,16 +174,17 @@ async function benchMatmul(label, M, K, N, form = 'nn') {
 
 function transpose(m) {
   const t = new Matrix(m.cols, m.rows);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
   return t;
 }
 
 // ——— training steps ———
 
 function ourStep(kernels, sizes, hidden, output, loss, batch, lr) {
-  const layers = sizes.slice(1).map(
-    (u, i) => new Dense(sizes[i], u, { activation: i === sizes.length - 2 ? output : hidden }),
-  );
+  const layers = sizes
+    .slice(1)
+    .map((u, i) => new Dense(sizes[i], u, { activation: i === sizes.length - 2 ? output : hidden }));
   const model = new Sequential(layers, { loss, kernels, seed: 1 });
   const X = filled(batch, sizes[0], 3);
   const Y = new Matrix(batch, sizes.at(-1));
@@ -228,7 +233,11 @@ async function benchStep(label, sizes, hidden, output, loss, batch, lr, withBrai
   await tfWasmEngine();
   let brainFn = null;
   if (withBrain) {
-    const net = new brain.NeuralNetwork({ hiddenLayers: sizes.slice(1, -1), activation: 'tanh', learningRate: lr });
+    const net = new brain.NeuralNetwork({
+      hiddenLayers: sizes.slice(1, -1),
+      activation: 'tanh',
+      learningRate: lr,
+    });
     const X = filled(batch, sizes[0], 3);
     const data = Array.from({ length: batch }, (_, i) => ({
       input: Array.from(X.data.subarray(i * sizes[0], (i + 1) * sizes[0])),
@@ -257,7 +266,9 @@ console.log(`# chainrule kernels benchmark\n`);
 console.log(
   `${cpu}, ${os.cpus().length} cores; Node ${process.versions.node}; TensorFlow.js ${tf.version_core} (wasm backend, SIMD, threads off); ${new Date().toISOString().slice(0, 10)}`,
 );
-console.log(`Medians of ${ROUNDS} interleaved rounds (3 for runs over ~0.1 s per call). Ratios are ours ÷ theirs (higher is better for us).\n`);
+console.log(
+  `Medians of ${ROUNDS} interleaved rounds (3 for runs over ~0.1 s per call). Ratios are ours ÷ theirs (higher is better for us).\n`,
+);
 
 const peak = measurePeak();
 console.log(`Plain-SIMD peak of this core (12 independent f32x4 mul+add chains): **${fmt(peak)} GFLOPS**\n`);
@@ -289,7 +300,9 @@ for (const { label, g } of mm) {
 
 const tiny = await benchMatmul('10×2 · 2×8', 10, 2, 8, 'nn');
 console.log('\n## Playground-size matmul 10×2 · 2×8, ns per call (median)\n');
-console.log('| chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | naive JS | ×TF.js wasm | ×our JS | ×naive |');
+console.log(
+  '| chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | naive JS | ×TF.js wasm | ×our JS | ×naive |',
+);
 console.log('|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 const ns = (k) => tiny.ms[k] * 1e6;
 console.log(
@@ -297,13 +310,25 @@ console.log(
 );
 
 const steps = [
-  await benchStep('784-128-64-10, ReLU, softmax CE, batch 64', [784, 128, 64, 10], 'relu', 'softmax', 'softmaxCrossEntropy', 64, 0.01, false),
+  await benchStep(
+    '784-128-64-10, ReLU, softmax CE, batch 64',
+    [784, 128, 64, 10],
+    'relu',
+    'softmax',
+    'softmaxCrossEntropy',
+    64,
+    0.01,
+    false,
+  ),
   await benchStep('2-8-8-1, tanh, MSE, batch 10', [2, 8, 8, 1], 'tanh', 'tanh', 'mse', 10, 0.03, true),
 ];
 console.log('\n## Training step (forward + backward + SGD update), median time per step\n');
-console.log('| network | chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | brain.js | ×TF.js wasm | ×TF.js cpu | ×our JS | ×brain.js |');
+console.log(
+  '| network | chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | brain.js | ×TF.js wasm | ×TF.js cpu | ×our JS | ×brain.js |',
+);
 console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
-const t = (ms) => (!Number.isFinite(ms) ? '—' : ms >= 0.1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+const t = (ms) =>
+  !Number.isFinite(ms) ? '—' : ms >= 0.1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`;
 for (const { label, ms } of steps) {
   console.log(
     `| ${label} | ${t(ms.wasm)} | ${t(ms.relaxed)} | ${t(ms.tfwasm)} | ${t(ms.tfcpu)} | ${t(ms.js)} | ${t(ms.brain)} | ${ratio(ms.tfwasm, ms.wasm)} | ${ratio(ms.tfcpu, ms.wasm)} | ${ratio(ms.js, ms.wasm)} | ${ratio(ms.brain, ms.wasm)} |`,

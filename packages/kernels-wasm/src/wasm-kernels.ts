@@ -167,13 +167,9 @@ export function createWasmKernels(exports: KernelExports, variant: WasmVariant):
     },
 
     activationBackward(activation, z, a, dA, dZ) {
-      for (const [what, m] of [
-        ['a', a],
-        ['dA', dA],
-        ['dZ', dZ],
-      ] as const) {
-        expectShape('activationBackward', what, m, z.rows, z.cols);
-      }
+      expectShape('activationBackward', 'a', a, z.rows, z.cols);
+      expectShape('activationBackward', 'dA', dA, z.rows, z.cols);
+      expectShape('activationBackward', 'dZ', dZ, z.rows, z.cols);
       exports.activationBackward(
         ptr('activationBackward', 'z', z.data),
         ptr('activationBackward', 'a', a.data),
