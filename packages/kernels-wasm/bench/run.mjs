@@ -189,7 +189,7 @@ function ourStep(kernels, sizes, hidden, output, loss, batch, lr) {
   const X = filled(batch, sizes[0], 3);
   const Y = new Matrix(batch, sizes.at(-1));
   for (let i = 0; i < batch; i++) Y.data[i * Y.cols + (i % Y.cols)] = 1;
-  if (loss === 'mse') Y.data.forEach((_, i) => (Y.data[i] = Math.sin(i)));
+  if (loss === 'mse') for (let i = 0; i < Y.data.length; i++) Y.data[i] = Math.sin(i);
   const opt = new SGD({ learningRate: lr });
   return () => model.trainBatch(X, Y, opt);
 }
@@ -203,7 +203,7 @@ function tfStep(sizes, hidden, output, batch, lr) {
   const x = tf.tensor2d(filled(batch, sizes[0], 3).data, [batch, sizes[0]]);
   const yData = new Float32Array(batch * sizes.at(-1));
   for (let i = 0; i < batch; i++) yData[i * sizes.at(-1) + (i % sizes.at(-1))] = 1;
-  if (output === 'tanh') yData.forEach((_, i) => (yData[i] = Math.sin(i)));
+  if (output === 'tanh') for (let i = 0; i < yData.length; i++) yData[i] = Math.sin(i);
   const y = tf.tensor2d(yData, [batch, sizes.at(-1)]);
   const opt = tf.train.sgd(lr);
   const act = (t, name) => (name === 'relu' ? tf.relu(t) : tf.tanh(t));

@@ -28,14 +28,12 @@ type Spec = { sizes: number[]; hidden: ActivationName; output: ActivationName; l
 
 function build(spec: Spec, kernels: Kernels, seed: number) {
   return new Sequential(
-    spec.sizes
-      .slice(1)
-      .map(
-        (u, i) =>
-          new Dense(spec.sizes[i] as number, u, {
-            activation: i === spec.sizes.length - 2 ? spec.output : spec.hidden,
-          }),
-      ),
+    spec.sizes.slice(1).map(
+      (u, i) =>
+        new Dense(spec.sizes[i] as number, u, {
+          activation: i === spec.sizes.length - 2 ? spec.output : spec.hidden,
+        }),
+    ),
     { loss: spec.loss as 'mse', kernels, seed },
   );
 }
@@ -97,7 +95,7 @@ describe('a model on the WebAssembly kernels matches the JS kernels', () => {
       const models = [build(spec, jsKernels, 11), build(spec, wasm, 11)];
       for (const m of models) await m.fit(X, Y, { epochs: 30, batchSize: 8, optimizer: make() });
       const [wa, wb] = models.map((m) => m.getWeights());
-      wa!.forEach((w, i) => expect(maxRelDiff(wb![i]!.W.data, w.W.data)).toBeLessThan(1e-3));
+      for (const [i, w] of wa!.entries()) expect(maxRelDiff(wb![i]!.W.data, w.W.data)).toBeLessThan(1e-3);
       expect(maxRelDiff(models[1]!.predict(X).data, models[0]!.predict(X).data)).toBeLessThan(1e-3);
       // And training did something: the weights moved away from their start.
       expect(maxRelDiff(build(spec, jsKernels, 11).getWeights()[0]!.W.data, wa![0]!.W.data)).toBeGreaterThan(

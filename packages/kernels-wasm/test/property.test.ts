@@ -25,14 +25,17 @@ describe('property tests over random shapes', () => {
         (M, K, N, form, seed) => {
           if (M * K * N > 400_000) return;
           let s = seed >>> 0;
-          const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+          const rand = () => {
+            s = (s * 1664525 + 1013904223) >>> 0;
+            return (s / 2 ** 32) * 2 - 1;
+          };
           const transA = form === 'matmulTransA';
           const transB = form === 'matmulTransB';
           const a = k.alloc(transA ? K : M, transA ? M : K);
           const b = k.alloc(transB ? N : K, transB ? K : N);
           const out = k.alloc(M, N);
-          a.data.forEach((_, i) => (a.data[i] = rand()));
-          b.data.forEach((_, i) => (b.data[i] = rand()));
+          for (let i = 0; i < a.data.length; i++) a.data[i] = rand();
+          for (let i = 0; i < b.data.length; i++) b.data[i] = rand();
           out.data.fill(Number.NaN);
           k[form](a, b, out);
           const ref = refMatmul(a.data, b.data, M, K, N, transA, transB);
@@ -71,8 +74,8 @@ describe('property tests over random shapes', () => {
           const z = k.alloc(rows, cols);
           const bias = k.alloc(1, cols);
           const a = k.alloc(rows, cols);
-          z.data.forEach((_, i) => (z.data[i] = Math.sin(i) * 4 + shift));
-          bias.data.forEach((_, j) => (bias.data[j] = Math.cos(j)));
+          for (let i = 0; i < z.data.length; i++) z.data[i] = Math.sin(i) * 4 + shift;
+          for (let j = 0; j < cols; j++) bias.data[j] = Math.cos(j);
           const z0 = Float32Array.from(z.data);
           k.biasActivation(z, bias.data, act, a);
           for (let i = 0; i < rows * cols; i++) {

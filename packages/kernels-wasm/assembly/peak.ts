@@ -1,3 +1,4 @@
+// Not part of the kernels (assembly/index.ts does not export it): its own module, built for `pnpm bench`.
 // The machine's plain-SIMD peak, measured by the benchmark: twelve independent f32x4 multiply-add chains (a
 // separate mul and add each, as the plain-SIMD build issues them), with no loads, so only the arithmetic units
 // limit the rate. 12 chains × 4 lanes × 2 flops = 96 flops per iteration.
