@@ -1,4 +1,5 @@
-import { type Activation, refActivation, refMatmul } from '@chainrule/core/testing';
+import type { Activation } from '@chainrule/core';
+import { refActivation, refMatmul } from '@chainrule/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadWasmKernels } from '../src/index.js';
