@@ -2,23 +2,24 @@
 //   forward   Z  = X·W      A (i,k) at i·K + k,   B (k,j) at k·N + j
 //   ∂W        dW = Xᵀ·dZ    A (i,k) at k·M + i,   B (k,j) at k·N + j
 //   ∂X        dX = dZ·Wᵀ    A (i,k) at i·K + k,   B (k,j) at j·K + k
-// One driver handles all three through element strides: it packs a KC×NC block of B into 8-column panels and an
-// MC×KC block of A into 4-row panels (both zero-padded, so remainders need no special kernel), then runs the
-// 4×8 register-blocked micro-kernel `f32_gemm_4x8_wasmsimd` over them. C is always row-major M×N.
-
+// One driver handles all three through element strides. The 4×8 register-blocked micro-kernel
+// `f32_gemm_4x8_wasmsimd` reads full row blocks of A and full column panels of row-major B where they lie; what it
+// cannot read in place is packed into zero-padded panels (so remainders need no second kernel): the last < 4 rows
+// of A, the last < 8 columns of B, and B when it is stored transposed. K is split into blocks of at most KC so a
+// B panel stays in L1 while every row block of A passes over it.
 import { madd } from './simd';
 
 const MR: i32 = 4;
 const NR: i32 = 8;
 /** Depth of one packed block: an A panel (4×KC) and a B panel (KC×8) stay in L1. */
 const KC: i32 = 256;
-/** Rows of A packed at once (MC×KC floats, in L2). */
+/** Rows of A worked on together (an MC×KC block of A stays in L2 while the B panels pass). */
 const MC: i32 = 128;
-/** Columns of B packed at once (KC×NC floats, in L2). */
+/** Columns of B handled together (a transposed B is packed KC×NC at a time). */
 const NC: i32 = 512;
 
-/** Bytes of scratch the driver needs: packed A, packed B, and 32 bytes for partial-tile stores. */
-export const GEMM_SCRATCH_BYTES: i32 = (MC * KC + KC * NC) * 4 + 64;
+/** Bytes of scratch the driver needs: one packed A panel, packed B, and 32 bytes for partial-tile stores. */
+export const GEMM_SCRATCH_BYTES: i32 = (MR * KC + KC * NC) * 4 + 64;
 
 let packedA: usize = 0;
 let packedB: usize = 0;
@@ -27,7 +28,7 @@ let tileTmp: usize = 0;
 /** Tells the kernels where their scratch lives (GEMM_SCRATCH_BYTES, 16-byte aligned). Called once at load. */
 export function setScratch(ptr: usize): void {
   packedA = ptr;
-  packedB = ptr + <usize>(MC * KC * 4);
+  packedB = ptr + <usize>(MR * KC * 4);
   tileTmp = packedB + <usize>(KC * NC * 4);
 }
 
@@ -139,11 +140,16 @@ function packB(b: usize, depthStride: i32, colStride: i32, p0: i32, kc: i32, j0:
 }
 
 /**
- * The micro-kernel: a 4×8 tile of C from a packed 4-row A panel and a packed 8-column B panel, kc deep.
- * Eight f32x4 accumulators stay in registers; per k it loads two B vectors and splats four A values.
- * Stores the first m rows and n columns (tiles on the edges of C are partial).
+ * The micro-kernel: a 4×8 tile of C, kc deep. Eight f32x4 accumulators stay in registers; per k it loads two B
+ * vectors and splats four A values. A's four rows start `aRow` bytes apart and step `aDepth` bytes per k (a packed
+ * panel: 4 and 16; X·W read in place: K·4 and 4; Xᵀ in place: 4 and M·4); B's 8 columns are contiguous and step
+ * `bDepth` bytes per k (a packed panel: 32; W read in place: N·4). Stores the first m rows and n columns.
  */
-function f32_gemm_4x8_wasmsimd(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, m: i32, n: i32, accumulate: bool): void {
+function f32_gemm_4x8_wasmsimd(
+  a: usize, aRow: usize, aDepth: usize,
+  bp: usize, bDepth: usize, kc: i32,
+  c: usize, ldc: usize, m: i32, n: i32, accumulate: bool,
+): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -152,23 +158,30 @@ function f32_gemm_4x8_wasmsimd(ap: usize, bp: usize, kc: i32, c: usize, ldc: usi
   let c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0);
   let c31 = f32x4.splat(0);
+  let a0 = a;
+  let a1 = a + aRow;
+  let a2 = a + 2 * aRow;
+  let a3 = a + 3 * aRow;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
-    const a0 = v128.load32_splat(ap);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(ap, 4);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(ap, 8);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    const a3 = v128.load32_splat(ap, 12);
-    c30 = madd(a3, b0, c30);
-    c31 = madd(a3, b1, c31);
-    ap += 16;
-    bp += 32;
+    const x0 = v128.load32_splat(a0);
+    c00 = madd(x0, b0, c00);
+    c01 = madd(x0, b1, c01);
+    const x1 = v128.load32_splat(a1);
+    c10 = madd(x1, b0, c10);
+    c11 = madd(x1, b1, c11);
+    const x2 = v128.load32_splat(a2);
+    c20 = madd(x2, b0, c20);
+    c21 = madd(x2, b1, c21);
+    const x3 = v128.load32_splat(a3);
+    c30 = madd(x3, b0, c30);
+    c31 = madd(x3, b1, c31);
+    a0 += aDepth;
+    a1 += aDepth;
+    a2 += aDepth;
+    a3 += aDepth;
+    bp += bDepth;
   }
   storeRow(c, c00, c01, n, accumulate);
   if (m > 1) storeRow(c + ldc, c10, c11, n, accumulate);
@@ -176,7 +189,12 @@ function f32_gemm_4x8_wasmsimd(ap: usize, bp: usize, kc: i32, c: usize, ldc: usi
   if (m > 3) storeRow(c + 3 * ldc, c30, c31, n, accumulate);
 }
 
-/** C (M×N, row-major) = Σ_k A(i,k)·B(k,j), with A and B addressed through element strides. */
+/**
+ * C (M×N, row-major) = Σ_k A(i,k)·B(k,j), with A and B addressed through element strides.
+ * Full 4-row blocks of A and full 8-column panels of row-major B are read in place; only what the micro-kernel
+ * cannot read directly is packed (zero-padded): the last < 4 rows of A, the last < 8 columns of B, and all of B
+ * when it is stored transposed (∂Z·Wᵀ).
+ */
 function gemm(
   a: usize, aRow: i32, aDepth: i32,
   b: usize, bDepth: i32, bCol: i32,
@@ -188,30 +206,48 @@ function gemm(
     return;
   }
   const ldc = <usize>N << 2;
+  const bInPlace = bCol == 1;
+  const fullRows = M & ~(MR - 1);
+  // Split K into equal blocks of at most KC (784 → 4×196, not 3×256 + 16).
+  const kBlocks = (K + KC - 1) / KC;
+  const kBlock = (K + kBlocks - 1) / kBlocks;
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = min(NC, N - j0);
-    // Split K into equal blocks of at most KC (784 → 4×196, not 3×256 + 16).
-    const kBlock = (K + ((K + KC - 1) / KC) - 1) / ((K + KC - 1) / KC);
+    const fullCols = bInPlace ? nc & ~(NR - 1) : 0;
     for (let p0 = 0; p0 < K; p0 += kBlock) {
       const kc = min(kBlock, K - p0);
-      packB(b, bDepth, bCol, p0, kc, j0, nc);
+      const accumulate = p0 > 0;
+      // What must be packed: B's trailing partial panel, or all of B if transposed.
+      if (fullCols < nc) packB(b, bDepth, bCol, p0, kc, j0 + fullCols, nc - fullCols);
+      if (fullRows < M) packA(a, aRow, aDepth, fullRows, M - fullRows, p0, kc);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
-        packA(a, aRow, aDepth, i0, mc, p0, kc);
         for (let jp = 0; jp < nc; jp += NR) {
-          const bp = packedB + <usize>(jp * kc * 4);
           const n = min(NR, nc - jp);
-          for (let ip = 0; ip < mc; ip += MR) {
-            f32_gemm_4x8_wasmsimd(
-              packedA + <usize>(ip * kc * 4),
-              bp,
-              kc,
-              c + <usize>((i0 + ip) * N + j0 + jp) * 4,
-              ldc,
-              min(MR, mc - ip),
-              n,
-              p0 > 0,
-            );
+          let bp: usize;
+          let bStep: usize;
+          if (jp < fullCols) {
+            bp = b + (<usize>(p0 * bDepth + j0 + jp) << 2);
+            bStep = <usize>bDepth << 2;
+          } else {
+            bp = packedB + <usize>((jp - fullCols) * kc * 4);
+            bStep = 32;
+          }
+          const cCol = c + (<usize>(j0 + jp) << 2);
+          for (let ip = i0; ip < i0 + mc; ip += MR) {
+            if (ip < fullRows) {
+              f32_gemm_4x8_wasmsimd(
+                a + (<usize>(ip * aRow + p0 * aDepth) << 2), <usize>aRow << 2, <usize>aDepth << 2,
+                bp, bStep, kc,
+                cCol + <usize>ip * ldc, ldc, MR, n, accumulate,
+              );
+            } else {
+              f32_gemm_4x8_wasmsimd(
+                packedA, 4, 16,
+                bp, bStep, kc,
+                cCol + <usize>ip * ldc, ldc, M - ip, n, accumulate,
+              );
+            }
           }
         }
       }
