@@ -1,6 +1,8 @@
 // Bias add fused with each activation's forward, and each activation's derivative fused with the product by the
 // upstream gradient (docs/math.md §2, §4). The activation codes match src/codes.ts.
 
+import { exp4, sigmoid4, tanh4 } from './exp';
+
 export const LINEAR: i32 = 0;
 export const SIGMOID: i32 = 1;
 export const TANH: i32 = 2;
@@ -16,12 +18,25 @@ export const SOFTMAX: i32 = 5;
   return e / (1 + e);
 }
 
-/** Softmax of one row of n, stable: subtract the row max before exp. */
+/** Softmax of one row of n, stable: subtract the row max before exp (four lanes at a time, sum in f64). */
 function softmaxRow(z: usize, a: usize, n: i32): void {
   let max = -Infinity as f32;
   for (let j = 0; j < n; j++) max = Mathf.max(max, load<f32>(z + (<usize>j << 2)));
-  let sum: f64 = 0;
-  for (let j = 0; j < n; j++) {
+  const vmax = f32x4.splat(max);
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  const vecN = n & ~3;
+  let j = 0;
+  for (; j < vecN; j += 4) {
+    const o = <usize>j << 2;
+    const e = exp4(f32x4.sub(v128.load(z + o), vmax));
+    v128.store(a + o, e);
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
+    s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 0, 1)));
+  }
+  const t = f64x2.add(s0, s1);
+  let sum: f64 = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; j < n; j++) {
     const e = Mathf.exp(load<f32>(z + (<usize>j << 2)) - max);
     store<f32>(a + (<usize>j << 2), e);
     sum += e;
@@ -75,11 +90,15 @@ export function biasActivation(z: usize, bias: usize, a: usize, rows: i32, cols:
       break;
     }
     case SIGMOID: {
-      for (let i = 0; i < n; i++) store<f32>(a + (<usize>i << 2), sigmoid(load<f32>(z + (<usize>i << 2))));
+      let i = 0;
+      for (; i < vecN; i += 4) v128.store(a + (<usize>i << 2), sigmoid4(v128.load(z + (<usize>i << 2))));
+      for (; i < n; i++) store<f32>(a + (<usize>i << 2), sigmoid(load<f32>(z + (<usize>i << 2))));
       break;
     }
     case TANH: {
-      for (let i = 0; i < n; i++) store<f32>(a + (<usize>i << 2), Mathf.tanh(load<f32>(z + (<usize>i << 2))));
+      let i = 0;
+      for (; i < vecN; i += 4) v128.store(a + (<usize>i << 2), tanh4(v128.load(z + (<usize>i << 2))));
+      for (; i < n; i++) store<f32>(a + (<usize>i << 2), Mathf.tanh(load<f32>(z + (<usize>i << 2))));
       break;
     }
     case SOFTMAX: {
