@@ -71,7 +71,8 @@ export function biasActivation(z: usize, bias: usize, a: usize, rows: i32, cols:
     case RELU: {
       const zero = f32x4.splat(0);
       let i = 0;
-      for (; i < vecN; i += 4) v128.store(a + (<usize>i << 2), f32x4.max(v128.load(z + (<usize>i << 2)), zero));
+      // pmax(z, 0) = z < 0 ? 0 : z: one instruction, and NaN passes through to be caught.
+      for (; i < vecN; i += 4) v128.store(a + (<usize>i << 2), f32x4.pmax(v128.load(z + (<usize>i << 2)), zero));
       for (; i < n; i++) store<f32>(a + (<usize>i << 2), Mathf.max(load<f32>(z + (<usize>i << 2)), 0));
       break;
     }

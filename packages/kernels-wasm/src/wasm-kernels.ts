@@ -90,14 +90,17 @@ export function createWasmKernels(exports: KernelExports, variant: WasmVariant):
   const memory = exports.memory;
   /** Every live matrix by its pointer, so views can be rebuilt after the memory grows. */
   const live = new Map<number, Matrix>();
+  // memory.buffer is a slow getter; the current buffer is cached and replaced when the memory grows.
+  let buffer = memory.buffer;
   const heap = new Heap(memory, exports.heapBase(), () => {
-    for (const [ptr, m] of live) m.data = new Float32Array(memory.buffer, ptr, m.rows * m.cols);
+    buffer = memory.buffer;
+    for (const [ptr, m] of live) m.data = new Float32Array(buffer, ptr, m.rows * m.cols);
   });
   exports.setScratch(heap.alloc(exports.gemmScratchBytes()));
 
   /** The byte offset of a view, after checking it really is a view into this module's memory. */
   const ptr = (op: string, what: string, v: Float32Array): number => {
-    if (v.buffer !== memory.buffer) {
+    if (v.buffer !== buffer) {
       throw new ChainruleError(
         'INVALID_OPTION',
         `${op}: ${what} is not in this WebAssembly memory (allocate it with kernels.alloc, and read matrix.data afresh after allocating)`,
@@ -132,7 +135,8 @@ export function createWasmKernels(exports: KernelExports, variant: WasmVariant):
     alloc(rows, cols) {
       const m = new Matrix(rows, cols);
       const p = heap.alloc(rows * cols * 4);
-      m.data = new Float32Array(memory.buffer, p, rows * cols);
+      m.data = new Float32Array(buffer, p, rows * cols);
+      m.data.fill(0); // the block may be one freed earlier
       live.set(p, m);
       return m;
     },

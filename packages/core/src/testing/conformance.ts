@@ -126,7 +126,12 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       if (m.rows !== r || m.cols !== c || m.data.length !== r * c)
         fail(`alloc(${r}, ${c}) gave ${m.rows}×${m.cols}`);
       if (m.data.some((x) => x !== 0)) fail(`alloc(${r}, ${c}) is not zero-filled`);
+      // Memory handed back and handed out again must be zeroed again.
+      m.data.fill(7);
       k.free(m);
+      const again = k.alloc(r, c);
+      if (again.data.some((x) => x !== 0)) fail(`alloc(${r}, ${c}) after a free is not zero-filled`);
+      k.free(again);
     }
   });
 
