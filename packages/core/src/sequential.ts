@@ -189,6 +189,15 @@ export class Sequential {
     return (ws.layers[ws.layers.length - 1] as { a: Matrix }).a.clone();
   }
 
+  /** Forward only: every layer's Z and A for each row of X (copies) — what a visual trainer draws in each neuron. */
+  forwardTrace(x: MatrixLike): { Z: Matrix; A: Matrix }[] {
+    const X = this.checkInput('forwardTrace', x);
+    const ws = this.pool.get(X.rows);
+    ws.x.data.set(X.data);
+    this.forward(ws);
+    return ws.layers.map((b) => ({ Z: b.z.clone(), A: b.a.clone() }));
+  }
+
   /** Loss (and accuracy, for classification outputs) over a whole set, without training. */
   evaluate(x: MatrixLike, y: MatrixLike): Evaluation {
     const [X, Y] = this.checkPair('evaluate', x, y);

@@ -202,3 +202,26 @@ describe('models travel as JSON', () => {
     expect(JSON.parse(text).version).toBe(1);
   });
 });
+
+describe('forwardTrace', () => {
+  it('gives every layer’s Z and A, the last A equal to predict', () => {
+    const model = new Sequential(
+      [new Dense(2, 3, { activation: 'relu' }), new Dense(3, 2, { activation: 'softmax' })],
+      {
+        loss: 'softmaxCrossEntropy',
+        seed: 2,
+      },
+    );
+    const x = [
+      [0.5, -1],
+      [2, 1],
+    ];
+    const t = model.forwardTrace(x);
+    expect(t.map((l) => l.A.shape)).toEqual([
+      [2, 3],
+      [2, 2],
+    ]);
+    expect(t[1]!.A.data).toEqual(model.predict(x).data);
+    expect(Array.from(t[0]!.A.data)).toEqual(Array.from(t[0]!.Z.data, (z) => Math.max(z, 0)));
+  });
+});
