@@ -1,0 +1,191 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { epochOf, launch, numberOf, SCREENSHOTS } from './browser';
+
+const base = inject('playgroundUrl');
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  ({ context, page, errors } = await launch());
+});
+afterAll(async () => {
+  await context?.close();
+});
+
+/** Opens a URL as a fresh load (a new document, not a hash change). */
+async function open(hash = '') {
+  await page.goto('about:blank');
+  await page.goto(`${base}${hash}`);
+  await page.waitForSelector('[data-testid=loss-train]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=loss-train]')?.textContent !== '—');
+}
+
+describe('the playground in Chromium', () => {
+  it('trains: play raises the epoch counter and the training loss falls on the circle data', async () => {
+    await open();
+    await page.click('[data-testid=dataset-circle]');
+    await page.waitForTimeout(300);
+    const lossBefore = await numberOf(page, 'loss-train');
+    expect(await epochOf(page)).toBe(0);
+    await page.click('[data-testid=play]');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=epoch]')?.textContent?.replace(/\D/g, '')) > 200,
+    );
+    await page.click('[data-testid=pause]');
+    await page.waitForTimeout(200);
+    const epoch = await epochOf(page);
+    const lossAfter = await numberOf(page, 'loss-train');
+    expect(epoch).toBeGreaterThan(200);
+    expect(lossAfter).toBeLessThan(lossBefore / 2);
+    expect(await page.textContent('[data-testid=steps-per-second]')).toBe('—');
+    await page.screenshot({ path: `${SCREENSHOTS}trained-circle.png`, fullPage: true });
+    // The output heatmap is a canvas with pixels in both classes' colors.
+    const colors = await page.$eval('[data-testid=output-heatmap]', (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const d =
+        canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ??
+        new Uint8ClampedArray();
+      let blue = 0;
+      let orange = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if ((d[i + 2] as number) > 150 && (d[i] as number) < 100) blue++;
+        if ((d[i] as number) > 200 && (d[i + 2] as number) < 100) orange++;
+      }
+      return { blue, orange, size: canvas.width };
+    });
+    expect(colors.size).toBeGreaterThan(0);
+    expect(colors.blue).toBeGreaterThan(50);
+    expect(colors.orange).toBeGreaterThan(50);
+  });
+
+  it('shows steps per second while training, for both kernels', async () => {
+    await open();
+    expect(await page.getAttribute('[data-testid=kernels]', 'data-active')).toBe('wasm');
+    for (const kernels of ['wasm', 'js']) {
+      if (kernels === 'js') await page.click('[data-testid=kernels] button:has-text("JS")');
+      await page.waitForFunction(
+        (k) => document.querySelector('[data-testid=kernels]')?.getAttribute('data-active') === k,
+        kernels,
+      );
+      await page.click('[data-testid=play]');
+      await page.waitForFunction(() =>
+        /steps\/s/.test(document.querySelector('[data-testid=steps-per-second]')?.textContent ?? ''),
+      );
+      const text = (await page.textContent('[data-testid=steps-per-second]')) ?? '';
+      expect(text).toMatch(/^[\d.]+k? steps\/s · [\d.]+k? epochs\/s$/);
+      await page.click('[data-testid=pause]');
+    }
+    expect(page.url()).toContain('kernels=js');
+  });
+
+  it('adds and removes a hidden layer', async () => {
+    await open();
+    expect(await page.textContent('[data-testid=hidden-layers]')).toBe('2 hidden layers');
+    expect(await page.$$('[data-testid^=node-2-]')).toHaveLength(0);
+    await page.click('[data-testid=add-layer]');
+    await page.waitForSelector('[data-testid=node-2-1]');
+    expect(await page.textContent('[data-testid=hidden-layers]')).toBe('3 hidden layers');
+    expect(await page.$$('[data-testid^=node-2-]')).toHaveLength(2);
+    expect(page.url()).toContain('hidden=4%2C2%2C2');
+    // The new layer is part of the network the worker trains: its links exist and carry weights.
+    await page.waitForSelector('[data-testid=link-3-0-0]', { state: 'attached' });
+    await page.click('[data-testid=remove-layer]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=hidden-layers]')?.textContent === '2 hidden layers',
+    );
+  });
+
+  it('inspector: the chain-rule product equals the shown ∂J/∂w, and the finite difference agrees', async () => {
+    await open();
+    await page.click('[data-testid=step]');
+    await page.click('[data-testid=link-1-2-1]', { force: true });
+    await page.waitForSelector('[data-testid=inspector-gradient]');
+    const product = await numberOf(page, 'inspector-product');
+    const gradient = await numberOf(page, 'inspector-gradient');
+    const fd = await numberOf(page, 'inspector-fd');
+    expect(Number.isFinite(product) && product !== 0).toBe(true);
+    expect(Math.abs(product - gradient)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(gradient)) + 2e-9);
+    expect(Math.abs(fd - gradient)).toBeLessThanOrEqual(0.02 * Math.abs(gradient) + 1e-5);
+    const rows = await page.$$('[data-testid=inspector] tbody tr');
+    expect(rows.length).toBeGreaterThan(2);
+    await page.screenshot({ path: `${SCREENSHOTS}inspector.png`, fullPage: true });
+    // Editing the weight through the inspector changes the network.
+    await page.fill('[data-testid=edit-value]', '1.5');
+    await page.click('[data-testid=edit-apply]');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=edit-value]') as HTMLInputElement)?.value === '1.500',
+    );
+  });
+
+  it('loads a shared URL and shows its configuration', async () => {
+    await open('#dataset=xor&hidden=3&activation=relu&learningRate=0.1&features=x1%2Cx2%2Cx1x2&showTest=1');
+    expect(await page.getAttribute('[data-testid=dataset-xor]', 'aria-pressed')).toBe('true');
+    expect(await page.textContent('[data-testid=hidden-layers]')).toBe('1 hidden layer');
+    expect(await page.$$('[data-testid^=node-0-]')).toHaveLength(3);
+    expect(await page.$eval('[data-testid=activation]', (e) => (e as HTMLSelectElement).value)).toBe('relu');
+    expect(await page.$eval('[data-testid=learning-rate]', (e) => (e as HTMLSelectElement).value)).toBe(
+      '0.1',
+    );
+    expect(await page.getAttribute('[data-testid=feature-x1x2]', 'aria-pressed')).toBe('true');
+    expect(await page.$eval('[data-testid=show-test]', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await page.$('[data-testid=notice]')).toBeNull();
+    await page.screenshot({ path: `${SCREENSHOTS}shared-url.png`, fullPage: true });
+  });
+
+  it('a corrupted URL gives the defaults and a notice, not a blank page', async () => {
+    await open('#dataset=moons&hidden=4%2Cbanana&learningRate=-3');
+    expect(await page.textContent('[data-testid=notice]')).toMatch(/not valid.*showing the defaults/);
+    expect(await page.getAttribute('[data-testid=dataset-circle]', 'aria-pressed')).toBe('true');
+    expect(await page.textContent('[data-testid=hidden-layers]')).toBe('2 hidden layers');
+    expect(await page.$eval('[data-testid=learning-rate]', (e) => (e as HTMLSelectElement).value)).toBe(
+      '0.03',
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}corrupted-url.png`, fullPage: true });
+    await open('#%E0%A4%A');
+    expect(await page.isVisible('[data-testid=play]')).toBe(true);
+  });
+
+  it('a bad CSV is refused with the line named', async () => {
+    await open();
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=import-csv]'),
+    ]);
+    await chooser.setFiles({
+      name: 'points.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('x1,x2,label\n1,2,1\n3,oops,0\n'),
+    });
+    await page.waitForSelector('[data-testid=notice]');
+    expect(await page.textContent('[data-testid=notice]')).toContain(
+      'points.csv: Line 3: x2 “oops” is not a number.',
+    );
+  });
+
+  it('multi-class: softmax output with one heatmap per class', async () => {
+    await open('#dataset=multi&output=softmax&loss=softmaxCrossEntropy&hidden=6&optimizer=adam');
+    await page.click('[data-testid=play]');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=epoch]')?.textContent?.replace(/\D/g, '')) > 50,
+    );
+    await page.click('[data-testid=pause]');
+    await page.waitForSelector('[data-testid=class-heatmap-2]');
+    expect(await numberOf(page, 'loss-train')).toBeLessThan(0.3);
+    await page.screenshot({ path: `${SCREENSHOTS}multi-class.png`, fullPage: true });
+  });
+
+  it('lays out on a phone-sized screen without horizontal overflow of the page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open('#dataset=spiral');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SCREENSHOTS}phone.png`, fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  it('logged no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});

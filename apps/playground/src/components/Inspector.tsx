@@ -1,0 +1,155 @@
+import { useEffect, useState } from 'react';
+import { usePlayground } from '../state/store';
+import { send } from '../worker/client';
+
+const n = (v: number | null, digits = 5) =>
+  v === null ? '—' : Number.isFinite(v) ? v.toPrecision(digits) : String(v);
+
+/**
+ * The backprop inspector: for the selected weight (or bias), the chain of terms the derivations use, per example
+ * on the training set — ∂J/∂a, ∂a/∂z, ∂z/∂w and their product — their sum, the backward pass's ∂J/∂w, and a
+ * finite-difference estimate of the same number.
+ */
+export function Inspector() {
+  const selection = usePlayground((s) => s.selection);
+  const inspection = usePlayground((s) => s.inspection);
+  const select = usePlayground((s) => s.select);
+  const [draft, setDraft] = useState('');
+
+  useEffect(() => {
+    send({ type: 'inspect', target: selection });
+  }, [selection]);
+  useEffect(() => {
+    if (inspection) setDraft(inspection.value.toPrecision(4));
+  }, [inspection?.target, inspection]);
+
+  if (!selection) {
+    return (
+      <section className="panel inspector" data-testid="inspector">
+        <h2>Backprop inspector</h2>
+        <p className="hint">
+          Click a link (a weight) or a neuron (its bias) to see how backpropagation computes its gradient.
+        </p>
+      </section>
+    );
+  }
+  const i = inspection;
+  const isWeight = selection.kind === 'weight';
+  const name = isWeight
+    ? `w from ${selection.from === undefined ? '' : `unit ${selection.from + 1}`} to unit ${selection.to + 1} of layer ${selection.layer + 1}`
+    : `b of unit ${selection.unit + 1} in layer ${selection.layer + 1}`;
+  const total = i ? i.sumOfProducts + i.regularization : Number.NaN;
+
+  return (
+    <section className="panel inspector" data-testid="inspector">
+      <h2>
+        Backprop inspector <span className="target">{name}</span>
+        <button
+          type="button"
+          className="link close"
+          onClick={() => select(null)}
+          aria-label="Close the inspector"
+        >
+          ×
+        </button>
+      </h2>
+      {!i ? (
+        <p className="hint">Computing…</p>
+      ) : (
+        <>
+          <div className="edit">
+            <label>
+              {isWeight ? 'Weight' : 'Bias'}{' '}
+              <input
+                data-testid="edit-value"
+                value={draft}
+                onChange={(e) => setDraft(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter')
+                    (e.currentTarget.nextElementSibling as HTMLButtonElement | null)?.click();
+                }}
+              />
+              {isWeight && (
+                <button
+                  type="button"
+                  data-testid="edit-apply"
+                  onClick={() => {
+                    const value = Number(draft);
+                    if (!Number.isFinite(value)) {
+                      usePlayground.getState().setNotice(`“${draft}” is not a number.`);
+                      return;
+                    }
+                    if (selection.kind === 'weight')
+                      send({
+                        type: 'setWeight',
+                        layer: selection.layer,
+                        from: selection.from,
+                        to: selection.to,
+                        value,
+                      });
+                  }}
+                >
+                  Set
+                </button>
+              )}
+            </label>
+            <span className="hint">
+              J = {n(i.loss)} over {i.examples} training points; {i.activation} unit
+            </span>
+          </div>
+          <table className="chain">
+            <thead>
+              <tr>
+                <th>example</th>
+                <th>∂J/∂a</th>
+                <th>× ∂a/∂z</th>
+                <th>= ∂J/∂z</th>
+                <th>× ∂z/∂{isWeight ? 'w' : 'b'}</th>
+                <th>= product</th>
+              </tr>
+            </thead>
+            <tbody>
+              {i.rows.map((r) => (
+                <tr key={r.example}>
+                  <td>{r.example + 1}</td>
+                  <td>{n(r.dA)}</td>
+                  <td>
+                    {r.dadz === null ? (
+                      <span title="softmax: a Jacobian-vector product, not a single factor">J·v</span>
+                    ) : (
+                      n(r.dadz)
+                    )}
+                  </td>
+                  <td>{n(r.dZ)}</td>
+                  <td>{n(r.dzdw)}</td>
+                  <td>{n(r.product)}</td>
+                </tr>
+              ))}
+              {i.examples > i.rows.length && (
+                <tr className="more">
+                  <td colSpan={6}>… and {i.examples - i.rows.length} more examples</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+          <dl className="result">
+            <dt>Σ products over all {i.examples} examples</dt>
+            <dd data-testid="inspector-sum">{n(i.sumOfProducts, 7)}</dd>
+            {i.regularization !== 0 && (
+              <>
+                <dt>+ regularization l1·sign(w) + l2·w</dt>
+                <dd data-testid="inspector-regularization">{n(i.regularization, 7)}</dd>
+              </>
+            )}
+            <dt>= chain-rule product</dt>
+            <dd data-testid="inspector-product">{n(total, 7)}</dd>
+            <dt>∂J/∂{isWeight ? 'w' : 'b'} from the backward pass</dt>
+            <dd data-testid="inspector-gradient">{n(i.gradient, 7)}</dd>
+            <dt>finite difference (J(w+ε) − J(w−ε)) / 2ε, ε = {i.epsilon}</dt>
+            <dd data-testid="inspector-fd">{n(i.finiteDifference, 7)}</dd>
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+/**
+ * Everything that defines a run: one table of hyperparameters that round-trips through the URL (as TensorFlow
+ * Playground's does), validated on the way in.
+ */
+export const datasetNames = [
+  'circle',
+  'xor',
+  'gauss',
+  'spiral',
+  'multi',
+  'reg-plane',
+  'reg-gauss',
+  'custom',
+] as const;
+export type DatasetName = (typeof datasetNames)[number];
+
+export const featureNames = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as const;
+export type FeatureName = (typeof featureNames)[number];
+
+export const activationChoices = ['tanh', 'relu', 'sigmoid', 'linear', 'leakyRelu'] as const;
+export const outputChoices = ['sigmoid', 'tanh', 'linear', 'softmax'] as const;
+export const lossChoices = ['binaryCrossEntropy', 'mse', 'halfSquaredError', 'softmaxCrossEntropy'] as const;
+export const optimizerChoices = ['sgd', 'momentum', 'adam'] as const;
+export const regularizationChoices = ['none', 'l1', 'l2'] as const;
+
+export const MAX_LAYERS = 6;
+export const MAX_NEURONS = 8;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const configSchema = z.object({
+  dataset: z.enum(datasetNames),
+  noise: int(0, 50),
+  trainRatio: int(10, 90),
+  batchSize: int(1, 30),
+  seed: int(0, 1_000_000),
+  features: z.array(z.enum(featureNames)).min(1),
+  hidden: z.array(int(1, MAX_NEURONS)).max(MAX_LAYERS),
+  activation: z.enum(activationChoices),
+  /** Per-layer overrides of `activation` (same length as hidden, or empty). */
+  layerActivations: z.array(z.enum(activationChoices).nullable()).max(MAX_LAYERS),
+  output: z.enum(outputChoices),
+  loss: z.enum(lossChoices),
+  optimizer: z.enum(optimizerChoices),
+  learningRate: z.coerce.number().positive().max(10),
+  regularization: z.enum(regularizationChoices),
+  regularizationRate: z.coerce.number().min(0).max(10),
+  kernels: z.enum(['wasm', 'js']),
+  discretize: z.boolean(),
+  showTest: z.boolean(),
+  gradientView: z.boolean(),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export const defaultConfig: Config = {
+  dataset: 'circle',
+  noise: 0,
+  trainRatio: 50,
+  batchSize: 10,
+  seed: 1,
+  features: ['x1', 'x2'],
+  hidden: [4, 2],
+  activation: 'tanh',
+  layerActivations: [],
+  output: 'sigmoid',
+  loss: 'binaryCrossEntropy',
+  optimizer: 'sgd',
+  learningRate: 0.03,
+  regularization: 'none',
+  regularizationRate: 0,
+  kernels: 'wasm',
+  discretize: false,
+  showTest: false,
+  gradientView: false,
+};
+
+export const isRegression = (c: Pick<Config, 'dataset'>) =>
+  c.dataset === 'reg-plane' || c.dataset === 'reg-gauss';
+export const classCount = (c: Pick<Config, 'dataset'>) => (c.dataset === 'multi' ? 3 : 1);
+
+/** The output activation and loss that suit a dataset, for when the user switches problem type. */
+export function outputFor(dataset: DatasetName): Pick<Config, 'output' | 'loss'> {
+  if (dataset === 'multi') return { output: 'softmax', loss: 'softmaxCrossEntropy' };
+  if (dataset === 'reg-plane' || dataset === 'reg-gauss') return { output: 'linear', loss: 'mse' };
+  return { output: 'sigmoid', loss: 'binaryCrossEntropy' };
+}
+
+/** The activation of hidden layer i. */
+export const layerActivation = (c: Config, i: number) => c.layerActivations[i] ?? c.activation;
+
+/** Checks the combinations a schema cannot: a fused loss needs its output activation, softmax needs classes. */
+export function consistencyProblem(c: Config): string | null {
+  if (c.loss === 'binaryCrossEntropy' && c.output !== 'sigmoid')
+    return 'binary cross-entropy needs a sigmoid output';
+  if (c.loss === 'softmaxCrossEntropy' && c.output !== 'softmax')
+    return 'softmax cross-entropy needs a softmax output';
+  if (c.output === 'softmax' && classCount(c) < 2) return 'a softmax output needs the multi-class dataset';
+  if (c.dataset === 'multi' && c.output !== 'softmax')
+    return 'the multi-class dataset needs a softmax output';
+  return null;
+}
+
+/** The config as a URL hash: only the fields that differ from the defaults, so links stay short. */
+export function toHash(c: Config): string {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(defaultConfig) as (keyof Config)[]) {
+    const value = c[key];
+    const fallback = defaultConfig[key];
+    if (JSON.stringify(value) === JSON.stringify(fallback)) continue;
+    if (Array.isArray(value)) params.set(key, value.map((v) => (v === null ? '' : String(v))).join(','));
+    else params.set(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+  }
+  return params.toString();
+}
+
+/**
+ * Reads a config from a URL hash. Anything invalid — an unknown name, a number out of range, a broken array —
+ * gives the defaults and a notice naming the field, never a blank page.
+ */
+export function fromHash(hash: string): { config: Config; notice: string | null } {
+  const raw = hash.replace(/^#/, '');
+  if (!raw) return { config: defaultConfig, notice: null };
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(raw);
+  } catch {
+    return { config: defaultConfig, notice: 'The link’s settings could not be read; showing the defaults.' };
+  }
+  const input: Record<string, unknown> = { ...defaultConfig };
+  for (const [key, value] of params) {
+    if (!(key in defaultConfig)) {
+      return {
+        config: defaultConfig,
+        notice: `The link has an unknown setting “${key}”; showing the defaults.`,
+      };
+    }
+    const fallback = defaultConfig[key as keyof Config];
+    if (Array.isArray(fallback)) {
+      input[key] =
+        value === ''
+          ? []
+          : value
+              .split(',')
+              .map((v) =>
+                key === 'layerActivations' ? (v === '' ? null : v) : key === 'hidden' ? Number(v) : v,
+              );
+    } else if (typeof fallback === 'boolean') {
+      input[key] =
+        value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value;
+    } else {
+      input[key] = value;
+    }
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || 'settings';
+    return {
+      config: defaultConfig,
+      notice: `The link’s “${field}” is not valid (${issue?.message ?? 'invalid'}); showing the defaults.`,
+    };
+  }
+  const problem = consistencyProblem(parsed.data);
+  if (problem)
+    return {
+      config: defaultConfig,
+      notice: `The link’s settings do not fit together (${problem}); showing the defaults.`,
+    };
+  return { config: parsed.data, notice: null };
+}
