@@ -148,10 +148,9 @@ export const jsKernels: Kernels = {
     out.set(acc);
   },
 
-  sum(values) {
-    let s = 0;
-    for (let i = 0; i < values.length; i++) s += values[i] as number;
-    return s;
+  allFinite(values) {
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return false;
+    return true;
   },
 
   loss(kind: LossKind, pred, target, grad, scale) {

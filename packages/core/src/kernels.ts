@@ -47,8 +47,8 @@ export interface Kernels {
 
   /** out_j = Σ_i m_ij (∂J/∂b = column sums of ∂J/∂Z). */
   columnSums(m: Matrix, out: Float32Array): void;
-  /** Σ values (NaN or ±Infinity if any value is): how a model checks parameters are still finite. */
-  sum(values: Float32Array): number;
+  /** Whether every value is finite (no NaN, no ±Infinity): how a model checks its parameters after an update. */
+  allFinite(values: Float32Array): boolean;
 
   /** The loss value `scale · Σ ℓ`, with its gradient written into `grad` (see `LossKind`). */
   loss(kind: LossKind, pred: Matrix, target: Matrix, grad: Matrix, scale: number): number;

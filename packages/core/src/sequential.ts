@@ -476,7 +476,7 @@ export class Sequential {
     optimizer.step(this.params, this.kernels);
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i] as Param;
-      if (!Number.isFinite(this.kernels.sum(p.value))) {
+      if (!this.kernels.allFinite(p.value)) {
         for (const [j, q] of this.params.entries()) q.value.set((backup[j] as Matrix).data);
         throw new ChainruleError(
           'DIVERGED',

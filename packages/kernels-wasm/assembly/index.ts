@@ -3,7 +3,7 @@
 export { activationBackward, biasActivation } from './activations';
 export { gemmScratchBytes, matmul, matmulTransA, matmulTransB, setScratch } from './matmul';
 export { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers';
-export { columnSums, loss, regularize, sum } from './reductions';
+export { allFinite, columnSums, loss, regularize } from './reductions';
 
 /** First byte past the module's static data: the JS heap starts at or after it. */
 export function heapBase(): usize {

@@ -1,4 +1,4 @@
-// Reductions: column sums (∂J/∂b), plain sums (the finiteness check), the losses with their gradients, and the
+// Reductions: column sums (∂J/∂b), the finiteness check, the losses with their gradients, and the
 // regularization penalty (docs/math.md §3, §5). Loss codes match src/codes.ts.
 
 export const SQUARED_ERROR: i32 = 0;
@@ -30,28 +30,23 @@ export function columnSums(m: usize, out: usize, rows: i32, cols: i32): void {
   }
 }
 
-/** Σ of n floats, accumulated in f64 lanes (NaN or ±Infinity if any value is). */
-export function sum(p: usize, n: i32): f64 {
-  // Four independent f64x2 accumulators: the adds overlap instead of waiting on one another.
-  let s0 = f64x2.splat(0);
-  let s1 = f64x2.splat(0);
-  let s2 = f64x2.splat(0);
-  let s3 = f64x2.splat(0);
-  const vecN = n & ~7;
+/**
+ * 1 if all n floats are finite, else 0. x·0 is 0 for every finite x and NaN for ±Infinity and NaN, so OR-ing
+ * the "x·0 ≠ 0" lanes finds any non-finite value without a branch per element. (An i32 result: JS gets a small
+ * integer, with nothing to box.)
+ */
+export function allFinite(p: usize, n: i32): i32 {
+  const zero = f32x4.splat(0);
+  let bad = i32x4.splat(0);
+  const vecN = n & ~3;
   let i = 0;
-  for (; i < vecN; i += 8) {
-    const o = p + (<usize>i << 2);
-    const x = v128.load(o);
-    const y = v128.load(o, 16);
-    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(x));
-    s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1)));
-    s2 = f64x2.add(s2, f64x2.promote_low_f32x4(y));
-    s3 = f64x2.add(s3, f64x2.promote_low_f32x4(i32x4.shuffle(y, y, 2, 3, 0, 1)));
+  for (; i < vecN; i += 4) bad = v128.or(bad, f32x4.ne(f32x4.mul(v128.load(p + (<usize>i << 2)), zero), zero));
+  if (v128.any_true(bad)) return 0;
+  for (; i < n; i++) {
+    const x = load<f32>(p + (<usize>i << 2));
+    if (x * 0 != 0) return 0;
   }
-  const t = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
-  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
-  for (; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2));
-  return s;
+  return 1;
 }
 
 // @ts-expect-error: decorator

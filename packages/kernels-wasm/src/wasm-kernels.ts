@@ -31,7 +31,7 @@ export interface KernelExports {
     alpha: number,
   ): void;
   columnSums(m: number, out: number, rows: number, cols: number): void;
-  sum(p: number, n: number): number;
+  allFinite(p: number, n: number): number;
   loss(
     kind: number,
     pred: number,
@@ -191,8 +191,9 @@ export function createWasmKernels(exports: KernelExports, variant: WasmVariant):
       exports.columnSums(ptr('columnSums', 'm', m.data), ptr('columnSums', 'out', out), m.rows, m.cols);
     },
 
-    sum(values) {
-      return exports.sum(ptr('sum', 'values', values), values.length);
+    allFinite(values) {
+      // An i32 comes back as a small integer: nothing to box, unlike an f64.
+      return exports.allFinite(ptr('allFinite', 'values', values), values.length) === 1;
     },
 
     loss(kind, pred, target, grad, scale) {
