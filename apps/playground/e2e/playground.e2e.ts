@@ -100,6 +100,8 @@ describe('the playground in Chromium', () => {
   it('inspector: the chain-rule product equals the shown ∂J/∂w, and the finite difference agrees', async () => {
     await open();
     await page.click('[data-testid=step]');
+    await page.hover('[data-testid=link-1-2-1]', { force: true });
+    expect(await page.textContent('[data-testid=tooltip]')).toMatch(/^Weight -?\d\.\d{3}/);
     await page.click('[data-testid=link-1-2-1]', { force: true });
     await page.waitForSelector('[data-testid=inspector-gradient]');
     const product = await numberOf(page, 'inspector-product');
@@ -181,6 +183,11 @@ describe('the playground in Chromium', () => {
     await open('#dataset=spiral');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // The output plane is there, square, and fits the screen.
+    const box = await page.locator('[data-testid=output-heatmap]').boundingBox();
+    expect(box?.height).toBeGreaterThan(250);
+    expect(Math.abs((box?.width ?? 0) - (box?.height ?? 0))).toBeLessThan(2);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: `${SCREENSHOTS}phone.png`, fullPage: true });
     await page.setViewportSize({ width: 1400, height: 1000 });
   });

@@ -63,8 +63,9 @@ interface Hover {
   kind: 'node' | 'link';
   x: number;
   y: number;
-  text: string;
   layer: number;
+  /** The link's source unit (links only). */
+  from: number;
   unit: number;
 }
 
@@ -128,6 +129,21 @@ export function NetworkView() {
 
   const heat = snapshot?.heatmaps ?? null;
 
+  /** The hovered parameter's value, read from the latest snapshot so it stays live while training. */
+  const hoverText = (h: Hover) => {
+    const layer = snapshot?.layers[h.layer];
+    if (!layer) return '';
+    if (h.kind === 'link') {
+      const i = h.from * layer.units + h.unit;
+      return config.gradientView
+        ? `∂J/∂w ${(layer.dW[i] ?? 0).toPrecision(4)}`
+        : `Weight ${(layer.W[i] ?? 0).toPrecision(4)}`;
+    }
+    return config.gradientView
+      ? `∂J/∂b ${(layer.db[h.unit] ?? 0).toPrecision(4)}`
+      : `Bias ${(layer.b[h.unit] ?? 0).toPrecision(4)}`;
+  };
+
   return (
     <section className="panel network" aria-label="Network">
       <div className="network-head">
@@ -189,8 +205,8 @@ export function NetworkView() {
                       kind: 'link',
                       x: e.nativeEvent.offsetX,
                       y: e.nativeEvent.offsetY,
-                      text: `${config.gradientView ? '∂J/∂w' : 'Weight'} ${l.value.toPrecision(4)}`,
                       layer: l.layer,
+                      from: l.from,
                       unit: l.to,
                     })
                   }
@@ -321,14 +337,7 @@ export function NetworkView() {
                       }}
                       data-testid={last ? `output-node-${u}` : `node-${l}-${u}`}
                       onMouseEnter={() =>
-                        setHover({
-                          kind: 'node',
-                          x: p.x + NODE + 8,
-                          y: p.y,
-                          text: `${config.gradientView ? `∂J/∂b ${grad.toPrecision(4)}` : `Bias ${(snapshot?.layers[l]?.b[u] ?? 0).toPrecision(4)}`}`,
-                          layer: l,
-                          unit: u,
-                        })
+                        setHover({ kind: 'node', x: p.x + NODE + 8, y: p.y, layer: l, from: -1, unit: u })
                       }
                       onMouseLeave={() => setHover(null)}
                       onClick={() => select({ kind: 'bias', layer: l, unit: u })}
@@ -349,7 +358,7 @@ export function NetworkView() {
 
           {hover && (
             <div className="tooltip" style={{ left: hover.x + 8, top: hover.y }} data-testid="tooltip">
-              <div>{hover.text}</div>
+              <div>{hoverText(hover)}</div>
               {hover.kind === 'node' && heat && (
                 <NodeCanvas
                   data={heat.data}
