@@ -1,9 +1,59 @@
-import { activationChoices, isRegression, optimizerChoices, regularizationChoices } from '../state/config';
+import {
+  activationChoices,
+  type Config,
+  isRegression,
+  optimizerChoices,
+  regularizationChoices,
+} from '../state/config';
 import { usePlayground } from '../state/store';
 import { send } from '../worker/client';
 
 const rates = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const regRates = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+
+/** The list of choices, with the current value added in its place if a link brought one not on the list. */
+function withValue(list: number[], value: number): number[] {
+  return list.includes(value) ? list : [...list, value].sort((a, b) => a - b);
+}
+
+function activationTitle(a: string): string {
+  return a === 'relu' ? 'ReLU' : a === 'leakyRelu' ? 'Leaky ReLU' : `${a[0]?.toUpperCase()}${a.slice(1)}`;
+}
+
+/** A labelled select, the shape of every hyperparameter in the bar. */
+function Choice({
+  label,
+  testid,
+  value,
+  options,
+  onChange,
+  disabled = false,
+}: {
+  label: string;
+  testid: string;
+  value: string | number;
+  options: [string | number, string][];
+  onChange: (value: string) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <label>
+      <span className="label">{label}</span>
+      <select
+        data-testid={testid}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        {options.map(([v, title]) => (
+          <option key={v} value={v}>
+            {title}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 function fmtRate(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n >= 100 ? n.toFixed(0) : n.toFixed(1);
@@ -67,85 +117,42 @@ export function Controls() {
         </div>
       </div>
 
-      <label>
-        <span className="label">Learning rate</span>
-        <select
-          data-testid="learning-rate"
-          value={config.learningRate}
-          onChange={(e) => update({ learningRate: Number(e.target.value) })}
-        >
-          {(rates.includes(config.learningRate)
-            ? rates
-            : [...rates, config.learningRate].sort((a, b) => a - b)
-          ).map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="label">Activation</span>
-        <select
-          data-testid="activation"
-          value={config.activation}
-          onChange={(e) =>
-            update({ activation: e.target.value as typeof config.activation, layerActivations: [] })
-          }
-        >
-          {activationChoices.map((a) => (
-            <option key={a} value={a}>
-              {a === 'relu' ? 'ReLU' : a === 'leakyRelu' ? 'Leaky ReLU' : a[0]?.toUpperCase() + a.slice(1)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="label">Regularization</span>
-        <select
-          data-testid="regularization"
-          value={config.regularization}
-          onChange={(e) => update({ regularization: e.target.value as typeof config.regularization })}
-        >
-          {regularizationChoices.map((r) => (
-            <option key={r} value={r}>
-              {r === 'none' ? 'None' : r.toUpperCase()}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="label">Regularization rate</span>
-        <select
-          data-testid="regularization-rate"
-          value={config.regularizationRate}
-          disabled={config.regularization === 'none'}
-          onChange={(e) => update({ regularizationRate: Number(e.target.value) })}
-        >
-          {(regRates.includes(config.regularizationRate)
-            ? regRates
-            : [...regRates, config.regularizationRate]
-          ).map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="label">Optimizer</span>
-        <select
-          data-testid="optimizer"
-          value={config.optimizer}
-          onChange={(e) => update({ optimizer: e.target.value as typeof config.optimizer })}
-        >
-          {optimizerChoices.map((o) => (
-            <option key={o} value={o}>
-              {o === 'sgd' ? 'SGD' : o === 'adam' ? 'Adam' : 'Momentum'}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label="Learning rate"
+        testid="learning-rate"
+        value={config.learningRate}
+        options={withValue(rates, config.learningRate).map((r) => [r, String(r)])}
+        onChange={(v) => update({ learningRate: Number(v) })}
+      />
+      <Choice
+        label="Activation"
+        testid="activation"
+        value={config.activation}
+        options={activationChoices.map((a) => [a, activationTitle(a)])}
+        onChange={(v) => update({ activation: v as Config['activation'], layerActivations: [] })}
+      />
+      <Choice
+        label="Regularization"
+        testid="regularization"
+        value={config.regularization}
+        options={regularizationChoices.map((r) => [r, r === 'none' ? 'None' : r.toUpperCase()])}
+        onChange={(v) => update({ regularization: v as Config['regularization'] })}
+      />
+      <Choice
+        label="Regularization rate"
+        testid="regularization-rate"
+        value={config.regularizationRate}
+        disabled={config.regularization === 'none'}
+        options={withValue(regRates, config.regularizationRate).map((r) => [r, String(r)])}
+        onChange={(v) => update({ regularizationRate: Number(v) })}
+      />
+      <Choice
+        label="Optimizer"
+        testid="optimizer"
+        value={config.optimizer}
+        options={optimizerChoices.map((o) => [o, o === 'sgd' ? 'SGD' : o === 'adam' ? 'Adam' : 'Momentum'])}
+        onChange={(v) => update({ optimizer: v as Config['optimizer'] })}
+      />
       <div className="stat">
         <span className="label">Problem type</span>
         <span className="value small" data-testid="problem-type">

@@ -1,5 +1,16 @@
 import { CLASS_COLORS, diverging } from './colors';
 
+/** Sizes the canvas to one pixel per cell and gives a blank image to paint. */
+function imageFor(
+  canvas: HTMLCanvasElement,
+  size: number,
+): { ctx: CanvasRenderingContext2D; image: ImageData } | null {
+  if (canvas.width !== size) canvas.width = size;
+  if (canvas.height !== size) canvas.height = size;
+  const ctx = canvas.getContext('2d');
+  return ctx ? { ctx, image: ctx.createImageData(size, size) } : null;
+}
+
 /**
  * Paints size×size values into a canvas through ImageData (one pixel per cell; CSS scales it up), never DOM nodes.
  * `map` takes a value to [−1, 1]; `discretize` snaps to the two ends, as TensorFlow Playground does.
@@ -12,11 +23,9 @@ export function paintHeatmap(
   map: (v: number) => number,
   discretize = false,
 ): void {
-  if (canvas.width !== size) canvas.width = size;
-  if (canvas.height !== size) canvas.height = size;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const image = ctx.createImageData(size, size);
+  const target = imageFor(canvas, size);
+  if (!target) return;
+  const { ctx, image } = target;
   for (let i = 0; i < size * size; i++) {
     let t = map(data[offset + i] as number);
     if (discretize) t = t >= 0 ? 1 : -1;
@@ -37,11 +46,9 @@ export function paintClasses(
   size: number,
   discretize = false,
 ): void {
-  if (canvas.width !== size) canvas.width = size;
-  if (canvas.height !== size) canvas.height = size;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const image = ctx.createImageData(size, size);
+  const target = imageFor(canvas, size);
+  if (!target) return;
+  const { ctx, image } = target;
   for (let i = 0; i < size * size; i++) {
     let best = 0;
     let p = -1;
