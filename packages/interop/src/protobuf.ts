@@ -2,6 +2,9 @@
  * Just enough of the protobuf wire format to write ONNX: varints, length-delimited fields, nested messages.
  * (The schema lives in onnx.ts, next to the one place that uses it.)
  */
+// Every runtime chainrule targets has TextEncoder; the build uses no DOM or Node types, so declare its one use.
+declare const TextEncoder: { new (): { encode(text: string): Uint8Array } };
+
 export class ProtoWriter {
   private chunks: Uint8Array[] = [];
   private size = 0;

@@ -1,0 +1,327 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  type ActivationName,
+  Adam,
+  ChainruleError,
+  Dense,
+  jsKernels,
+  type Kernels,
+  type LossName,
+  Matrix,
+  Momentum,
+  type Optimizer,
+  Sequential,
+  SGD,
+} from '@chainrule/core';
+import { toOnnx, toTfjs } from '@chainrule/interop';
+import { loadWasmKernels } from '@chainrule/kernels-wasm';
+import cliProgress from 'cli-progress';
+import { CliError, numberAt, readTable } from './table.js';
+
+/** What the CLI stores beside the model, so `predict` knows the columns and class names. */
+export interface CliMetadata {
+  features: string[];
+  target: string;
+  /** Class names in output order, for classification. */
+  classes: string[] | null;
+}
+
+export interface TrainOptions {
+  target: string;
+  layers: string;
+  activation: string;
+  loss: string;
+  epochs: string;
+  batchSize: string;
+  learningRate: string;
+  optimizer: string;
+  seed: string;
+  validationSplit: string;
+  kernels: string;
+  out: string;
+  progress: boolean;
+}
+
+function int(name: string, value: string, min: number): number {
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < min)
+    throw new CliError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
+  return v;
+}
+
+function num(name: string, value: string, check: (v: number) => boolean, rule: string): number {
+  const v = Number(value);
+  if (!Number.isFinite(v) || !check(v)) throw new CliError(`--${name} must be ${rule}, got "${value}"`);
+  return v;
+}
+
+async function kernelsFor(choice: string): Promise<Kernels> {
+  if (choice === 'js') return jsKernels;
+  if (choice === 'wasm') return loadWasmKernels();
+  throw new CliError(`--kernels must be wasm or js, got "${choice}"`);
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(
+      `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
+  }
+}
+
+/** Splits a table into X (every column but the target) and Y (one-hot classes, 0/1, or values). */
+function design(file: string, text: string, target: string, loss: LossName) {
+  const table = readTable(text, file);
+  const t = table.header.indexOf(target);
+  if (t < 0) throw new CliError(`${file}: no column named "${target}" (columns: ${table.header.join(', ')})`);
+  const features = table.header.filter((_, i) => i !== t);
+  if (features.length === 0)
+    throw new CliError(`${file}: the target is the only column; there are no features`);
+  const n = table.rows.length;
+  const X = new Matrix(n, features.length);
+  for (let r = 0; r < n; r++) {
+    let j = 0;
+    for (let c = 0; c < table.header.length; c++) if (c !== t) X.set(r, j++, numberAt(table, r, c, file));
+  }
+  const labels = table.rows.map((row) => row[t] as string);
+  let classes: string[] | null = null;
+  let Y: Matrix;
+  if (loss === 'softmaxCrossEntropy' || loss === 'binaryCrossEntropy') {
+    classes = [...new Set(labels)].sort((a, b) =>
+      Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : a.localeCompare(b),
+    );
+    if (loss === 'binaryCrossEntropy' && classes.length !== 2) {
+      throw new CliError(
+        `${file}: binaryCrossEntropy needs exactly 2 classes in "${target}", found ${classes.length}: ${classes.slice(0, 5).join(', ')}`,
+      );
+    }
+    if (classes.length < 2) throw new CliError(`${file}: "${target}" has only one class (${classes[0]})`);
+    const index = new Map(classes.map((c, i) => [c, i]));
+    Y = loss === 'binaryCrossEntropy' ? new Matrix(n, 1) : new Matrix(n, classes.length);
+    labels.forEach((l, r) => {
+      const k = index.get(l) as number;
+      if (loss === 'binaryCrossEntropy') Y.set(r, 0, k);
+      else Y.set(r, k, 1);
+    });
+  } else {
+    Y = new Matrix(n, 1);
+    for (let r = 0; r < n; r++) Y.set(r, 0, numberAt(table, r, t, file));
+  }
+  return { X, Y, features, classes };
+}
+
+function split(X: Matrix, Y: Matrix, fraction: number, seed: number) {
+  const n = X.rows;
+  const order = Array.from({ length: n }, (_, i) => i);
+  let s = seed * 2654435761 || 1;
+  for (let i = n - 1; i > 0; i--) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  const nVal = fraction > 0 ? Math.max(1, Math.round(n * fraction)) : 0;
+  const take = (m: Matrix, idx: number[]) => {
+    const out = new Matrix(idx.length, m.cols);
+    idx.forEach((r, i) => out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
+    return out;
+  };
+  const val = order.slice(0, nVal);
+  const train = order.slice(nVal);
+  if (train.length === 0) throw new CliError('--validation-split leaves no rows to train on');
+  return {
+    X: take(X, train),
+    Y: take(Y, train),
+    Xv: nVal ? take(X, val) : null,
+    Yv: nVal ? take(Y, val) : null,
+  };
+}
+
+/** `chainrule train`: builds, trains and saves a model; returns the final metrics line. */
+export async function train(file: string, o: TrainOptions, log: (line: string) => void): Promise<string> {
+  const losses: LossName[] = ['mse', 'halfSquaredError', 'binaryCrossEntropy', 'softmaxCrossEntropy'];
+  if (!losses.includes(o.loss as LossName))
+    throw new CliError(`--loss must be one of ${losses.join(', ')}, got "${o.loss}"`);
+  const loss = o.loss as LossName;
+  const acts: ActivationName[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'];
+  if (!acts.includes(o.activation as ActivationName))
+    throw new CliError(`--activation must be one of ${acts.join(', ')}, got "${o.activation}"`);
+  const hidden = o.layers.trim() === '' ? [] : o.layers.split(',').map((s) => int('layers', s.trim(), 1));
+  const epochs = int('epochs', o.epochs, 1);
+  const batchSize = int('batch-size', o.batchSize, 1);
+  const lr = num('learning-rate', o.learningRate, (v) => v > 0, 'a number > 0');
+  const seed = int('seed', o.seed, 0);
+  const valSplit = num('validation-split', o.validationSplit, (v) => v >= 0 && v < 1, 'in [0, 1)');
+  const makeOptimizer = (): Optimizer => {
+    if (o.optimizer === 'sgd') return new SGD({ learningRate: lr });
+    if (o.optimizer === 'momentum') return new Momentum({ learningRate: lr });
+    if (o.optimizer === 'adam') return new Adam({ learningRate: lr });
+    throw new CliError(`--optimizer must be sgd, momentum or adam, got "${o.optimizer}"`);
+  };
+  const optimizer = makeOptimizer();
+  const kernels = await kernelsFor(o.kernels);
+
+  const { X, Y, features, classes } = design(file, await readText(file), o.target, loss);
+  const data = split(X, Y, valSplit, seed);
+  const output: ActivationName =
+    loss === 'softmaxCrossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : 'linear';
+  const sizes = [features.length, ...hidden, Y.cols];
+  const model = new Sequential(
+    sizes.slice(1).map(
+      (u, i) =>
+        new Dense(sizes[i] as number, u, {
+          activation: i === sizes.length - 2 ? output : (o.activation as ActivationName),
+        }),
+    ),
+    { loss, kernels, seed },
+  );
+  log(
+    `Training ${sizes.join('-')} (${o.activation}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
+  );
+  // On a terminal a live bar; elsewhere (pipes, CI) the same fields as lines, ten times over the run.
+  const interactive = o.progress && process.stderr.isTTY === true;
+  const every = Math.max(1, Math.round(epochs / 10));
+  const bar = interactive
+    ? new cliProgress.SingleBar(
+        {
+          format: '  {bar} epoch {value}/{total} | loss {loss} | accuracy {acc} | {rate} examples/s',
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(epochs, 0, { loss: '-', acc: '-', rate: '-' });
+  const started = performance.now();
+  const history = await model.fit(data.X, data.Y, {
+    epochs,
+    batchSize,
+    optimizer,
+    ...(data.Xv && data.Yv ? { validation: { x: data.Xv, y: data.Yv } } : {}),
+    callbacks: {
+      onEpochEnd: (e) => {
+        const rate = Math.round((e.epoch * data.X.rows) / ((performance.now() - started) / 1000));
+        const fields = {
+          loss: e.loss.toFixed(4),
+          acc: e.accuracy === undefined ? '-' : `${(e.accuracy * 100).toFixed(1)}%`,
+          rate,
+        };
+        bar?.update(e.epoch, fields);
+        if (!bar && o.progress && (e.epoch % every === 0 || e.epoch === epochs)) {
+          log(
+            `  epoch ${e.epoch}/${epochs} | loss ${fields.loss} | accuracy ${fields.acc} | ${rate} examples/s`,
+          );
+        }
+      },
+    },
+  });
+  bar?.stop();
+  const last = history.epochs.at(-1);
+  const meta: CliMetadata = { features, target: o.target, classes };
+  await writeFile(o.out, `${JSON.stringify({ ...model.toJSON(), chainruleCli: meta })}\n`);
+  const seconds = (performance.now() - started) / 1000;
+  const parts = [
+    `epochs ${history.epochs.length}`,
+    `loss ${last?.loss.toFixed(4)}`,
+    ...(last?.accuracy !== undefined ? [`accuracy ${(last.accuracy * 100).toFixed(1)}%`] : []),
+    ...(last?.valLoss !== undefined ? [`val_loss ${last.valLoss.toFixed(4)}`] : []),
+    ...(last?.valAccuracy !== undefined ? [`val_accuracy ${(last.valAccuracy * 100).toFixed(1)}%`] : []),
+    `${seconds.toFixed(2)} s`,
+    `saved ${o.out}`,
+  ];
+  model.dispose();
+  return parts.join(' · ');
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position).split('\n');
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+async function loadModel(file: string): Promise<{ model: Sequential; meta: CliMetadata | null }> {
+  const text = await readText(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const at = /position (\d+)/.exec((err as Error).message);
+    const where = at ? lineAndColumn(text, Number(at[1])) : `the end, line ${text.split('\n').length}`;
+    throw new CliError(
+      `${file}: not valid JSON at ${where} (truncated or corrupted?): ${(err as Error).message}`,
+    );
+  }
+  try {
+    const model = Sequential.fromJSON(json);
+    const meta = (json as { chainruleCli?: CliMetadata }).chainruleCli ?? null;
+    return { model, meta };
+  } catch (err) {
+    throw new CliError(`${file}: ${(err as Error).message}`);
+  }
+}
+
+/** `chainrule predict`: one output line per input row (class and probability, or the value), as CSV. */
+export async function predict(modelFile: string, dataFile: string): Promise<string> {
+  const { model, meta } = await loadModel(modelFile);
+  const table = readTable(await readText(dataFile), dataFile);
+  const features = meta?.features ?? table.header.slice(0, model.inputSize);
+  const cols = features.map((f) => {
+    const c = table.header.indexOf(f);
+    if (c < 0)
+      throw new CliError(
+        `${dataFile}: no column named "${f}", which the model was trained on (columns: ${table.header.join(', ')})`,
+      );
+    return c;
+  });
+  if (cols.length !== model.inputSize) {
+    throw new CliError(
+      `${modelFile}: the model takes ${model.inputSize} inputs, ${dataFile} gives ${cols.length}`,
+    );
+  }
+  const X = new Matrix(table.rows.length, cols.length);
+  table.rows.forEach((_, r) => cols.forEach((c, j) => X.set(r, j, numberAt(table, r, c, dataFile))));
+  const P = model.predict(X);
+  const classes = meta?.classes;
+  const out: string[] = [];
+  if (classes && P.cols > 1) {
+    out.push(['prediction', ...classes.map((c) => `p_${c}`)].join(','));
+    for (let r = 0; r < P.rows; r++) {
+      let best = 0;
+      for (let k = 1; k < P.cols; k++) if (P.get(r, k) > P.get(r, best)) best = k;
+      out.push(
+        [classes[best], ...Array.from({ length: P.cols }, (_, k) => P.get(r, k).toFixed(6))].join(','),
+      );
+    }
+  } else if (classes && P.cols === 1) {
+    out.push(`prediction,p_${classes[1]}`);
+    for (let r = 0; r < P.rows; r++)
+      out.push(`${P.get(r, 0) >= 0.5 ? classes[1] : classes[0]},${P.get(r, 0).toFixed(6)}`);
+  } else {
+    out.push(P.cols === 1 ? 'prediction' : Array.from({ length: P.cols }, (_, k) => `y${k}`).join(','));
+    for (let r = 0; r < P.rows; r++)
+      out.push(Array.from({ length: P.cols }, (_, k) => String(P.get(r, k))).join(','));
+  }
+  return out.join('\n');
+}
+
+/** `chainrule export`: writes the model as ONNX and/or TensorFlow.js files; returns what it wrote. */
+export async function exportModel(modelFile: string, o: { onnx?: string; tfjs?: string }): Promise<string[]> {
+  if (!o.onnx && !o.tfjs)
+    throw new CliError('export: say what to write: --onnx <file> and/or --tfjs <directory>');
+  const { model } = await loadModel(modelFile);
+  const wrote: string[] = [];
+  if (o.onnx) {
+    await writeFile(o.onnx, toOnnx(model));
+    wrote.push(o.onnx);
+  }
+  if (o.tfjs) {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(o.tfjs, { recursive: true });
+    const { modelJson, weights } = toTfjs(model);
+    await writeFile(`${o.tfjs}/model.json`, JSON.stringify(modelJson));
+    await writeFile(`${o.tfjs}/weights.bin`, new Uint8Array(weights));
+    wrote.push(`${o.tfjs}/model.json`, `${o.tfjs}/weights.bin`);
+  }
+  return wrote;
+}
+
+export { ChainruleError };

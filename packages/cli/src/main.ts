@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { exportModel, predict, train } from './commands.js';
+import { CliError } from './table.js';
+
+const program = new Command();
+program
+  .name('chainrule')
+  .description(
+    'Train dense neural networks on CSV files, predict with them, and export them to ONNX or TensorFlow.js.',
+  )
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('train')
+  .description('Train a network on a CSV file (a header row; the target column, the rest numeric features).')
+  .argument('<data.csv>', 'training data')
+  .requiredOption('-t, --target <column>', 'the column to predict')
+  .option('-l, --layers <sizes>', 'hidden layer sizes, comma-separated ("" for none)', '16,16')
+  .option('-a, --activation <name>', 'hidden activation: linear, sigmoid, tanh, relu, leakyRelu', 'tanh')
+  .option(
+    '--loss <name>',
+    'mse | halfSquaredError (regression), binaryCrossEntropy | softmaxCrossEntropy (classes)',
+    'softmaxCrossEntropy',
+  )
+  .option('-e, --epochs <n>', 'passes over the data', '50')
+  .option('-b, --batch-size <n>', 'rows per update', '32')
+  .option('-r, --learning-rate <x>', 'learning rate', '0.01')
+  .option('--optimizer <name>', 'sgd | momentum | adam', 'adam')
+  .option('--validation-split <fraction>', 'hold out this fraction of rows to validate on', '0')
+  .option('--seed <n>', 'seed for initialization, shuffling and the split', '1')
+  .option('--kernels <name>', 'wasm (WebAssembly SIMD) | js', 'wasm')
+  .option('-o, --out <model.json>', 'where to save the model', 'model.json')
+  .option('--no-progress', 'no progress bar')
+  .action(async (data: string, options) => {
+    const line = await train(data, options, (l) => console.error(l));
+    console.log(line);
+  });
+
+program
+  .command('predict')
+  .description(
+    'Predict with a saved model: one CSV line per row of the data (class and probabilities, or values).',
+  )
+  .argument('<model.json>', 'a model saved by `chainrule train` (or any chainrule model JSON)')
+  .argument('<data.csv>', 'rows with the feature columns the model was trained on')
+  .action(async (modelFile: string, data: string) => {
+    console.log(await predict(modelFile, data));
+  });
+
+program
+  .command('export')
+  .description('Write a saved model in another format.')
+  .argument('<model.json>', 'a chainrule model JSON')
+  .option('--onnx <file>', 'write an ONNX model (opset 13)')
+  .option('--tfjs <directory>', 'write a TensorFlow.js layers model (model.json + weights.bin)')
+  .action(async (modelFile: string, options: { onnx?: string; tfjs?: string }) => {
+    for (const f of await exportModel(modelFile, options)) console.log(`wrote ${f}`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`chainrule: ${err instanceof CliError ? '' : 'error: '}${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,246 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Sequential } from '@chainrule/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const main = new URL('../dist/main.js', import.meta.url).pathname;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'chainrule-cli-'));
+const at = (f: string) => path.join(dir, f);
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [main, ...args], { cwd: dir, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  let s = 'x1,x2,species\n';
+  for (let i = 0; i < 300; i++) {
+    const c = i % 3;
+    s += `${(Math.cos(c * 2.1) * 3 + Math.sin(i) * 0.8).toFixed(3)},${(Math.sin(c * 2.1) * 3 + Math.cos(i * 1.7) * 0.8).toFixed(3)},${['setosa', 'versicolor', 'virginica'][c]}\n`;
+  }
+  writeFileSync(at('iris.csv'), s);
+  let r = 'a,b,y\n';
+  for (let i = 0; i < 200; i++)
+    r += `${Math.sin(i)},${Math.cos(i * 1.3)},${(0.5 * Math.sin(i) - 0.3 * Math.cos(i * 1.3)).toFixed(5)}\n`;
+  writeFileSync(at('reg.csv'), r);
+});
+
+describe('chainrule train / predict / export', () => {
+  it('trains on a CSV, prints a final metrics line, and saves a model core can load', () => {
+    const r = cli(
+      'train',
+      'iris.csv',
+      '--target',
+      'species',
+      '--layers',
+      '16,16',
+      '--activation',
+      'tanh',
+      '--loss',
+      'softmaxCrossEntropy',
+      '--epochs',
+      '50',
+      '--out',
+      'model.json',
+      '--kernels',
+      'js',
+    );
+    expect(r.err).toContain('Training 2-16-16-3 (tanh, softmax output) on 300 rows, js kernels');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toMatch(
+      /^epochs 50 · loss \d\.\d{4} · accuracy (9\d|100)\.\d% · [\d.]+ s · saved model\.json$/,
+    );
+    const json = JSON.parse(readFileSync(at('model.json'), 'utf8'));
+    expect(json.chainruleCli).toEqual({
+      features: ['x1', 'x2'],
+      target: 'species',
+      classes: ['setosa', 'versicolor', 'virginica'],
+    });
+    expect(Sequential.fromJSON(json).outputSize).toBe(3);
+  });
+
+  it('shows progress on stderr (lines when not a terminal), and validates on a held-out split', () => {
+    const r = cli(
+      'train',
+      'iris.csv',
+      '-t',
+      'species',
+      '-e',
+      '5',
+      '--validation-split',
+      '0.2',
+      '-o',
+      'm2.json',
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/epoch 5\/5 \| loss [\d.]+ \| accuracy [\d.]+% \| \d+ examples\/s/);
+    expect(r.err).toContain('on 240 rows, validating on 60, wasm-');
+    expect(r.out).toMatch(/val_loss [\d.]+ · val_accuracy [\d.]+%/);
+  });
+
+  it('predicts: class names and probabilities per row', () => {
+    const r = cli('predict', 'model.json', 'iris.csv');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toBe('prediction,p_setosa,p_versicolor,p_virginica');
+    expect(lines).toHaveLength(301);
+    const right = lines
+      .slice(1)
+      .filter((l, i) => l.startsWith(['setosa', 'versicolor', 'virginica'][i % 3] as string)).length;
+    expect(right / 300).toBeGreaterThan(0.95);
+  });
+
+  it('regression with mse predicts values', () => {
+    expect(
+      cli(
+        'train',
+        'reg.csv',
+        '-t',
+        'y',
+        '--loss',
+        'mse',
+        '-l',
+        '8',
+        '-e',
+        '200',
+        '-r',
+        '0.01',
+        '-o',
+        'reg.json',
+      ).code,
+    ).toBe(0);
+    const lines = cli('predict', 'reg.json', 'reg.csv').out.trim().split('\n');
+    expect(lines[0]).toBe('prediction');
+    const err =
+      lines
+        .slice(1)
+        .reduce((s, l, i) => s + Math.abs(Number(l) - (0.5 * Math.sin(i) - 0.3 * Math.cos(i * 1.3))), 0) /
+      200;
+    expect(err).toBeLessThan(0.05);
+  });
+
+  it('exports ONNX and TensorFlow.js files', () => {
+    const r = cli('export', 'model.json', '--onnx', 'model.onnx', '--tfjs', 'tfjs');
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n')).toEqual([
+      'wrote model.onnx',
+      'wrote tfjs/model.json',
+      'wrote tfjs/weights.bin',
+    ]);
+    expect(readFileSync(at('model.onnx')).length).toBeGreaterThan(1000);
+    expect(existsSync(at('tfjs/weights.bin'))).toBe(true);
+    expect(cli('export', 'model.json').err).toContain(
+      'say what to write: --onnx <file> and/or --tfjs <directory>',
+    );
+  });
+});
+
+describe('bad input: clear errors with line numbers, and a non-zero exit', () => {
+  const cases: [string, string, string[], RegExp][] = [
+    [
+      'ragged rows',
+      'x1,x2,y\n1,2,a\n3,4\n',
+      [],
+      /^chainrule: data\.csv: line 3: expected 3 values \(like the header\), found 2$/,
+    ],
+    [
+      'a non-number',
+      'x1,x2,y\n1,2,a\n3,oops,b\n',
+      [],
+      /^chainrule: data\.csv: line 3, column "x2": "oops" is not a number$/,
+    ],
+    ['an empty file', '', [], /^chainrule: data\.csv: the file is empty$/],
+    ['a header alone', 'x1,x2,y\n', [], /^chainrule: data\.csv: there is a header but no data rows$/],
+    [
+      'a missing target column',
+      'x1,x2,z\n1,2,a\n',
+      [],
+      /^chainrule: data\.csv: no column named "y" \(columns: x1, x2, z\)$/,
+    ],
+    ['one class', 'x1,y\n1,a\n2,a\n', [], /^chainrule: data\.csv: "y" has only one class \(a\)$/],
+    [
+      'a bad option',
+      'x1,y\n1,a\n2,b\n',
+      ['--epochs', 'ten'],
+      /^chainrule: --epochs must be an integer ≥ 1, got "ten"$/,
+    ],
+    [
+      'an unknown loss',
+      'x1,y\n1,a\n2,b\n',
+      ['--loss', 'hinge'],
+      /^chainrule: --loss must be one of mse, halfSquaredError/,
+    ],
+  ];
+  for (const [name, text, extra, message] of cases) {
+    it(name, () => {
+      writeFileSync(at('data.csv'), text);
+      const r = cli('train', 'data.csv', '--target', 'y', '-e', '1', '--no-progress', ...extra);
+      expect(r.code).toBe(1);
+      expect(r.err.trim().split('\n').at(-1)).toMatch(message);
+    });
+  }
+
+  it('a missing file, and bad model files', () => {
+    expect(cli('train', 'nope.csv', '-t', 'y').err).toContain('chainrule: nope.csv: no such file');
+    writeFileSync(
+      at('broken.json'),
+      '{\n  "format": "chainrule.sequential",\n  "version": 1,\n  "layers": [\n',
+    );
+    const broken = cli('predict', 'broken.json', 'iris.csv');
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(
+      /^chainrule: broken\.json: not valid JSON at (line \d+, column \d+|the end, line 5) \(truncated or corrupted\?\)/,
+    );
+    writeFileSync(
+      at('v2.json'),
+      JSON.stringify({ ...JSON.parse(readFileSync(at('model.json'), 'utf8')), version: 2 }),
+    );
+    expect(cli('predict', 'v2.json', 'iris.csv').err.trim()).toBe(
+      'chainrule: v2.json: model JSON .version: this chainrule reads version 1, got 2',
+    );
+    expect(cli('predict', 'model.json', 'reg.csv').err.trim()).toBe(
+      'chainrule: reg.csv: no column named "x1", which the model was trained on (columns: a, b, y)',
+    );
+  });
+
+  it('usage errors exit 2 and print the help', () => {
+    const r = cli('train', 'iris.csv');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("error: required option '-t, --target <column>' not specified");
+    expect(r.err).toContain('Usage: chainrule train [options] <data.csv>');
+  });
+});
+
+describe('--help', () => {
+  it('lists every command, and every option of train', () => {
+    const top = cli('--help');
+    expect(top.code).toBe(0);
+    for (const c of [
+      'train [options] <data.csv>',
+      'predict <model.json> <data.csv>',
+      'export [options] <model.json>',
+    ])
+      expect(top.out).toContain(c);
+    const t = cli('train', '--help').out;
+    for (const o of [
+      '--target',
+      '--layers',
+      '--activation',
+      '--loss',
+      '--epochs',
+      '--batch-size',
+      '--learning-rate',
+      '--optimizer',
+      '--validation-split',
+      '--seed',
+      '--kernels',
+      '--out',
+      '--no-progress',
+    ]) {
+      expect(t).toContain(o);
+    }
+    expect(cli('export', '--help').out).toContain('--tfjs <directory>');
+  });
+});
