@@ -124,7 +124,7 @@ function split(X: Matrix, Y: Matrix, fraction: number, seed: number) {
   const nVal = fraction > 0 ? Math.max(1, Math.round(n * fraction)) : 0;
   const take = (m: Matrix, idx: number[]) => {
     const out = new Matrix(idx.length, m.cols);
-    idx.forEach((r, i) => out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
+    for (const [i, r] of idx.entries()) out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
     return out;
   };
   const val = order.slice(0, nVal);
@@ -278,7 +278,9 @@ export async function predict(modelFile: string, dataFile: string): Promise<stri
     );
   }
   const X = new Matrix(table.rows.length, cols.length);
-  table.rows.forEach((_, r) => cols.forEach((c, j) => X.set(r, j, numberAt(table, r, c, dataFile))));
+  for (let r = 0; r < table.rows.length; r++) {
+    for (const [j, c] of cols.entries()) X.set(r, j, numberAt(table, r, c, dataFile));
+  }
   const P = model.predict(X);
   const classes = meta?.classes;
   const out: string[] = [];
