@@ -124,7 +124,8 @@ function split(X: Matrix, Y: Matrix, fraction: number, seed: number) {
   const nVal = fraction > 0 ? Math.max(1, Math.round(n * fraction)) : 0;
   const take = (m: Matrix, idx: number[]) => {
     const out = new Matrix(idx.length, m.cols);
-    for (const [i, r] of idx.entries()) out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
+    for (const [i, r] of idx.entries())
+      out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
     return out;
   };
   const val = order.slice(0, nVal);
