@@ -43,7 +43,11 @@ function loadDigits() {
     });
     return { x, y };
   };
-  return { train: toMatrices(rows.slice(0, 8000)), test: toMatrices(rows.slice(8000, 10000)), total: rows.length };
+  return {
+    train: toMatrices(rows.slice(0, 8000)),
+    test: toMatrices(rows.slice(8000, 10000)),
+    total: rows.length,
+  };
 }
 
 interface Run {
@@ -80,9 +84,20 @@ async function trainChainrule(kernels: Kernels, data: ReturnType<typeof loadDigi
   const optimizer = new Adam({ learningRate: LEARNING_RATE });
   const bar = progress(`chainrule (${kernels.name})`);
   const start = performance.now();
-  let run: Run = { name: `chainrule, ${kernels.name} kernels`, epochs: 0, seconds: 0, accuracy: 0, reached: false };
+  let run: Run = {
+    name: `chainrule, ${kernels.name} kernels`,
+    epochs: 0,
+    seconds: 0,
+    accuracy: 0,
+    reached: false,
+  };
   for (let epoch = 1; epoch <= MAX_EPOCHS; epoch++) {
-    const h = await model.fit(data.train.x, data.train.y, { epochs: 1, batchSize: BATCH, optimizer, yieldEveryMs: 1e9 });
+    const h = await model.fit(data.train.x, data.train.y, {
+      epochs: 1,
+      batchSize: BATCH,
+      optimizer,
+      yieldEveryMs: 1e9,
+    });
     const held = model.evaluate(data.test.x, data.test.y).accuracy ?? 0;
     const seconds = (performance.now() - start) / 1000;
     const log = h.epochs[0];
@@ -103,24 +118,40 @@ async function trainChainrule(kernels: Kernels, data: ReturnType<typeof loadDigi
 async function trainTfjs(data: ReturnType<typeof loadDigits>): Promise<Run> {
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`);
+  wasm.setWasmPaths(
+    `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`,
+  );
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   await tf.setBackend('wasm');
   await tf.ready();
   const model = tf.sequential();
   model.add(tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }));
   model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
-  model.compile({ optimizer: tf.train.adam(LEARNING_RATE), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: tf.train.adam(LEARNING_RATE),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
   const xs = tf.tensor2d(data.train.x.data, [data.train.x.rows, 784]);
   const ys = tf.tensor2d(data.train.y.data, [data.train.y.rows, 10]);
   const xt = tf.tensor2d(data.test.x.data, [data.test.x.rows, 784]);
-  const labels = Array.from({ length: data.test.y.rows }, (_, i) => data.test.y.data.subarray(i * 10, i * 10 + 10).indexOf(1));
+  const labels = Array.from({ length: data.test.y.rows }, (_, i) =>
+    data.test.y.data.subarray(i * 10, i * 10 + 10).indexOf(1),
+  );
   const bar = progress(`TensorFlow.js (${tf.getBackend()})`);
   const start = performance.now();
-  let run: Run = { name: `TensorFlow.js ${tf.version.tfjs}, ${tf.getBackend()} backend`, epochs: 0, seconds: 0, accuracy: 0, reached: false };
+  let run: Run = {
+    name: `TensorFlow.js ${tf.version.tfjs}, ${tf.getBackend()} backend`,
+    epochs: 0,
+    seconds: 0,
+    accuracy: 0,
+    reached: false,
+  };
   for (let epoch = 1; epoch <= MAX_EPOCHS; epoch++) {
     const h = await model.fit(xs, ys, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 });
-    const predicted = tf.tidy(() => (model.predict(xt) as import('@tensorflow/tfjs').Tensor).argMax(1).dataSync());
+    const predicted = tf.tidy(() =>
+      (model.predict(xt) as import('@tensorflow/tfjs').Tensor).argMax(1).dataSync(),
+    );
     let right = 0;
     labels.forEach((l, i) => {
       if (predicted[i] === l) right++;
@@ -142,8 +173,12 @@ async function trainTfjs(data: ReturnType<typeof loadDigits>): Promise<Run> {
 }
 
 const data = loadDigits();
-console.log(`MNIST: ${data.total} real digits from the mnist package, ${data.train.x.rows} to train, ${data.test.x.rows} held out.`);
-console.log(`784-128-10, ReLU, softmax cross-entropy, Adam ${LEARNING_RATE}, batches of ${BATCH}; until ${TARGET * 100}% held-out accuracy.\n`);
+console.log(
+  `MNIST: ${data.total} real digits from the mnist package, ${data.train.x.rows} to train, ${data.test.x.rows} held out.`,
+);
+console.log(
+  `784-128-10, ReLU, softmax cross-entropy, Adam ${LEARNING_RATE}, batches of ${BATCH}; until ${TARGET * 100}% held-out accuracy.\n`,
+);
 const ours = await trainChainrule(await loadWasmKernels(), data);
 const theirs = await trainTfjs(data);
 const line = (r: Run) =>
@@ -151,7 +186,8 @@ const line = (r: Run) =>
 console.log('\nWall time to 95% held-out accuracy (training and the held-out check after each epoch):');
 console.log(line(ours));
 console.log(line(theirs));
-if (ours.reached && theirs.reached) console.log(`  chainrule got there ${(theirs.seconds / ours.seconds).toFixed(1)}× sooner.`);
+if (ours.reached && theirs.reached)
+  console.log(`  chainrule got there ${(theirs.seconds / ours.seconds).toFixed(1)}× sooner.`);
 if (!ours.reached) {
   console.error(`chainrule did not reach ${TARGET * 100}% in ${MAX_EPOCHS} epochs`);
   process.exitCode = 1;

@@ -26,6 +26,7 @@ export interface CliMetadata {
   classes: string[] | null;
 }
 
+/** `chainrule train`'s options, as commander parses them (strings, checked in `train`). */
 export interface TrainOptions {
   target: string;
   layers: string;

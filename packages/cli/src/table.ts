@@ -8,6 +8,7 @@ export interface Table {
   lines: number[];
 }
 
+/** An error whose message is for the user as it stands: the CLI prints it and exits 1. */
 export class CliError extends Error {
   constructor(message: string) {
     super(message);

@@ -23,6 +23,7 @@ export interface ElementwiseActivation {
   derivative(z: number, a: number, alpha: number): number;
 }
 
+/** The elementwise activations by name: each output beside its derivative. */
 export const elementwise: Readonly<Record<Exclude<ActivationName, 'softmax'>, ElementwiseActivation>> = {
   linear: {
     output: (z) => z,
@@ -80,6 +81,7 @@ export function softmaxBackwardRow(
   for (let j = 0; j < n; j++) dZ[offset + j] = (a[offset + j] as number) * ((dA[offset + j] as number) - dot);
 }
 
+/** Every activation name `resolveActivation` accepts. */
 export const activationNames: readonly ActivationName[] = [
   'linear',
   'sigmoid',

@@ -11,6 +11,7 @@ export interface Dataset {
   y: Matrix;
 }
 
+/** Options every dataset generator takes. */
 export interface DatasetOptions {
   /** Number of points; default 200. */
   count?: number;

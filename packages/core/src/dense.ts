@@ -5,6 +5,7 @@ import type { Kernels } from './kernels.js';
 import type { BuildContext, Layer, LayerBuffers, LayerJSON, LayerWeights, Param } from './layer.js';
 import { Matrix } from './matrix.js';
 
+/** How a `Dense` layer is configured. */
 export interface DenseOptions {
   /** φ; default `linear`. */
   activation?: ActivationSpec;
@@ -16,6 +17,7 @@ export interface DenseOptions {
   name?: string;
 }
 
+/** A `Dense` layer in model JSON: its configuration and its weights, W row-major inputs×units. */
 export interface DenseJSON extends LayerJSON {
   type: 'dense';
   name: string;
@@ -60,6 +62,7 @@ export class Dense implements Layer {
     this.layerName = options.name ?? where;
   }
 
+  /** `dense_<position>` unless a name was given; set when the model builds the layer. */
   get name(): string {
     return this.layerName;
   }

@@ -11,6 +11,7 @@ export class ChainruleError extends Error {
   }
 }
 
+/** The kinds of `ChainruleError`, stable across versions. */
 export type ChainruleErrorCode =
   | 'SHAPE'
   | 'NON_FINITE'

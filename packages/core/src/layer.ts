@@ -75,6 +75,7 @@ export interface Layer {
   dispose(): void;
 }
 
+/** A layer in model JSON: a `type` tag and whatever the layer needs to rebuild itself. */
 export interface LayerJSON {
   type: string;
   [key: string]: unknown;

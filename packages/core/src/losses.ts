@@ -24,8 +24,10 @@ export interface Loss {
   toJSON(): LossSpec;
 }
 
+/** How per-element losses combine: averaged over the batch, or summed. */
 export type Reduction = 'mean' | 'sum';
 
+/** The built-in losses. */
 export type LossName = 'mse' | 'halfSquaredError' | 'binaryCrossEntropy' | 'softmaxCrossEntropy';
 
 /** A loss by name, by name with options, or as an object. */
@@ -118,6 +120,7 @@ const factories: Record<LossName, (o: { reduction?: Reduction }) => Loss> = {
   softmaxCrossEntropy,
 };
 
+/** Every loss name `resolveLoss` accepts. */
 export const lossNames = Object.keys(factories) as LossName[];
 
 /** A `Loss` from a name, `{ name, reduction }`, or an object that already implements `Loss`. */

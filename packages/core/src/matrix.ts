@@ -53,14 +53,17 @@ export class Matrix {
     return m;
   }
 
+  /** [rows, cols]. */
   get shape(): [number, number] {
     return [this.rows, this.cols];
   }
 
+  /** Element (i, j). */
   get(i: number, j: number): number {
     return this.data[i * this.cols + j] as number;
   }
 
+  /** Sets element (i, j). */
   set(i: number, j: number, value: number): void {
     this.data[i * this.cols + j] = value;
   }
@@ -70,6 +73,7 @@ export class Matrix {
     return new Matrix(this.rows, this.cols, Float32Array.from(this.data));
   }
 
+  /** The rows as nested arrays. */
   toArray(): number[][] {
     const out: number[][] = [];
     for (let i = 0; i < this.rows; i++)
@@ -77,6 +81,7 @@ export class Matrix {
     return out;
   }
 
+  /** `Matrix 2×3`, for messages. */
   toString(): string {
     return `Matrix ${shapeOf(this.rows, this.cols)}`;
   }

@@ -11,14 +11,17 @@ import type { Matrix } from './matrix.js';
 export interface Optimizer {
   readonly name: string;
   readonly learningRate: number;
+  /** Applies one update to every parameter from its gradient, in place. */
   step(params: readonly Param[], kernels: Kernels): void;
   /** Frees the state kept for these parameters (a model calls it when it is disposed). */
   release(params: readonly Param[]): void;
   /** Frees all optimizer state held in kernel memory. */
   dispose(): void;
+  /** The optimizer's settings, as `resolveOptimizer` takes them. */
   toJSON(): OptimizerSpec;
 }
 
+/** An optimizer by name and settings, for configs and JSON. */
 export type OptimizerSpec =
   | { name: 'sgd'; learningRate: number }
   | { name: 'momentum'; learningRate: number; momentum?: number }

@@ -19,6 +19,7 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** Uniform in [min, max). */
   uniform(min: number, max: number): number {
     return min + (max - min) * this.next();
   }

@@ -11,6 +11,7 @@ import { Rng } from './rng.js';
 import { type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
 import { type Workspace, WorkspacePool } from './workspace.js';
 
+/** How a `Sequential` is built. */
 export interface SequentialOptions {
   /** The loss J: a name, `{ name, reduction }`, or an object implementing `Loss`. */
   loss: LossSpec;
@@ -36,6 +37,7 @@ export interface LayerTrace {
   db: Float32Array;
 }
 
+/** Everything one backward pass computed, as `gradients()` returns it. */
 export interface Trace {
   /** The batch the pass ran on. */
   X: Matrix;
@@ -44,6 +46,7 @@ export interface Trace {
   dX: Matrix;
 }
 
+/** What `gradients()` returns. */
 export interface GradientsResult {
   /** J on this batch, including any regularization penalty. */
   loss: number;
@@ -54,6 +57,7 @@ export interface GradientsResult {
   trace: Trace;
 }
 
+/** What `onBatchEnd` receives after each batch. */
 export interface BatchInfo {
   epoch: number;
   batch: number;
@@ -64,6 +68,7 @@ export interface BatchInfo {
   size: number;
 }
 
+/** One epoch of a `fit` history. */
 export interface EpochLog {
   epoch: number;
   /** Mean J over the epoch's batches, weighted by batch size, measured before each update. */
@@ -73,6 +78,7 @@ export interface EpochLog {
   valAccuracy?: number;
 }
 
+/** Hooks `fit` calls as it trains. */
 export interface FitCallbacks {
   /** Called after every batch's update; return `false` to stop training. */
   onBatchEnd?(info: BatchInfo): unknown;
@@ -80,6 +86,7 @@ export interface FitCallbacks {
   onEpochEnd?(log: EpochLog): unknown;
 }
 
+/** How `fit` trains. */
 export interface FitOptions {
   /** Passes over the data; default 1. */
   epochs?: number;
@@ -98,12 +105,14 @@ export interface FitOptions {
   yieldEveryMs?: number;
 }
 
+/** What `fit` returns: one log per finished epoch. */
 export interface History {
   epochs: EpochLog[];
   /** Why training ended before `epochs`, if it did. */
   stopped?: 'aborted' | 'callback';
 }
 
+/** What `evaluate` returns. */
 export interface Evaluation {
   loss: number;
   /** Fraction of rows classified right, for classification outputs (sigmoid, tanh or softmax). */
@@ -168,10 +177,12 @@ export class Sequential {
     this.pool = new WorkspacePool(this.kernels, this.layers);
   }
 
+  /** Columns of X the model takes. */
   get inputSize(): number {
     return (this.layers[0] as Layer).inputSize;
   }
 
+  /** Columns of the model's output. */
   get outputSize(): number {
     return this.outputLayer.outputSize;
   }

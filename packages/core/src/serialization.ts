@@ -7,9 +7,12 @@ import { resolveLoss } from './losses.js';
 import { Matrix } from './matrix.js';
 import type { Sequential } from './sequential.js';
 
+/** The `format` field of chainrule model JSON. */
 export const MODEL_FORMAT = 'chainrule.sequential';
+/** The model JSON version this chainrule writes and reads. */
 export const MODEL_VERSION = 1;
 
+/** A model as `toJSON()` writes it and `Sequential.fromJSON()` reads it. */
 export interface ModelJSON {
   format: typeof MODEL_FORMAT;
   version: number;

@@ -21,6 +21,7 @@ const TensorType = { elemType: 1, shape: 2 } as const;
 const Shape = { dim: 1 } as const;
 const Dim = { value: 1, param: 2 } as const;
 
+/** Names for the ONNX graph's input and output. */
 export interface OnnxOptions {
   /** The graph's input name; default `input`. */
   inputName?: string;

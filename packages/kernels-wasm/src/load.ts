@@ -1,5 +1,6 @@
 import { createWasmKernels, type KernelExports, type WasmKernels, type WasmVariant } from './wasm-kernels.js';
 
+/** How `loadWasmKernels` picks and finds its module. */
 export interface LoadOptions {
   /**
    * `auto` (default): the relaxed-SIMD build where this runtime validates it (browsers; Node with

@@ -4,13 +4,21 @@ import { Heap } from './heap.js';
 
 /** The module's exports (assembly/index.ts). Pointers are byte offsets into `memory`. */
 export interface KernelExports {
+  /** The module's memory; JS owns its layout. */
   memory: WebAssembly.Memory;
+  /** First byte the JS heap may use. */
   heapBase(): number;
+  /** Bytes of scratch the matmul driver needs. */
   gemmScratchBytes(): number;
+  /** Tells the matmul driver where its scratch is. */
   setScratch(ptr: number): void;
+  /** out = a·b (assembly/matmul.ts). */
   matmul(a: number, b: number, out: number, M: number, K: number, N: number): void;
+  /** out = aᵀ·b. */
   matmulTransA(a: number, b: number, out: number, M: number, K: number, N: number): void;
+  /** out = a·bᵀ. */
   matmulTransB(a: number, b: number, out: number, M: number, K: number, N: number): void;
+  /** z += b; a = φ(z) (assembly/activations.ts). */
   biasActivation(
     z: number,
     bias: number,
@@ -20,6 +28,7 @@ export interface KernelExports {
     kind: number,
     alpha: number,
   ): void;
+  /** dZ = dA ⊙ φ′. */
   activationBackward(
     z: number,
     a: number,
@@ -30,8 +39,11 @@ export interface KernelExports {
     kind: number,
     alpha: number,
   ): void;
+  /** out_j = Σ_i m_ij (assembly/reductions.ts). */
   columnSums(m: number, out: number, rows: number, cols: number): void;
+  /** 1 if every value is finite, else 0. */
   allFinite(p: number, n: number): number;
+  /** scale·Σℓ, with the gradient written to grad. */
   loss(
     kind: number,
     pred: number,
@@ -41,9 +53,13 @@ export interface KernelExports {
     cols: number,
     scale: number,
   ): number;
+  /** Adds the L1/L2 gradient; returns the penalty. */
   regularize(param: number, grad: number, n: number, l1: number, l2: number): number;
+  /** w ← w − η·g (assembly/optimizers.ts). */
   sgdUpdate(param: number, grad: number, n: number, lr: number): void;
+  /** v ← μ·v − η·g; w ← w + v. */
   momentumUpdate(param: number, grad: number, velocity: number, n: number, lr: number, mu: number): void;
+  /** One Adam step at step t. */
   adamUpdate(
     param: number,
     grad: number,

@@ -7,6 +7,7 @@ import { refActivation, refActivationDerivative, refMatmul, refSigmoid, refSoftm
 /** One conformance check: `run` throws an Error describing the first mismatch. */
 export interface ConformanceCase {
   readonly name: string;
+  /** Runs the check; throws an Error describing the first mismatch. */
   run(): void;
 }
 

@@ -31,10 +31,12 @@ export function refMatmul(
   return { value, magnitude };
 }
 
+/** σ(z) in float64. */
 export function refSigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+/** An elementwise activation a = φ(z) in float64, from its definition. */
 export function refActivation(name: string, z: number, alpha: number): number {
   switch (name) {
     case 'linear':
@@ -72,6 +74,7 @@ export function refActivationDerivative(name: string, z: number, alpha: number):
   }
 }
 
+/** Softmax of one row in float64 (max-subtracted). */
 export function refSoftmax(z: ArrayLike<number>, offset: number, n: number): number[] {
   let max = Number.NEGATIVE_INFINITY;
   for (let j = 0; j < n; j++) max = Math.max(max, z[offset + j] as number);
