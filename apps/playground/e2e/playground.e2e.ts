@@ -24,7 +24,7 @@ async function open(hash = '') {
 
 describe('the playground in Chromium', () => {
   it('trains: play raises the epoch counter and the training loss falls on the circle data', async () => {
-    await open();
+    await open('#speed=0');
     await page.click('[data-testid=dataset-circle]');
     await page.waitForTimeout(300);
     const lossBefore = await numberOf(page, 'loss-train');
@@ -60,8 +60,18 @@ describe('the playground in Chromium', () => {
     expect(colors.orange).toBeGreaterThan(50);
   });
 
+  it('paces training at the chosen speed', async () => {
+    await open('#speed=10');
+    await page.click('[data-testid=play]');
+    await page.waitForTimeout(2000);
+    await page.click('[data-testid=pause]');
+    const epoch = await epochOf(page);
+    expect(epoch).toBeGreaterThanOrEqual(12);
+    expect(epoch).toBeLessThanOrEqual(24);
+  });
+
   it('shows steps per second while training, for both kernels', async () => {
-    await open();
+    await open('#speed=0');
     expect(await page.getAttribute('[data-testid=kernels]', 'data-active')).toBe('wasm');
     for (const kernels of ['wasm', 'js']) {
       if (kernels === 'js') await page.click('[data-testid=kernels] button:has-text("JS")');
@@ -167,7 +177,7 @@ describe('the playground in Chromium', () => {
   });
 
   it('multi-class: softmax output with one heatmap per class', async () => {
-    await open('#dataset=multi&output=softmax&loss=softmaxCrossEntropy&hidden=6&optimizer=adam');
+    await open('#dataset=multi&output=softmax&loss=softmaxCrossEntropy&hidden=6&optimizer=adam&speed=0');
     await page.click('[data-testid=play]');
     await page.waitForFunction(
       () => Number(document.querySelector('[data-testid=epoch]')?.textContent?.replace(/\D/g, '')) > 50,

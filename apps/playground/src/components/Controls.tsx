@@ -118,6 +118,18 @@ export function Controls() {
       </div>
 
       <Choice
+        label="Speed"
+        testid="speed"
+        value={config.speed}
+        options={withValue([1, 3, 10, 30, 100, 300], config.speed === 0 ? 1 : config.speed)
+          .map((v): [number, string] => [v, `${v} epochs/s`])
+          .concat([[0, 'as fast as possible']])}
+        onChange={(v) => {
+          update({ speed: Number(v) });
+          send({ type: 'setSpeed', epochsPerSecond: Number(v) });
+        }}
+      />
+      <Choice
         label="Learning rate"
         testid="learning-rate"
         value={config.learningRate}

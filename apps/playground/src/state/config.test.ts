@@ -22,6 +22,7 @@ describe('the config in the URL', () => {
       discretize: true,
       gradientView: true,
       kernels: 'js',
+      speed: 0,
     };
     const hash = toHash(c);
     expect(hash).not.toContain('trainRatio'); // defaults stay out

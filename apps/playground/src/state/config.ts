@@ -51,6 +51,8 @@ export const configSchema = z.object({
   discretize: z.boolean(),
   showTest: z.boolean(),
   gradientView: z.boolean(),
+  /** Epochs per second while playing; 0 for as fast as the kernels go. */
+  speed: z.coerce.number().int().min(0).max(1000),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -74,6 +76,7 @@ export const defaultConfig: Config = {
   discretize: false,
   showTest: false,
   gradientView: false,
+  speed: 30,
 };
 
 export const isRegression = (c: Pick<Config, 'dataset'>) =>

@@ -12,7 +12,7 @@ const keepsWeights: (keyof Config)[] = [
   'batchSize',
 ];
 /** Fields that only change the view. */
-const viewOnly: (keyof Config)[] = ['discretize', 'showTest', 'gradientView', 'kernels'];
+const viewOnly: (keyof Config)[] = ['discretize', 'showTest', 'gradientView', 'kernels', 'speed'];
 
 export interface HistoryPoint {
   epoch: number;

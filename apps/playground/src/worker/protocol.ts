@@ -15,6 +15,7 @@ export type InspectTarget =
 export type ToWorker =
   | { type: 'configure'; config: Config; train: Point[]; test: Point[]; keepWeights?: boolean }
   | { type: 'play' }
+  | { type: 'setSpeed'; epochsPerSecond: number }
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'reset' }

@@ -15,6 +15,9 @@ let wasmError: string | null = null;
 let choice: KernelChoice = 'wasm';
 let trainer: Trainer | null = null;
 let playing = false;
+/** Epochs per second while playing (0: as fast as possible), and the budget already spent since play. */
+let speed = 30;
+const pace = { start: 0, epochs: 0 };
 let inspecting: InspectTarget | null = null;
 let lastSnapshot = 0;
 let lastHeatmap = 0;
@@ -63,10 +66,16 @@ function loop(): void {
   try {
     const start = performance.now();
     if (rate.windowStart === 0) rate.windowStart = start;
-    do {
+    // Paced: train only the epochs the chosen speed allows by now; unpaced: as many as fit in 12 ms.
+    const allowed =
+      speed > 0 ? Math.floor(((start - pace.start) / 1000) * speed) - pace.epochs : Number.POSITIVE_INFINITY;
+    let done = 0;
+    while (done < allowed && (done === 0 || performance.now() - start < 12)) {
       rate.windowSteps += trainer.trainEpoch();
       rate.windowEpochs++;
-    } while (performance.now() - start < 12);
+      done++;
+    }
+    pace.epochs += done;
     const now = performance.now();
     if (now - rate.windowStart >= 500) {
       rate.steps = (rate.windowSteps * 1000) / (now - rate.windowStart);
@@ -76,7 +85,11 @@ function loop(): void {
       rate.windowEpochs = 0;
     }
     if (now - lastSnapshot >= 30) send(now - lastHeatmap >= 100);
-    schedule();
+    if (speed > 0) {
+      // Sleep until the next epoch is due rather than spin.
+      const due = pace.start + ((pace.epochs + 1) * 1000) / speed;
+      setTimeout(loop, Math.max(0, Math.min(100, due - performance.now())));
+    } else schedule();
   } catch (err) {
     fail(err);
   }
@@ -94,6 +107,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
           const k = kernelsFor(choice);
           post({ type: 'ready', kernels: k === jsKernels ? 'js' : 'wasm', variant: k.name, wasmError });
         }
+        speed = msg.config.speed;
         trainer.configure(msg.config, msg.train, msg.test, msg.keepWeights ?? false);
         send(true);
         break;
@@ -101,11 +115,18 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       case 'play':
         if (!playing) {
           playing = true;
+          pace.start = performance.now();
+          pace.epochs = 0;
           rate.windowStart = 0;
           rate.windowSteps = 0;
           rate.windowEpochs = 0;
           schedule();
         }
+        break;
+      case 'setSpeed':
+        speed = msg.epochsPerSecond;
+        pace.start = performance.now();
+        pace.epochs = 0;
         break;
       case 'pause':
         playing = false;
