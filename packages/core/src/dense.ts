@@ -137,17 +137,13 @@ export class Dense implements Layer {
 
   forward(x: Matrix, buffers: LayerBuffers): void {
     const s = this.state;
-    s.kernels.matmul(x, s.W, buffers.z);
-    s.kernels.biasActivation(buffers.z, s.b.data, this.activation, buffers.a);
+    s.kernels.denseForward(x, s.W, s.b.data, this.activation, buffers.z, buffers.a);
   }
 
   backward(x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void {
     const s = this.state;
-    const k = s.kernels;
-    if (!dZReady) k.activationBackward(this.activation, buffers.z, buffers.a, buffers.dA, buffers.dZ);
-    k.matmulTransA(x, buffers.dZ, s.dW);
-    k.columnSums(buffers.dZ, s.db.data);
-    if (dX) k.matmulTransB(buffers.dZ, s.W, dX);
+    const b = buffers;
+    s.kernels.denseBackward(this.activation, x, s.W, b.z, b.a, b.dA, b.dZ, s.dW, s.db.data, dX, dZReady);
   }
 
   getWeights(): LayerWeights {

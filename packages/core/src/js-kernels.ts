@@ -138,6 +138,18 @@ export const jsKernels: Kernels = {
     }
   },
 
+  denseForward(x, W, bias, activation, z, a) {
+    this.matmul(x, W, z);
+    this.biasActivation(z, bias, activation, a);
+  },
+
+  denseBackward(activation, x, W, z, a, dA, dZ, dW, db, dX, dZReady) {
+    if (!dZReady) this.activationBackward(activation, z, a, dA, dZ);
+    this.matmulTransA(x, dZ, dW);
+    this.columnSums(dZ, db);
+    if (dX) this.matmulTransB(dZ, W, dX);
+  },
+
   columnSums(m, out) {
     expectLength('columnSums', 'out', out, m.cols);
     const acc = accumulator(m.cols);

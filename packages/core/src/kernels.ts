@@ -45,6 +45,29 @@ export interface Kernels {
   /** ∂J/∂Z = ∂J/∂A ⊙ φ'(…) (for softmax the row-wise Jacobian-vector product). dZ may alias dA. */
   activationBackward(activation: Activation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void;
 
+  /**
+   * A dense layer's forward pass in one call, exactly `matmul(x, W, z)` then `biasActivation(z, b, activation, a)`:
+   * Z = X·W + b, A = φ(Z). One call instead of two is what small networks are bound by.
+   */
+  denseForward(x: Matrix, W: Matrix, bias: Float32Array, activation: Activation, z: Matrix, a: Matrix): void;
+  /**
+   * A dense layer's backward pass in one call, exactly: unless `dZReady`, `activationBackward` (∂J/∂Z from ∂J/∂A);
+   * then `matmulTransA(x, dZ, dW)`, `columnSums(dZ, db)`, and `matmulTransB(dZ, W, dX)` when `dX` is given.
+   */
+  denseBackward(
+    activation: Activation,
+    x: Matrix,
+    W: Matrix,
+    z: Matrix,
+    a: Matrix,
+    dA: Matrix,
+    dZ: Matrix,
+    dW: Matrix,
+    db: Float32Array,
+    dX: Matrix | null,
+    dZReady: boolean,
+  ): void;
+
   /** out_j = Σ_i m_ij (∂J/∂b = column sums of ∂J/∂Z). */
   columnSums(m: Matrix, out: Float32Array): void;
   /** Whether every value is finite (no NaN, no ±Infinity): how a model checks its parameters after an update. */

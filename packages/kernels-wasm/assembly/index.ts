@@ -1,6 +1,7 @@
 // The module's exports; each kernel lives in the file of its family.
 
 export { activationBackward, biasActivation } from './activations';
+export { denseBackward, denseForward } from './dense';
 export { gemmScratchBytes, matmul, matmulTransA, matmulTransB, setScratch } from './matmul';
 export { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers';
 export { allFinite, columnSums, loss, regularize } from './reductions';

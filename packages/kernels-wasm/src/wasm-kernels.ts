@@ -39,6 +39,38 @@ export interface KernelExports {
     kind: number,
     alpha: number,
   ): void;
+  /** Z = X·W + b, A = φ(Z) in one call (assembly/dense.ts). */
+  denseForward(
+    x: number,
+    w: number,
+    b: number,
+    z: number,
+    a: number,
+    N: number,
+    K: number,
+    U: number,
+    kind: number,
+    alpha: number,
+  ): void;
+  /** A dense layer's backward pass in one call. */
+  denseBackward(
+    x: number,
+    w: number,
+    z: number,
+    a: number,
+    dA: number,
+    dZ: number,
+    dW: number,
+    db: number,
+    dX: number,
+    N: number,
+    K: number,
+    U: number,
+    kind: number,
+    alpha: number,
+    dZReady: number,
+    wantDX: number,
+  ): void;
   /** out_j = Σ_i m_ij (assembly/reductions.ts). */
   columnSums(m: number, out: number, rows: number, cols: number): void;
   /** 1 if every value is finite, else 0. */
@@ -199,6 +231,60 @@ export function createWasmKernels(exports: KernelExports, variant: WasmVariant):
         z.cols,
         activationCode(activation.name),
         activation.alpha,
+      );
+    },
+
+    denseForward(x, W, bias, activation, z, a) {
+      const N = x.rows;
+      const K = x.cols;
+      const U = W.cols;
+      expectShape('denseForward', 'W', W, K, U);
+      expectLength('denseForward', 'bias', bias, U);
+      expectShape('denseForward', 'z', z, N, U);
+      expectShape('denseForward', 'a', a, N, U);
+      exports.denseForward(
+        ptr('denseForward', 'x', x.data),
+        ptr('denseForward', 'W', W.data),
+        ptr('denseForward', 'bias', bias),
+        ptr('denseForward', 'z', z.data),
+        ptr('denseForward', 'a', a.data),
+        N,
+        K,
+        U,
+        activationCode(activation.name),
+        activation.alpha,
+      );
+    },
+
+    denseBackward(activation, x, W, z, a, dA, dZ, dW, db, dX, dZReady) {
+      const N = x.rows;
+      const K = x.cols;
+      const U = W.cols;
+      expectShape('denseBackward', 'W', W, K, U);
+      expectShape('denseBackward', 'z', z, N, U);
+      expectShape('denseBackward', 'a', a, N, U);
+      expectShape('denseBackward', 'dA', dA, N, U);
+      expectShape('denseBackward', 'dZ', dZ, N, U);
+      expectShape('denseBackward', 'dW', dW, K, U);
+      expectLength('denseBackward', 'db', db, U);
+      if (dX) expectShape('denseBackward', 'dX', dX, N, K);
+      exports.denseBackward(
+        ptr('denseBackward', 'x', x.data),
+        ptr('denseBackward', 'W', W.data),
+        ptr('denseBackward', 'z', z.data),
+        ptr('denseBackward', 'a', a.data),
+        ptr('denseBackward', 'dA', dA.data),
+        ptr('denseBackward', 'dZ', dZ.data),
+        ptr('denseBackward', 'dW', dW.data),
+        ptr('denseBackward', 'db', db),
+        dX ? ptr('denseBackward', 'dX', dX.data) : 0,
+        N,
+        K,
+        U,
+        activationCode(activation.name),
+        activation.alpha,
+        dZReady ? 1 : 0,
+        dX ? 1 : 0,
       );
     },
 
