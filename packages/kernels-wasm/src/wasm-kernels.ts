@@ -1,4 +1,4 @@
-import { ChainruleError, type Kernels, Matrix } from '@chainrule/core';
+import { type Activation, ChainruleError, type Kernels, type LossKind, Matrix } from '@chainrule/core';
 import { activationCode, lossCode } from './codes.js';
 import { Heap } from './heap.js';
 
@@ -132,236 +132,288 @@ function expectLength(op: string, what: string, v: Float32Array, length: number)
 
 /**
  * Implements `Kernels` on an instantiated module. JS owns the memory layout (see `Heap`); each op passes byte
- * offsets and sizes to the exports, so a call copies nothing and allocates nothing on the JS heap.
+ * offsets and sizes to the exports, so a call copies nothing and allocates nothing on the JS heap. A class, so every
+ * instance shares its methods: call sites in a model stay monomorphic across kernels instances.
  */
-export function createWasmKernels(exports: KernelExports, variant: WasmVariant): WasmKernels {
-  const memory = exports.memory;
+class WasmKernelsImpl implements WasmKernels {
+  readonly name: string;
+  readonly memory: WebAssembly.Memory;
   /** Every live matrix by its pointer, so views can be rebuilt after the memory grows. */
-  const live = new Map<number, Matrix>();
-  // memory.buffer is a slow getter; the current buffer is cached and replaced when the memory grows.
-  let buffer = memory.buffer;
-  const heap = new Heap(memory, exports.heapBase(), () => {
-    buffer = memory.buffer;
-    for (const [ptr, m] of live) m.data = new Float32Array(buffer, ptr, m.rows * m.cols);
-  });
-  exports.setScratch(heap.alloc(exports.gemmScratchBytes()));
+  private readonly live = new Map<number, Matrix>();
+  /** memory.buffer is a slow getter; the current buffer is cached and replaced when the memory grows. */
+  private buffer: ArrayBuffer;
+  private readonly heap: Heap;
+
+  constructor(
+    private readonly x: KernelExports,
+    readonly variant: WasmVariant,
+  ) {
+    this.name = `wasm-${variant}`;
+    this.memory = x.memory;
+    this.buffer = x.memory.buffer;
+    this.heap = new Heap(x.memory, x.heapBase(), () => {
+      this.buffer = this.memory.buffer;
+      for (const [p, m] of this.live) m.data = new Float32Array(this.buffer, p, m.rows * m.cols);
+    });
+    x.setScratch(this.heap.alloc(x.gemmScratchBytes()));
+  }
+
+  get bytesInUse(): number {
+    return this.heap.bytesInUse;
+  }
+
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
 
   /** The byte offset of a view, after checking it really is a view into this module's memory. */
-  const ptr = (op: string, what: string, v: Float32Array): number => {
-    if (v.buffer !== buffer) {
+  private ptr(op: string, what: string, v: Float32Array): number {
+    if (v.buffer !== this.buffer) {
       throw new ChainruleError(
         'INVALID_OPTION',
         `${op}: ${what} is not in this WebAssembly memory (allocate it with kernels.alloc, and read matrix.data afresh after allocating)`,
       );
     }
     return v.byteOffset;
-  };
+  }
 
-  const matmulForm =
-    (op: 'matmul' | 'matmulTransA' | 'matmulTransB') =>
-    (a: Matrix, b: Matrix, out: Matrix): void => {
-      const M = op === 'matmulTransA' ? a.cols : a.rows;
-      const K = op === 'matmulTransA' ? a.rows : a.cols;
-      const N = op === 'matmulTransB' ? b.rows : b.cols;
-      if (op === 'matmulTransB') expectShape(op, 'b', b, N, K);
-      else expectShape(op, 'b', b, K, N);
-      expectShape(op, 'out', out, M, N);
-      exports[op](ptr(op, 'a', a.data), ptr(op, 'b', b.data), ptr(op, 'out', out.data), M, K, N);
-    };
+  private product(op: 'matmul' | 'matmulTransA' | 'matmulTransB', a: Matrix, b: Matrix, out: Matrix): void {
+    const M = op === 'matmulTransA' ? a.cols : a.rows;
+    const K = op === 'matmulTransA' ? a.rows : a.cols;
+    const N = op === 'matmulTransB' ? b.rows : b.cols;
+    if (op === 'matmulTransB') expectShape(op, 'b', b, N, K);
+    else expectShape(op, 'b', b, K, N);
+    expectShape(op, 'out', out, M, N);
+    this.x[op](this.ptr(op, 'a', a.data), this.ptr(op, 'b', b.data), this.ptr(op, 'out', out.data), M, K, N);
+  }
 
-  return {
-    name: `wasm-${variant}`,
-    variant,
-    memory,
-    get bytesInUse() {
-      return heap.bytesInUse;
-    },
-    get memoryBytes() {
-      return memory.buffer.byteLength;
-    },
+  alloc(rows: number, cols: number): Matrix {
+    const m = new Matrix(rows, cols);
+    const p = this.heap.alloc(rows * cols * 4);
+    m.data = new Float32Array(this.buffer, p, rows * cols);
+    m.data.fill(0); // the block may be one freed earlier
+    this.live.set(p, m);
+    return m;
+  }
 
-    alloc(rows, cols) {
-      const m = new Matrix(rows, cols);
-      const p = heap.alloc(rows * cols * 4);
-      m.data = new Float32Array(buffer, p, rows * cols);
-      m.data.fill(0); // the block may be one freed earlier
-      live.set(p, m);
-      return m;
-    },
-
-    free(m) {
-      const p = ptr('free', 'the matrix', m.data);
-      if (live.get(p) !== m)
-        throw new ChainruleError(
-          'INVALID_OPTION',
-          'free: this matrix was not allocated here, or was freed already',
-        );
-      live.delete(p);
-      heap.release(p);
-    },
-
-    matmul: matmulForm('matmul'),
-    matmulTransA: matmulForm('matmulTransA'),
-    matmulTransB: matmulForm('matmulTransB'),
-
-    biasActivation(z, bias, activation, a) {
-      expectLength('biasActivation', 'bias', bias, z.cols);
-      expectShape('biasActivation', 'a', a, z.rows, z.cols);
-      exports.biasActivation(
-        ptr('biasActivation', 'z', z.data),
-        ptr('biasActivation', 'bias', bias),
-        ptr('biasActivation', 'a', a.data),
-        z.rows,
-        z.cols,
-        activationCode(activation.name),
-        activation.alpha,
+  free(m: Matrix): void {
+    const p = this.ptr('free', 'the matrix', m.data);
+    if (this.live.get(p) !== m)
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        'free: this matrix was not allocated here, or was freed already',
       );
-    },
+    this.live.delete(p);
+    this.heap.release(p);
+  }
 
-    activationBackward(activation, z, a, dA, dZ) {
-      expectShape('activationBackward', 'a', a, z.rows, z.cols);
-      expectShape('activationBackward', 'dA', dA, z.rows, z.cols);
-      expectShape('activationBackward', 'dZ', dZ, z.rows, z.cols);
-      exports.activationBackward(
-        ptr('activationBackward', 'z', z.data),
-        ptr('activationBackward', 'a', a.data),
-        ptr('activationBackward', 'dA', dA.data),
-        ptr('activationBackward', 'dZ', dZ.data),
-        z.rows,
-        z.cols,
-        activationCode(activation.name),
-        activation.alpha,
-      );
-    },
+  matmul(a: Matrix, b: Matrix, out: Matrix) {
+    this.product('matmul', a, b, out);
+  }
 
-    denseForward(x, W, bias, activation, z, a) {
-      const N = x.rows;
-      const K = x.cols;
-      const U = W.cols;
-      expectShape('denseForward', 'W', W, K, U);
-      expectLength('denseForward', 'bias', bias, U);
-      expectShape('denseForward', 'z', z, N, U);
-      expectShape('denseForward', 'a', a, N, U);
-      exports.denseForward(
-        ptr('denseForward', 'x', x.data),
-        ptr('denseForward', 'W', W.data),
-        ptr('denseForward', 'bias', bias),
-        ptr('denseForward', 'z', z.data),
-        ptr('denseForward', 'a', a.data),
-        N,
-        K,
-        U,
-        activationCode(activation.name),
-        activation.alpha,
-      );
-    },
+  matmulTransA(a: Matrix, b: Matrix, out: Matrix) {
+    this.product('matmulTransA', a, b, out);
+  }
 
-    denseBackward(activation, x, W, z, a, dA, dZ, dW, db, dX, dZReady) {
-      const N = x.rows;
-      const K = x.cols;
-      const U = W.cols;
-      expectShape('denseBackward', 'W', W, K, U);
-      expectShape('denseBackward', 'z', z, N, U);
-      expectShape('denseBackward', 'a', a, N, U);
-      expectShape('denseBackward', 'dA', dA, N, U);
-      expectShape('denseBackward', 'dZ', dZ, N, U);
-      expectShape('denseBackward', 'dW', dW, K, U);
-      expectLength('denseBackward', 'db', db, U);
-      if (dX) expectShape('denseBackward', 'dX', dX, N, K);
-      exports.denseBackward(
-        ptr('denseBackward', 'x', x.data),
-        ptr('denseBackward', 'W', W.data),
-        ptr('denseBackward', 'z', z.data),
-        ptr('denseBackward', 'a', a.data),
-        ptr('denseBackward', 'dA', dA.data),
-        ptr('denseBackward', 'dZ', dZ.data),
-        ptr('denseBackward', 'dW', dW.data),
-        ptr('denseBackward', 'db', db),
-        dX ? ptr('denseBackward', 'dX', dX.data) : 0,
-        N,
-        K,
-        U,
-        activationCode(activation.name),
-        activation.alpha,
-        dZReady ? 1 : 0,
-        dX ? 1 : 0,
-      );
-    },
+  matmulTransB(a: Matrix, b: Matrix, out: Matrix) {
+    this.product('matmulTransB', a, b, out);
+  }
 
-    columnSums(m, out) {
-      expectLength('columnSums', 'out', out, m.cols);
-      exports.columnSums(ptr('columnSums', 'm', m.data), ptr('columnSums', 'out', out), m.rows, m.cols);
-    },
+  biasActivation(z: Matrix, bias: Float32Array, activation: Activation, a: Matrix): void {
+    expectLength('biasActivation', 'bias', bias, z.cols);
+    expectShape('biasActivation', 'a', a, z.rows, z.cols);
+    this.x.biasActivation(
+      this.ptr('biasActivation', 'z', z.data),
+      this.ptr('biasActivation', 'bias', bias),
+      this.ptr('biasActivation', 'a', a.data),
+      z.rows,
+      z.cols,
+      activationCode(activation.name),
+      activation.alpha,
+    );
+  }
 
-    allFinite(values) {
-      // An i32 comes back as a small integer: nothing to box, unlike an f64.
-      return exports.allFinite(ptr('allFinite', 'values', values), values.length) === 1;
-    },
+  activationBackward(activation: Activation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void {
+    expectShape('activationBackward', 'a', a, z.rows, z.cols);
+    expectShape('activationBackward', 'dA', dA, z.rows, z.cols);
+    expectShape('activationBackward', 'dZ', dZ, z.rows, z.cols);
+    this.x.activationBackward(
+      this.ptr('activationBackward', 'z', z.data),
+      this.ptr('activationBackward', 'a', a.data),
+      this.ptr('activationBackward', 'dA', dA.data),
+      this.ptr('activationBackward', 'dZ', dZ.data),
+      z.rows,
+      z.cols,
+      activationCode(activation.name),
+      activation.alpha,
+    );
+  }
 
-    loss(kind, pred, target, grad, scale) {
-      expectShape(`loss ${kind}`, 'target', target, pred.rows, pred.cols);
-      expectShape(`loss ${kind}`, 'grad', grad, pred.rows, pred.cols);
-      return exports.loss(
-        lossCode(kind),
-        ptr('loss', 'pred', pred.data),
-        ptr('loss', 'target', target.data),
-        ptr('loss', 'grad', grad.data),
-        pred.rows,
-        pred.cols,
-        scale,
-      );
-    },
+  denseForward(x: Matrix, W: Matrix, bias: Float32Array, activation: Activation, z: Matrix, a: Matrix): void {
+    const N = x.rows;
+    const K = x.cols;
+    const U = W.cols;
+    expectShape('denseForward', 'W', W, K, U);
+    expectLength('denseForward', 'bias', bias, U);
+    expectShape('denseForward', 'z', z, N, U);
+    expectShape('denseForward', 'a', a, N, U);
+    this.x.denseForward(
+      this.ptr('denseForward', 'x', x.data),
+      this.ptr('denseForward', 'W', W.data),
+      this.ptr('denseForward', 'bias', bias),
+      this.ptr('denseForward', 'z', z.data),
+      this.ptr('denseForward', 'a', a.data),
+      N,
+      K,
+      U,
+      activationCode(activation.name),
+      activation.alpha,
+    );
+  }
 
-    regularize(param, grad, l1, l2) {
-      expectLength('regularize', 'grad', grad, param.length);
-      return exports.regularize(
-        ptr('regularize', 'param', param),
-        ptr('regularize', 'grad', grad),
-        param.length,
-        l1,
-        l2,
-      );
-    },
+  denseBackward(
+    activation: Activation,
+    x: Matrix,
+    W: Matrix,
+    z: Matrix,
+    a: Matrix,
+    dA: Matrix,
+    dZ: Matrix,
+    dW: Matrix,
+    db: Float32Array,
+    dX: Matrix | null,
+    dZReady: boolean,
+  ): void {
+    const N = x.rows;
+    const K = x.cols;
+    const U = W.cols;
+    expectShape('denseBackward', 'W', W, K, U);
+    expectShape('denseBackward', 'z', z, N, U);
+    expectShape('denseBackward', 'a', a, N, U);
+    expectShape('denseBackward', 'dA', dA, N, U);
+    expectShape('denseBackward', 'dZ', dZ, N, U);
+    expectShape('denseBackward', 'dW', dW, K, U);
+    expectLength('denseBackward', 'db', db, U);
+    if (dX) expectShape('denseBackward', 'dX', dX, N, K);
+    this.x.denseBackward(
+      this.ptr('denseBackward', 'x', x.data),
+      this.ptr('denseBackward', 'W', W.data),
+      this.ptr('denseBackward', 'z', z.data),
+      this.ptr('denseBackward', 'a', a.data),
+      this.ptr('denseBackward', 'dA', dA.data),
+      this.ptr('denseBackward', 'dZ', dZ.data),
+      this.ptr('denseBackward', 'dW', dW.data),
+      this.ptr('denseBackward', 'db', db),
+      dX ? this.ptr('denseBackward', 'dX', dX.data) : 0,
+      N,
+      K,
+      U,
+      activationCode(activation.name),
+      activation.alpha,
+      dZReady ? 1 : 0,
+      dX ? 1 : 0,
+    );
+  }
 
-    sgdUpdate(param, grad, learningRate) {
-      expectLength('sgdUpdate', 'grad', grad, param.length);
-      exports.sgdUpdate(
-        ptr('sgdUpdate', 'param', param),
-        ptr('sgdUpdate', 'grad', grad),
-        param.length,
-        learningRate,
-      );
-    },
+  columnSums(m: Matrix, out: Float32Array): void {
+    expectLength('columnSums', 'out', out, m.cols);
+    this.x.columnSums(
+      this.ptr('columnSums', 'm', m.data),
+      this.ptr('columnSums', 'out', out),
+      m.rows,
+      m.cols,
+    );
+  }
 
-    momentumUpdate(param, grad, velocity, learningRate, momentum) {
-      expectLength('momentumUpdate', 'grad', grad, param.length);
-      expectLength('momentumUpdate', 'velocity', velocity, param.length);
-      exports.momentumUpdate(
-        ptr('momentumUpdate', 'param', param),
-        ptr('momentumUpdate', 'grad', grad),
-        ptr('momentumUpdate', 'velocity', velocity),
-        param.length,
-        learningRate,
-        momentum,
-      );
-    },
+  allFinite(values: Float32Array): boolean {
+    // An i32 comes back as a small integer: nothing to box, unlike an f64.
+    return this.x.allFinite(this.ptr('allFinite', 'values', values), values.length) === 1;
+  }
 
-    adamUpdate(param, grad, m, v, learningRate, beta1, beta2, epsilon, step) {
-      expectLength('adamUpdate', 'grad', grad, param.length);
-      expectLength('adamUpdate', 'm', m, param.length);
-      expectLength('adamUpdate', 'v', v, param.length);
-      exports.adamUpdate(
-        ptr('adamUpdate', 'param', param),
-        ptr('adamUpdate', 'grad', grad),
-        ptr('adamUpdate', 'm', m),
-        ptr('adamUpdate', 'v', v),
-        param.length,
-        learningRate,
-        beta1,
-        beta2,
-        epsilon,
-        step,
-      );
-    },
-  };
+  loss(kind: LossKind, pred: Matrix, target: Matrix, grad: Matrix, scale: number): number {
+    expectShape(`loss ${kind}`, 'target', target, pred.rows, pred.cols);
+    expectShape(`loss ${kind}`, 'grad', grad, pred.rows, pred.cols);
+    return this.x.loss(
+      lossCode(kind),
+      this.ptr('loss', 'pred', pred.data),
+      this.ptr('loss', 'target', target.data),
+      this.ptr('loss', 'grad', grad.data),
+      pred.rows,
+      pred.cols,
+      scale,
+    );
+  }
+
+  regularize(param: Float32Array, grad: Float32Array, l1: number, l2: number): number {
+    expectLength('regularize', 'grad', grad, param.length);
+    return this.x.regularize(
+      this.ptr('regularize', 'param', param),
+      this.ptr('regularize', 'grad', grad),
+      param.length,
+      l1,
+      l2,
+    );
+  }
+
+  sgdUpdate(param: Float32Array, grad: Float32Array, learningRate: number): void {
+    expectLength('sgdUpdate', 'grad', grad, param.length);
+    this.x.sgdUpdate(
+      this.ptr('sgdUpdate', 'param', param),
+      this.ptr('sgdUpdate', 'grad', grad),
+      param.length,
+      learningRate,
+    );
+  }
+
+  momentumUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    velocity: Float32Array,
+    learningRate: number,
+    momentum: number,
+  ): void {
+    expectLength('momentumUpdate', 'grad', grad, param.length);
+    expectLength('momentumUpdate', 'velocity', velocity, param.length);
+    this.x.momentumUpdate(
+      this.ptr('momentumUpdate', 'param', param),
+      this.ptr('momentumUpdate', 'grad', grad),
+      this.ptr('momentumUpdate', 'velocity', velocity),
+      param.length,
+      learningRate,
+      momentum,
+    );
+  }
+
+  adamUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    step: number,
+  ): void {
+    expectLength('adamUpdate', 'grad', grad, param.length);
+    expectLength('adamUpdate', 'm', m, param.length);
+    expectLength('adamUpdate', 'v', v, param.length);
+    this.x.adamUpdate(
+      this.ptr('adamUpdate', 'param', param),
+      this.ptr('adamUpdate', 'grad', grad),
+      this.ptr('adamUpdate', 'm', m),
+      this.ptr('adamUpdate', 'v', v),
+      param.length,
+      learningRate,
+      beta1,
+      beta2,
+      epsilon,
+      step,
+    );
+  }
+}
+
+/** The `Kernels` of an instantiated module. */
+export function createWasmKernels(exports: KernelExports, variant: WasmVariant): WasmKernels {
+  return new WasmKernelsImpl(exports, variant);
 }
