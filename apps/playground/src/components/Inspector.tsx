@@ -19,9 +19,14 @@ export function Inspector() {
   useEffect(() => {
     send({ type: 'inspect', target: selection });
   }, [selection]);
+  // The edit box follows the parameter's value until the user starts typing; a new selection (or applying) resets it.
+  const [editing, setEditing] = useState(false);
+  const value = inspection?.value;
   useEffect(() => {
-    if (inspection) setDraft(inspection.value.toPrecision(4));
-  }, [inspection?.target, inspection]);
+    if (value !== undefined && !editing) setDraft(value.toPrecision(4));
+  }, [value, editing]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new selection ends editing
+  useEffect(() => setEditing(false), [selection]);
 
   if (!selection) {
     return (
@@ -63,7 +68,10 @@ export function Inspector() {
               <input
                 data-testid="edit-value"
                 value={draft}
-                onChange={(e) => setDraft(e.target.value)}
+                onChange={(e) => {
+                  setEditing(true);
+                  setDraft(e.target.value);
+                }}
                 onKeyDown={(e) => {
                   if (e.key === 'Enter')
                     (e.currentTarget.nextElementSibling as HTMLButtonElement | null)?.click();
@@ -87,6 +95,7 @@ export function Inspector() {
                         to: selection.to,
                         value,
                       });
+                    setEditing(false);
                   }}
                 >
                   Set
