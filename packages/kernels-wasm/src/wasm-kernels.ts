@@ -130,6 +130,20 @@ function expectLength(op: string, what: string, v: Float32Array, length: number)
     throw new ChainruleError('SHAPE', `${op}: ${what} has length ${v.length}, expected ${length}`);
 }
 
+/** A matrix in WebAssembly memory that knows its byte offset and the kernels that own it. */
+class WasmMatrix extends Matrix {
+  freed = false;
+  constructor(
+    rows: number,
+    cols: number,
+    data: Float32Array,
+    readonly ptr: number,
+    readonly owner: object,
+  ) {
+    super(rows, cols, data);
+  }
+}
+
 /**
  * Implements `Kernels` on an instantiated module. JS owns the memory layout (see `Heap`); each op passes byte
  * offsets and sizes to the exports, so a call copies nothing and allocates nothing on the JS heap. A class, so every
@@ -166,6 +180,14 @@ class WasmKernelsImpl implements WasmKernels {
     return this.memory.buffer.byteLength;
   }
 
+  /**
+   * The byte offset of a matrix this instance allocated: a field read, not a typed-array property (which costs more
+   * than some small kernels). Any other matrix goes through `ptr`'s check.
+   */
+  private mptr(op: string, what: string, m: Matrix): number {
+    return m instanceof WasmMatrix && m.owner === this && !m.freed ? m.ptr : this.ptr(op, what, m.data);
+  }
+
   /** The byte offset of a view, after checking it really is a view into this module's memory. */
   private ptr(op: string, what: string, v: Float32Array): number {
     if (v.buffer !== this.buffer) {
@@ -184,13 +206,12 @@ class WasmKernelsImpl implements WasmKernels {
     if (op === 'matmulTransB') expectShape(op, 'b', b, N, K);
     else expectShape(op, 'b', b, K, N);
     expectShape(op, 'out', out, M, N);
-    this.x[op](this.ptr(op, 'a', a.data), this.ptr(op, 'b', b.data), this.ptr(op, 'out', out.data), M, K, N);
+    this.x[op](this.mptr(op, 'a', a), this.mptr(op, 'b', b), this.mptr(op, 'out', out), M, K, N);
   }
 
   alloc(rows: number, cols: number): Matrix {
-    const m = new Matrix(rows, cols);
     const p = this.heap.alloc(rows * cols * 4);
-    m.data = new Float32Array(this.buffer, p, rows * cols);
+    const m = new WasmMatrix(rows, cols, new Float32Array(this.buffer, p, rows * cols), p, this);
     m.data.fill(0); // the block may be one freed earlier
     this.live.set(p, m);
     return m;
@@ -205,6 +226,7 @@ class WasmKernelsImpl implements WasmKernels {
       );
     this.live.delete(p);
     this.heap.release(p);
+    if (m instanceof WasmMatrix) m.freed = true;
   }
 
   matmul(a: Matrix, b: Matrix, out: Matrix) {
@@ -223,9 +245,9 @@ class WasmKernelsImpl implements WasmKernels {
     expectLength('biasActivation', 'bias', bias, z.cols);
     expectShape('biasActivation', 'a', a, z.rows, z.cols);
     this.x.biasActivation(
-      this.ptr('biasActivation', 'z', z.data),
+      this.mptr('biasActivation', 'z', z),
       this.ptr('biasActivation', 'bias', bias),
-      this.ptr('biasActivation', 'a', a.data),
+      this.mptr('biasActivation', 'a', a),
       z.rows,
       z.cols,
       activationCode(activation.name),
@@ -238,10 +260,10 @@ class WasmKernelsImpl implements WasmKernels {
     expectShape('activationBackward', 'dA', dA, z.rows, z.cols);
     expectShape('activationBackward', 'dZ', dZ, z.rows, z.cols);
     this.x.activationBackward(
-      this.ptr('activationBackward', 'z', z.data),
-      this.ptr('activationBackward', 'a', a.data),
-      this.ptr('activationBackward', 'dA', dA.data),
-      this.ptr('activationBackward', 'dZ', dZ.data),
+      this.mptr('activationBackward', 'z', z),
+      this.mptr('activationBackward', 'a', a),
+      this.mptr('activationBackward', 'dA', dA),
+      this.mptr('activationBackward', 'dZ', dZ),
       z.rows,
       z.cols,
       activationCode(activation.name),
@@ -258,11 +280,11 @@ class WasmKernelsImpl implements WasmKernels {
     expectShape('denseForward', 'z', z, N, U);
     expectShape('denseForward', 'a', a, N, U);
     this.x.denseForward(
-      this.ptr('denseForward', 'x', x.data),
-      this.ptr('denseForward', 'W', W.data),
+      this.mptr('denseForward', 'x', x),
+      this.mptr('denseForward', 'W', W),
       this.ptr('denseForward', 'bias', bias),
-      this.ptr('denseForward', 'z', z.data),
-      this.ptr('denseForward', 'a', a.data),
+      this.mptr('denseForward', 'z', z),
+      this.mptr('denseForward', 'a', a),
       N,
       K,
       U,
@@ -296,15 +318,15 @@ class WasmKernelsImpl implements WasmKernels {
     expectLength('denseBackward', 'db', db, U);
     if (dX) expectShape('denseBackward', 'dX', dX, N, K);
     this.x.denseBackward(
-      this.ptr('denseBackward', 'x', x.data),
-      this.ptr('denseBackward', 'W', W.data),
-      this.ptr('denseBackward', 'z', z.data),
-      this.ptr('denseBackward', 'a', a.data),
-      this.ptr('denseBackward', 'dA', dA.data),
-      this.ptr('denseBackward', 'dZ', dZ.data),
-      this.ptr('denseBackward', 'dW', dW.data),
+      this.mptr('denseBackward', 'x', x),
+      this.mptr('denseBackward', 'W', W),
+      this.mptr('denseBackward', 'z', z),
+      this.mptr('denseBackward', 'a', a),
+      this.mptr('denseBackward', 'dA', dA),
+      this.mptr('denseBackward', 'dZ', dZ),
+      this.mptr('denseBackward', 'dW', dW),
       this.ptr('denseBackward', 'db', db),
-      dX ? this.ptr('denseBackward', 'dX', dX.data) : 0,
+      dX ? this.mptr('denseBackward', 'dX', dX) : 0,
       N,
       K,
       U,
@@ -317,12 +339,7 @@ class WasmKernelsImpl implements WasmKernels {
 
   columnSums(m: Matrix, out: Float32Array): void {
     expectLength('columnSums', 'out', out, m.cols);
-    this.x.columnSums(
-      this.ptr('columnSums', 'm', m.data),
-      this.ptr('columnSums', 'out', out),
-      m.rows,
-      m.cols,
-    );
+    this.x.columnSums(this.mptr('columnSums', 'm', m), this.ptr('columnSums', 'out', out), m.rows, m.cols);
   }
 
   allFinite(values: Float32Array): boolean {
@@ -335,9 +352,9 @@ class WasmKernelsImpl implements WasmKernels {
     expectShape(`loss ${kind}`, 'grad', grad, pred.rows, pred.cols);
     return this.x.loss(
       lossCode(kind),
-      this.ptr('loss', 'pred', pred.data),
-      this.ptr('loss', 'target', target.data),
-      this.ptr('loss', 'grad', grad.data),
+      this.mptr('loss', 'pred', pred),
+      this.mptr('loss', 'target', target),
+      this.mptr('loss', 'grad', grad),
       pred.rows,
       pred.cols,
       scale,
