@@ -161,8 +161,7 @@ export const jsKernels: Kernels = {
   },
 
   allFinite(values) {
-    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return false;
-    return true;
+    return allFiniteIn(values);
   },
 
   loss(kind: LossKind, pred, target, grad, scale) {
@@ -224,26 +223,31 @@ export const jsKernels: Kernels = {
     return penalty;
   },
 
-  sgdUpdate(param, grad, learningRate) {
+  sgdUpdate(param, grad, learningRate, backup) {
     expectLength('sgdUpdate', 'grad', grad, param.length);
+    if (backup) backup.set(param);
     for (let i = 0; i < param.length; i++)
       param[i] = (param[i] as number) - learningRate * (grad[i] as number);
+    return allFiniteIn(param);
   },
 
-  momentumUpdate(param, grad, velocity, learningRate, momentum) {
+  momentumUpdate(param, grad, velocity, learningRate, momentum, backup) {
     expectLength('momentumUpdate', 'grad', grad, param.length);
     expectLength('momentumUpdate', 'velocity', velocity, param.length);
+    if (backup) backup.set(param);
     for (let i = 0; i < param.length; i++) {
       const v = momentum * (velocity[i] as number) - learningRate * (grad[i] as number);
       velocity[i] = v;
       param[i] = (param[i] as number) + v;
     }
+    return allFiniteIn(param);
   },
 
-  adamUpdate(param, grad, m, v, learningRate, beta1, beta2, epsilon, step) {
+  adamUpdate(param, grad, m, v, learningRate, beta1, beta2, epsilon, step, backup) {
     expectLength('adamUpdate', 'grad', grad, param.length);
     expectLength('adamUpdate', 'm', m, param.length);
     expectLength('adamUpdate', 'v', v, param.length);
+    if (backup) backup.set(param);
     const c1 = 1 - beta1 ** step;
     const c2 = 1 - beta2 ** step;
     for (let i = 0; i < param.length; i++) {
@@ -254,5 +258,11 @@ export const jsKernels: Kernels = {
       v[i] = vi;
       param[i] = (param[i] as number) - (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
     }
+    return allFiniteIn(param);
   },
 };
+
+function allFiniteIn(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return false;
+  return true;
+}

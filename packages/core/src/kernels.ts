@@ -82,19 +82,29 @@ export interface Kernels {
    */
   regularize(param: Float32Array, grad: Float32Array, l1: number, l2: number): number;
 
-  /** w ← w − η·g */
-  sgdUpdate(param: Float32Array, grad: Float32Array, learningRate: number): void;
-  /** v ← μ·v − η·g; w ← w + v */
+  // The updates below share two duties of the divergence guard, fused into their one pass over the parameters:
+  // with a `backup` they copy the old values there first, and they return whether every new value is finite.
+
+  /** w ← w − η·g. Copies the old w into `backup` when given; returns whether every new w is finite. */
+  sgdUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    learningRate: number,
+    backup: Float32Array | null,
+  ): boolean;
+  /** v ← μ·v − η·g; w ← w + v. Backup and result as for `sgdUpdate`. */
   momentumUpdate(
     param: Float32Array,
     grad: Float32Array,
     velocity: Float32Array,
     learningRate: number,
     momentum: number,
-  ): void;
+    backup: Float32Array | null,
+  ): boolean;
   /**
    * Adam (Kingma & Ba, algorithm 1) at step t ≥ 1:
    * m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − η·m̂ / (√v̂ + ε) with m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ).
+   * Backup and result as for `sgdUpdate`.
    */
   adamUpdate(
     param: Float32Array,
@@ -106,5 +116,6 @@ export interface Kernels {
     beta2: number,
     epsilon: number,
     step: number,
-  ): void;
+    backup: Float32Array | null,
+  ): boolean;
 }

@@ -11,8 +11,11 @@ import type { Matrix } from './matrix.js';
 export interface Optimizer {
   readonly name: string;
   readonly learningRate: number;
-  /** Applies one update to every parameter from its gradient, in place. */
-  step(params: readonly Param[], kernels: Kernels): void;
+  /**
+   * Applies one update to every parameter from its gradient, in place. With `backups` (one array per parameter),
+   * copies each parameter's old values there first. Returns whether every updated value is finite.
+   */
+  step(params: readonly Param[], kernels: Kernels, backups?: readonly Float32Array[] | null): boolean;
   /** Frees the state kept for these parameters (a model calls it when it is disposed). */
   release(params: readonly Param[]): void;
   /** Frees all optimizer state held in kernel memory. */
@@ -40,11 +43,19 @@ export class SGD implements Optimizer {
     this.learningRate = checkLearningRate('SGD', options?.learningRate);
   }
 
-  step(params: readonly Param[], kernels: Kernels): void {
+  step(params: readonly Param[], kernels: Kernels, backups: readonly Float32Array[] | null = null): boolean {
+    let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
-      kernels.sgdUpdate(p.value, p.grad, this.learningRate);
+      finite =
+        kernels.sgdUpdate(
+          p.value,
+          p.grad,
+          this.learningRate,
+          backups ? (backups[i] as Float32Array) : null,
+        ) && finite;
     }
+    return finite;
   }
 
   release(): void {}
@@ -103,12 +114,16 @@ export class Momentum implements Optimizer {
     this.momentum = checkNumber('Momentum', 'momentum', options.momentum ?? 0.9, { min: 0, max: 1 });
   }
 
-  step(params: readonly Param[], kernels: Kernels): void {
+  step(params: readonly Param[], kernels: Kernels, backups: readonly Float32Array[] | null = null): boolean {
+    let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
       const velocity = (this.state.get(p, 1, kernels)[0] as Matrix).data;
-      kernels.momentumUpdate(p.value, p.grad, velocity, this.learningRate, this.momentum);
+      const backup = backups ? (backups[i] as Float32Array) : null;
+      finite =
+        kernels.momentumUpdate(p.value, p.grad, velocity, this.learningRate, this.momentum, backup) && finite;
     }
+    return finite;
   }
 
   release(params: readonly Param[]): void {
@@ -146,12 +161,13 @@ export class Adam implements Optimizer {
     return this.t;
   }
 
-  step(params: readonly Param[], kernels: Kernels): void {
+  step(params: readonly Param[], kernels: Kernels, backups: readonly Float32Array[] | null = null): boolean {
     this.t++;
+    let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
       const state = this.state.get(p, 2, kernels);
-      kernels.adamUpdate(
+      const updated = kernels.adamUpdate(
         p.value,
         p.grad,
         (state[0] as Matrix).data,
@@ -161,8 +177,11 @@ export class Adam implements Optimizer {
         this.beta2,
         this.epsilon,
         this.t,
+        backups ? (backups[i] as Float32Array) : null,
       );
+      finite = updated && finite;
     }
+    return finite;
   }
 
   release(params: readonly Param[]): void {

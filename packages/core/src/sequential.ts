@@ -140,6 +140,7 @@ export class Sequential {
   private readonly pool: WorkspacePool;
   /** Parameter copies taken before each update, to restore if the update goes non-finite. */
   private backup: Matrix[] | null = null;
+  private backupArrays: Float32Array[] = [];
   /** Optimizers that have stepped this model: their state for its parameters is freed with it. */
   private readonly optimizers = new Set<Optimizer>();
   private disposed = false;
@@ -482,27 +483,29 @@ export class Sequential {
         `training diverged${where(cursor)}: the loss is ${loss}; the weights are left at their last finite values (try a lower learning rate)`,
       );
     }
-    const backup = this.backupParams();
+    const backups = this.backupViews();
     if (!this.optimizers.has(optimizer)) this.optimizers.add(optimizer);
-    optimizer.step(this.params, this.kernels);
-    for (let i = 0; i < this.params.length; i++) {
-      const p = this.params[i] as Param;
-      if (!this.kernels.allFinite(p.value)) {
-        for (const [j, q] of this.params.entries()) q.value.set((backup[j] as Matrix).data);
-        throw new ChainruleError(
-          'DIVERGED',
-          `training diverged${where(cursor)}: the update made ${p.name} non-finite; the weights are left at their last finite values (try a lower learning rate)`,
-        );
-      }
+    // The update copies each parameter into its backup and reports finiteness in the same pass (Kernels docs).
+    if (!optimizer.step(this.params, this.kernels, backups)) {
+      const bad = this.params.find((p) => !this.kernels.allFinite(p.value));
+      for (const [j, q] of this.params.entries()) q.value.set(backups[j] as Float32Array);
+      throw new ChainruleError(
+        'DIVERGED',
+        `training diverged${where(cursor)}: the update made ${bad?.name ?? 'a parameter'} non-finite; the weights are left at their last finite values (try a lower learning rate)`,
+      );
     }
     return loss;
   }
 
-  private backupParams(): Matrix[] {
-    if (!this.backup) this.backup = this.params.map((p) => this.kernels.alloc(1, p.value.length));
-    for (let i = 0; i < this.params.length; i++)
-      (this.backup[i] as Matrix).data.set((this.params[i] as Param).value);
-    return this.backup;
+  /** One backup array per parameter, allocated once; the array of views is refilled, not rebuilt, each step. */
+  private backupViews(): Float32Array[] {
+    if (!this.backup) {
+      this.backup = this.params.map((p) => this.kernels.alloc(1, p.value.length));
+      this.backupArrays = this.backup.map((m) => m.data);
+    }
+    // Kernel memory may have grown since the last step: read each view afresh.
+    for (let i = 0; i < this.backup.length; i++) this.backupArrays[i] = (this.backup[i] as Matrix).data;
+    return this.backupArrays;
   }
 
   // ——— input checks: once per call, never per element in the hot loop ———

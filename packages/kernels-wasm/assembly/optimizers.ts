@@ -1,56 +1,79 @@
-// Optimizer updates in place, four parameters at a time (docs/math.md §5).
+// Optimizer updates in place, four parameters at a time (docs/math.md §5). Each also does the divergence guard's
+// work in the same pass: when `backup` is non-zero it first copies the old values there, and it returns 1 if every
+// new value is finite (x·0 is 0 exactly for finite x), else 0.
+
+const ZERO = f32x4.splat(0);
+
+// @ts-ignore: decorator
+@inline function badLanes(x: v128): v128 {
+  return f32x4.ne(f32x4.mul(x, ZERO), ZERO);
+}
 
 /** w ← w − η·g */
-export function sgdUpdate(param: usize, grad: usize, n: i32, lr: f32): void {
+export function sgdUpdate(param: usize, grad: usize, n: i32, lr: f32, backup: usize): i32 {
   const vlr = f32x4.splat(lr);
   const vecN = n & ~3;
+  let bad = i32x4.splat(0);
   let i = 0;
   for (; i < vecN; i += 4) {
-    const o = (<usize>i) << 2;
-    v128.store(param + o, f32x4.sub(v128.load(param + o), f32x4.mul(vlr, v128.load(grad + o))));
+    const o = <usize>i << 2;
+    const w = v128.load(param + o);
+    if (backup) v128.store(backup + o, w);
+    const next = f32x4.sub(w, f32x4.mul(vlr, v128.load(grad + o)));
+    bad = v128.or(bad, badLanes(next));
+    v128.store(param + o, next);
   }
+  let ok = !v128.any_true(bad);
   for (; i < n; i++) {
-    const o = (<usize>i) << 2;
-    store<f32>(param + o, load<f32>(param + o) - lr * load<f32>(grad + o));
+    const o = <usize>i << 2;
+    const w = load<f32>(param + o);
+    if (backup) store<f32>(backup + o, w);
+    const next = w - lr * load<f32>(grad + o);
+    if (next * 0 != 0) ok = false;
+    store<f32>(param + o, next);
   }
+  return ok ? 1 : 0;
 }
 
 /** v ← μ·v − η·g; w ← w + v */
-export function momentumUpdate(param: usize, grad: usize, velocity: usize, n: i32, lr: f32, mu: f32): void {
+export function momentumUpdate(param: usize, grad: usize, velocity: usize, n: i32, lr: f32, mu: f32, backup: usize): i32 {
   const vlr = f32x4.splat(lr);
   const vmu = f32x4.splat(mu);
   const vecN = n & ~3;
+  let bad = i32x4.splat(0);
   let i = 0;
   for (; i < vecN; i += 4) {
-    const o = (<usize>i) << 2;
+    const o = <usize>i << 2;
+    const w = v128.load(param + o);
+    if (backup) v128.store(backup + o, w);
     const v = f32x4.sub(f32x4.mul(vmu, v128.load(velocity + o)), f32x4.mul(vlr, v128.load(grad + o)));
     v128.store(velocity + o, v);
-    v128.store(param + o, f32x4.add(v128.load(param + o), v));
+    const next = f32x4.add(w, v);
+    bad = v128.or(bad, badLanes(next));
+    v128.store(param + o, next);
   }
+  let ok = !v128.any_true(bad);
   for (; i < n; i++) {
-    const o = (<usize>i) << 2;
+    const o = <usize>i << 2;
+    const w = load<f32>(param + o);
+    if (backup) store<f32>(backup + o, w);
     const v = mu * load<f32>(velocity + o) - lr * load<f32>(grad + o);
     store<f32>(velocity + o, v);
-    store<f32>(param + o, load<f32>(param + o) + v);
+    const next = w + v;
+    if (next * 0 != 0) ok = false;
+    store<f32>(param + o, next);
   }
+  return ok ? 1 : 0;
 }
 
 /** Adam at step t: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − η·m̂/(√v̂ + ε). */
 export function adamUpdate(
-  param: usize,
-  grad: usize,
-  m: usize,
-  v: usize,
-  n: i32,
-  lr: f32,
-  beta1: f64,
-  beta2: f64,
-  epsilon: f32,
-  step: i32,
-): void {
+  param: usize, grad: usize, m: usize, v: usize, n: i32,
+  lr: f32, beta1: f64, beta2: f64, epsilon: f32, step: i32, backup: usize,
+): i32 {
   // Bias corrections folded into two scalars: η·m̂/(√v̂+ε) = (η/c1)·m / (√v·(1/√c2) + ε).
-  const c1 = 1 - beta1 ** <f64>step;
-  const c2 = 1 - beta2 ** <f64>step;
+  const c1 = 1 - Math.pow(beta1, <f64>step);
+  const c2 = 1 - Math.pow(beta2, <f64>step);
   // 1 − β in f64 before rounding: in f32, 1 − f32(0.999) is off by 1.3e-5 relative.
   const b1 = <f32>beta1;
   const b2 = <f32>beta2;
@@ -66,24 +89,35 @@ export function adamUpdate(
   const vinv = f32x4.splat(invSqrtC2);
   const veps = f32x4.splat(epsilon);
   const vecN = n & ~3;
+  let bad = i32x4.splat(0);
   let i = 0;
   for (; i < vecN; i += 4) {
-    const o = (<usize>i) << 2;
+    const o = <usize>i << 2;
+    const w = v128.load(param + o);
+    if (backup) v128.store(backup + o, w);
     const g = v128.load(grad + o);
     const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(v1b1, g));
     const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(v1b2, f32x4.mul(g, g)));
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vi), vinv), veps);
-    v128.store(param + o, f32x4.sub(v128.load(param + o), f32x4.div(f32x4.mul(vstep, mi), denom)));
+    const next = f32x4.sub(w, f32x4.div(f32x4.mul(vstep, mi), denom));
+    bad = v128.or(bad, badLanes(next));
+    v128.store(param + o, next);
   }
+  let ok = !v128.any_true(bad);
   for (; i < n; i++) {
-    const o = (<usize>i) << 2;
+    const o = <usize>i << 2;
+    const w = load<f32>(param + o);
+    if (backup) store<f32>(backup + o, w);
     const g = load<f32>(grad + o);
     const mi = b1 * load<f32>(m + o) + oneMinusB1 * g;
     const vi = b2 * load<f32>(v + o) + oneMinusB2 * g * g;
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
-    store<f32>(param + o, load<f32>(param + o) - (stepSize * mi) / (Mathf.sqrt(vi) * invSqrtC2 + epsilon));
+    const next = w - (stepSize * mi) / (Mathf.sqrt(vi) * invSqrtC2 + epsilon);
+    if (next * 0 != 0) ok = false;
+    store<f32>(param + o, next);
   }
+  return ok ? 1 : 0;
 }

@@ -88,9 +88,17 @@ export interface KernelExports {
   /** Adds the L1/L2 gradient; returns the penalty. */
   regularize(param: number, grad: number, n: number, l1: number, l2: number): number;
   /** w ← w − η·g (assembly/optimizers.ts). */
-  sgdUpdate(param: number, grad: number, n: number, lr: number): void;
+  sgdUpdate(param: number, grad: number, n: number, lr: number, backup: number): number;
   /** v ← μ·v − η·g; w ← w + v. */
-  momentumUpdate(param: number, grad: number, velocity: number, n: number, lr: number, mu: number): void;
+  momentumUpdate(
+    param: number,
+    grad: number,
+    velocity: number,
+    n: number,
+    lr: number,
+    mu: number,
+    backup: number,
+  ): number;
   /** One Adam step at step t. */
   adamUpdate(
     param: number,
@@ -103,7 +111,8 @@ export interface KernelExports {
     beta2: number,
     epsilon: number,
     step: number,
-  ): void;
+    backup: number,
+  ): number;
 }
 
 /** Which build is running: fused multiply-add (relaxed SIMD) or plain SIMD. */
@@ -372,13 +381,22 @@ class WasmKernelsImpl implements WasmKernels {
     );
   }
 
-  sgdUpdate(param: Float32Array, grad: Float32Array, learningRate: number): void {
+  sgdUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    learningRate: number,
+    backup: Float32Array | null,
+  ): boolean {
     expectLength('sgdUpdate', 'grad', grad, param.length);
-    this.x.sgdUpdate(
-      this.ptr('sgdUpdate', 'param', param),
-      this.ptr('sgdUpdate', 'grad', grad),
-      param.length,
-      learningRate,
+    if (backup) expectLength('sgdUpdate', 'backup', backup, param.length);
+    return (
+      this.x.sgdUpdate(
+        this.ptr('sgdUpdate', 'param', param),
+        this.ptr('sgdUpdate', 'grad', grad),
+        param.length,
+        learningRate,
+        backup ? this.ptr('sgdUpdate', 'backup', backup) : 0,
+      ) === 1
     );
   }
 
@@ -388,16 +406,21 @@ class WasmKernelsImpl implements WasmKernels {
     velocity: Float32Array,
     learningRate: number,
     momentum: number,
-  ): void {
+    backup: Float32Array | null,
+  ): boolean {
     expectLength('momentumUpdate', 'grad', grad, param.length);
     expectLength('momentumUpdate', 'velocity', velocity, param.length);
-    this.x.momentumUpdate(
-      this.ptr('momentumUpdate', 'param', param),
-      this.ptr('momentumUpdate', 'grad', grad),
-      this.ptr('momentumUpdate', 'velocity', velocity),
-      param.length,
-      learningRate,
-      momentum,
+    if (backup) expectLength('momentumUpdate', 'backup', backup, param.length);
+    return (
+      this.x.momentumUpdate(
+        this.ptr('momentumUpdate', 'param', param),
+        this.ptr('momentumUpdate', 'grad', grad),
+        this.ptr('momentumUpdate', 'velocity', velocity),
+        param.length,
+        learningRate,
+        momentum,
+        backup ? this.ptr('momentumUpdate', 'backup', backup) : 0,
+      ) === 1
     );
   }
 
@@ -411,21 +434,26 @@ class WasmKernelsImpl implements WasmKernels {
     beta2: number,
     epsilon: number,
     step: number,
-  ): void {
+    backup: Float32Array | null,
+  ): boolean {
     expectLength('adamUpdate', 'grad', grad, param.length);
     expectLength('adamUpdate', 'm', m, param.length);
     expectLength('adamUpdate', 'v', v, param.length);
-    this.x.adamUpdate(
-      this.ptr('adamUpdate', 'param', param),
-      this.ptr('adamUpdate', 'grad', grad),
-      this.ptr('adamUpdate', 'm', m),
-      this.ptr('adamUpdate', 'v', v),
-      param.length,
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
-      step,
+    if (backup) expectLength('adamUpdate', 'backup', backup, param.length);
+    return (
+      this.x.adamUpdate(
+        this.ptr('adamUpdate', 'param', param),
+        this.ptr('adamUpdate', 'grad', grad),
+        this.ptr('adamUpdate', 'm', m),
+        this.ptr('adamUpdate', 'v', v),
+        param.length,
+        learningRate,
+        beta1,
+        beta2,
+        epsilon,
+        step,
+        backup ? this.ptr('adamUpdate', 'backup', backup) : 0,
+      ) === 1
     );
   }
 }

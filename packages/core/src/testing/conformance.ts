@@ -434,8 +434,9 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       const grads = [0, 1, 2].map(() => Array.from({ length: n }, () => rng.uniform(-1, 1)));
 
       // Allocate everything first, then take the views: no allocation can move them afterwards.
-      const handles = [0, 1, 2, 3, 4, 5, 6].map(() => vector(k, n, () => 0));
-      const [sgdW, g, mw, vel, aw, m, v] = handles.map((h) => h.data) as Float32Array[] as [
+      const handles = [0, 1, 2, 3, 4, 5, 6, 7].map(() => vector(k, n, () => 0));
+      const [sgdW, g, mw, vel, aw, m, v, backup] = handles.map((h) => h.data) as Float32Array[] as [
+        Float32Array,
         Float32Array,
         Float32Array,
         Float32Array,
@@ -444,13 +445,20 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
         Float32Array,
         Float32Array,
       ];
+      /** Each update must copy the old values into the backup first and report them finite afterwards. */
+      const checked = (what: string, param: Float32Array, update: () => boolean) => {
+        const old = Float32Array.from(param);
+        backup.fill(Number.NaN);
+        if (update() !== true) fail(`${what} reported non-finite values for finite inputs`);
+        expectClose(`${what} backup`, backup, old, () => 0);
+      };
       sgdW.set(w0);
       mw.set(w0);
       aw.set(w0);
       const wantSgd = Float64Array.from(w0);
       for (const gs of grads) {
         g.set(gs);
-        k.sgdUpdate(sgdW, g, 0.1);
+        checked('sgdUpdate', sgdW, () => k.sgdUpdate(sgdW, g, 0.1, backup));
         for (let i = 0; i < n; i++) wantSgd[i] = Math.fround((wantSgd[i] as number) - 0.1 * (g[i] as number));
       }
       expectClose('sgdUpdate', sgdW, wantSgd, relTol(wantSgd, 4 * F32, 1e-7));
@@ -459,7 +467,7 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       const wantV = new Float64Array(n);
       for (const gs of grads) {
         g.set(gs);
-        k.momentumUpdate(mw, g, vel, 0.05, 0.9);
+        checked('momentumUpdate', mw, () => k.momentumUpdate(mw, g, vel, 0.05, 0.9, backup));
         for (let i = 0; i < n; i++) {
           wantV[i] = 0.9 * (wantV[i] as number) - 0.05 * (g[i] as number);
           wantW[i] = (wantW[i] as number) + (wantV[i] as number);
@@ -473,7 +481,7 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       const refV = new Float64Array(n);
       grads.forEach((gs, t) => {
         g.set(gs);
-        k.adamUpdate(aw, g, m, v, 0.01, 0.9, 0.999, 1e-7, t + 1);
+        checked('adamUpdate', aw, () => k.adamUpdate(aw, g, m, v, 0.01, 0.9, 0.999, 1e-7, t + 1, backup));
         for (let i = 0; i < n; i++) {
           const gi = g[i] as number;
           refM[i] = 0.9 * (refM[i] as number) + 0.1 * gi;
@@ -486,6 +494,38 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       expectClose('adamUpdate m', m, refM, relTol(refM, 16 * F32, 1e-8));
       expectClose('adamUpdate v', v, refV, relTol(refV, 16 * F32, 1e-10));
       expectClose('adamUpdate weights', aw, refW, relTol(refW, 16 * F32, 1e-7));
+    });
+  }
+
+  for (const n of [1, 3, 4, 5, 9, 17]) {
+    add(`optimizer updates report non-finite results, length ${n}`, () => {
+      for (const at of [0, n - 1, Math.floor(n / 2)]) {
+        const [w, g, s1, s2] = [0, 1, 2, 3].map(() => vector(k, n, () => 0.5)) as [
+          Matrix,
+          Matrix,
+          Matrix,
+          Matrix,
+        ];
+        const updates: [string, () => boolean][] = [
+          ['sgdUpdate', () => k.sgdUpdate(w.data, g.data, 1e30, null)],
+          ['momentumUpdate', () => k.momentumUpdate(w.data, g.data, s1.data, 1e30, 0.9, null)],
+          [
+            'adamUpdate',
+            () => k.adamUpdate(w.data, g.data, s1.data, s2.data, 0.1, 0.9, 0.999, 1e-7, 1, null),
+          ],
+        ];
+        for (const [name, update] of updates) {
+          w.data.fill(0.5);
+          g.data.fill(0.5);
+          s1.data.fill(0);
+          s2.data.fill(0);
+          // Overflow: a huge step at one position (Adam normalizes the step, so it gets a NaN gradient there).
+          if (name === 'adamUpdate') g.data[at] = Number.NaN;
+          else g.data[at] = 1e30;
+          if (update() !== false)
+            fail(`${name} with a non-finite result at ${at} of ${n} reported all finite`);
+        }
+      }
     });
   }
 
