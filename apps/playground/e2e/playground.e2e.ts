@@ -77,6 +77,8 @@ describe('the playground in Chromium', () => {
   it('shows steps per second while training, for both kernels', async () => {
     await open('#speed=0');
     expect(await page.getAttribute('[data-testid=kernels]', 'data-active')).toBe('wasm');
+    // Chromium validates relaxed SIMD, so the worker loads the fused-multiply-add build.
+    expect(await page.textContent('[data-testid=kernels-variant]')).toBe('WebAssembly, relaxed simd');
     for (const kernels of ['wasm', 'js']) {
       if (kernels === 'js') await page.click('[data-testid=kernels] button:has-text("JS")');
       await page.waitForFunction(
@@ -177,6 +179,51 @@ describe('the playground in Chromium', () => {
     await page.waitForSelector('[data-testid=notice]');
     expect(await page.textContent('[data-testid=notice]')).toContain(
       'points.csv: Line 3: x2 “oops” is not a number.',
+    );
+  });
+
+  it('exports the trained model as core JSON and imports it back', async () => {
+    await open('#hidden=5&speed=0');
+    await page.click('[data-testid=play]');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=epoch]')?.textContent?.replace(/\D/g, '')) > 100,
+    );
+    await page.click('[data-testid=pause]');
+    await page.waitForTimeout(200);
+    const lossTrained = await numberOf(page, 'loss-train');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=export-model]'),
+    ]);
+    const text = await (await import('node:fs/promises')).readFile((await download.path()) as string, 'utf8');
+    const json = JSON.parse(text);
+    expect(json.format).toBe('chainrule.sequential');
+    expect(json.layers.map((l: { units: number }) => l.units)).toEqual([5, 1]);
+    // A fresh network, then the import brings the trained weights and architecture back.
+    await open('#hidden=2,2');
+    expect(await numberOf(page, 'loss-train')).toBeGreaterThan(lossTrained + 0.1);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=import-model]'),
+    ]);
+    await chooser.setFiles({ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=notice]')?.textContent?.includes('Model imported'),
+    );
+    expect(await page.textContent('[data-testid=hidden-layers]')).toBe('1 hidden layer');
+    expect(Math.abs((await numberOf(page, 'loss-train')) - lossTrained)).toBeLessThan(1e-3);
+    // And a broken file is refused with the reason.
+    const [again] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=import-model]'),
+    ]);
+    await again.setFiles({
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(text.slice(0, 40)),
+    });
+    await page.waitForFunction(() =>
+      /not valid JSON/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''),
     );
   });
 

@@ -194,6 +194,13 @@ export function Controls() {
             </button>
           ))}
         </div>
+        <span className="value small muted" data-testid="kernels-variant">
+          {kernels
+            ? kernels.active === 'wasm'
+              ? kernels.variant.replace('wasm-', 'WebAssembly, ').replace('-', ' ')
+              : 'JavaScript'
+            : 'loading…'}
+        </span>
         <span className="value small" data-testid="steps-per-second">
           {snapshot && playing
             ? `${fmtRate(snapshot.stepsPerSecond)} steps/s · ${fmtRate(snapshot.epochsPerSecond)} epochs/s`
