@@ -1,8 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import {
   type ActivationName,
   Adam,
-  ChainruleError,
   Dense,
   jsKernels,
   type Kernels,
@@ -318,7 +317,6 @@ export async function exportModel(modelFile: string, o: { onnx?: string; tfjs?: 
     wrote.push(o.onnx);
   }
   if (o.tfjs) {
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(o.tfjs, { recursive: true });
     const { modelJson, weights } = toTfjs(model);
     await writeFile(`${o.tfjs}/model.json`, JSON.stringify(modelJson));
@@ -327,5 +325,3 @@ export async function exportModel(modelFile: string, o: { onnx?: string; tfjs?: 
   }
   return wrote;
 }
-
-export { ChainruleError };

@@ -18,13 +18,20 @@ function expectLength(op: string, what: string, v: Float32Array, length: number)
   }
 }
 
-/** Float64 accumulators reused across calls, so the reference kernels allocate nothing per call either. */
+/**
+ * A float64 accumulator reused across calls, so the reference kernels allocate nothing per call either: its first
+ * `length` entries are zeroed; it may be longer, so callers index it and copy out element by element.
+ */
 let scratch = new Float64Array(256);
 function accumulator(length: number): Float64Array {
   if (scratch.length < length) scratch = new Float64Array(Math.max(length, scratch.length * 2));
-  const acc = scratch.subarray(0, length);
-  acc.fill(0);
-  return acc;
+  scratch.fill(0, 0, length);
+  return scratch;
+}
+
+/** Rounds acc[0…n) to float32 into out at `offset`. */
+function store(acc: Float64Array, out: Float32Array, offset: number, n: number): void {
+  for (let j = 0; j < n; j++) out[offset + j] = acc[j] as number;
 }
 
 /**
@@ -50,14 +57,14 @@ export const jsKernels: Kernels = {
     const row = accumulator(N);
     // i-k-j order: the inner loop walks rows of b and out contiguously.
     for (let i = 0; i < M; i++) {
-      row.fill(0);
+      row.fill(0, 0, N);
       for (let k = 0; k < K; k++) {
         const aik = A[i * K + k] as number;
         if (aik === 0) continue;
         const bOff = k * N;
         for (let j = 0; j < N; j++) row[j] = (row[j] as number) + aik * (B[bOff + j] as number);
       }
-      C.set(row, i * N);
+      store(row, C, i * N, N);
     }
   },
 
@@ -79,7 +86,7 @@ export const jsKernels: Kernels = {
         for (let j = 0; j < N; j++) acc[o + j] = (acc[o + j] as number) + aki * (B[bOff + j] as number);
       }
     }
-    out.data.set(acc);
+    store(acc, out.data, 0, M * N);
   },
 
   matmulTransB(a, b, out) {
@@ -157,7 +164,7 @@ export const jsKernels: Kernels = {
     for (let i = 0; i < m.rows; i++) {
       for (let j = 0; j < m.cols; j++) acc[j] = (acc[j] as number) + (D[i * m.cols + j] as number);
     }
-    out.set(acc);
+    store(acc, out, 0, m.cols);
   },
 
   allFinite(values) {
