@@ -7,6 +7,7 @@ import {
 } from '../state/config';
 import { usePlayground } from '../state/store';
 import { send } from '../worker/client';
+import { Choice } from './fields';
 
 const rates = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const regRates = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -18,41 +19,6 @@ function withValue(list: number[], value: number): number[] {
 
 function activationTitle(a: string): string {
   return a === 'relu' ? 'ReLU' : a === 'leakyRelu' ? 'Leaky ReLU' : `${a[0]?.toUpperCase()}${a.slice(1)}`;
-}
-
-/** A labelled select, the shape of every hyperparameter in the bar. */
-function Choice({
-  label,
-  testid,
-  value,
-  options,
-  onChange,
-  disabled = false,
-}: {
-  label: string;
-  testid: string;
-  value: string | number;
-  options: [string | number, string][];
-  onChange: (value: string) => void;
-  disabled?: boolean;
-}) {
-  return (
-    <label>
-      <span className="label">{label}</span>
-      <select
-        data-testid={testid}
-        value={value}
-        disabled={disabled}
-        onChange={(e) => onChange(e.target.value)}
-      >
-        {options.map(([v, title]) => (
-          <option key={v} value={v}>
-            {title}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
 }
 
 function fmtRate(n: number): string {

@@ -5,6 +5,7 @@ import { CLASS_COLORS, css, diverging } from '../render/colors';
 import { type DatasetName, isRegression } from '../state/config';
 import { usePlayground } from '../state/store';
 import { download } from '../worker/client';
+import { FileButton, Slider } from './fields';
 
 const shown: { name: Exclude<DatasetName, 'custom'>; title: string; testid: string }[] = [
   { name: 'circle', title: 'Circle', testid: 'circle' },
@@ -49,7 +50,6 @@ export function DataPanel() {
   const setCustom = usePlayground((s) => s.setCustom);
   const setNotice = usePlayground((s) => s.setNotice);
   const points = usePlayground((s) => s.points);
-  const fileRef = useRef<HTMLInputElement>(null);
 
   const kind = isRegression(config) ? 'regression' : config.dataset === 'multi' ? 'multi' : 'binary';
 
@@ -72,48 +72,36 @@ export function DataPanel() {
           </button>
         ))}
       </div>
-      <label className="slider">
-        <span>
-          Ratio of training to test data: <b>{config.trainRatio}%</b>
-        </span>
-        <input
-          type="range"
-          min={10}
-          max={90}
-          step={10}
-          value={config.trainRatio}
-          data-testid="train-ratio"
-          onChange={(e) => update({ trainRatio: Number(e.target.value) })}
-        />
-      </label>
-      <label className="slider">
-        <span>
-          Noise: <b>{config.noise}</b>
-        </span>
-        <input
-          type="range"
-          min={0}
-          max={50}
-          step={5}
-          value={config.noise}
-          data-testid="noise"
-          disabled={config.dataset === 'custom'}
-          onChange={(e) => update({ noise: Number(e.target.value) })}
-        />
-      </label>
-      <label className="slider">
-        <span>
-          Batch size: <b>{config.batchSize}</b>
-        </span>
-        <input
-          type="range"
-          min={1}
-          max={30}
-          value={config.batchSize}
-          data-testid="batch-size"
-          onChange={(e) => update({ batchSize: Number(e.target.value) })}
-        />
-      </label>
+      <Slider
+        label="Ratio of training to test data"
+        shown={`${config.trainRatio}%`}
+        testid="train-ratio"
+        value={config.trainRatio}
+        min={10}
+        max={90}
+        step={10}
+        onChange={(v) => update({ trainRatio: v })}
+      />
+      <Slider
+        label="Noise"
+        shown={config.noise}
+        testid="noise"
+        value={config.noise}
+        min={0}
+        max={50}
+        step={5}
+        disabled={config.dataset === 'custom'}
+        onChange={(v) => update({ noise: v })}
+      />
+      <Slider
+        label="Batch size"
+        shown={config.batchSize}
+        testid="batch-size"
+        value={config.batchSize}
+        min={1}
+        max={30}
+        onChange={(v) => update({ batchSize: v })}
+      />
       <div className="row">
         <button
           type="button"
@@ -125,25 +113,12 @@ export function DataPanel() {
         </button>
       </div>
       <div className="row">
-        <button type="button" onClick={() => fileRef.current?.click()} data-testid="import-csv">
-          Import CSV
-        </button>
-        <button
-          type="button"
-          onClick={() => download('chainrule-points.csv', pointsToCsv(points), 'text/csv')}
-        >
-          Export CSV
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
+        <FileButton
+          label="Import CSV"
+          testid="import-csv"
+          inputTestid="csv-file"
           accept=".csv,text/csv,text/plain"
-          hidden
-          data-testid="csv-file"
-          onChange={async (e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (!file) return;
+          onFile={async (file) => {
             try {
               setCustom(parsePointsCsv(await file.text(), kind));
               setNotice(`Loaded ${file.name}.`);
@@ -152,6 +127,12 @@ export function DataPanel() {
             }
           }}
         />
+        <button
+          type="button"
+          onClick={() => download('chainrule-points.csv', pointsToCsv(points), 'text/csv')}
+        >
+          Export CSV
+        </button>
       </div>
       <p className="hint">
         Click the output to add a point of class 1 (blue); shift-click for class 0 (orange).

@@ -6,6 +6,7 @@ import { CLASS_COLORS, css, diverging, normalizer } from '../render/colors';
 import { paintClasses, paintHeatmap } from '../render/heatmap';
 import { isRegression } from '../state/config';
 import { usePlayground } from '../state/store';
+import { Toggle } from './fields';
 
 const SIZE = 300;
 
@@ -157,24 +158,18 @@ export function OutputView() {
         <span className="axis x">−6 … x₁ … 6</span>
       </div>
       <div className="row">
-        <label className="toggle">
-          <input
-            type="checkbox"
-            data-testid="show-test"
-            checked={config.showTest}
-            onChange={(e) => update({ showTest: e.target.checked })}
-          />
-          Show test data
-        </label>
-        <label className="toggle">
-          <input
-            type="checkbox"
-            data-testid="discretize"
-            checked={config.discretize}
-            onChange={(e) => update({ discretize: e.target.checked })}
-          />
-          Discretize output
-        </label>
+        <Toggle
+          label="Show test data"
+          testid="show-test"
+          checked={config.showTest}
+          onChange={(v) => update({ showTest: v })}
+        />
+        <Toggle
+          label="Discretize output"
+          testid="discretize"
+          checked={config.discretize}
+          onChange={(v) => update({ discretize: v })}
+        />
       </div>
       {outputs.length > 1 && heat && <ClassMaps />}
     </section>

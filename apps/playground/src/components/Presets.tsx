@@ -1,7 +1,7 @@
-import { useRef } from 'react';
 import type { Config } from '../state/config';
 import { usePlayground } from '../state/store';
 import { send } from '../worker/client';
+import { FileButton } from './fields';
 
 /** Each derivation's network and data (../shared/seeds, docs/math.md §6). */
 export const seedPresets: { id: string; title: string; note: string; config: Partial<Config> }[] = [
@@ -78,7 +78,6 @@ export const seedPresets: { id: string; title: string; note: string; config: Par
 export function Presets() {
   const update = usePlayground((s) => s.update);
   const setNotice = usePlayground((s) => s.setNotice);
-  const fileRef = useRef<HTMLInputElement>(null);
   return (
     <section className="panel presets">
       <h2>Derivations</h2>
@@ -100,19 +99,12 @@ export function Presets() {
         <button type="button" data-testid="export-model" onClick={() => send({ type: 'exportModel' })}>
           Export JSON
         </button>
-        <button type="button" data-testid="import-model" onClick={() => fileRef.current?.click()}>
-          Import JSON
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
+        <FileButton
+          label="Import JSON"
+          testid="import-model"
+          inputTestid="model-file"
           accept=".json,application/json"
-          hidden
-          data-testid="model-file"
-          onChange={async (e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (!file) return;
+          onFile={async (file) => {
             if (file.size > 5_000_000) {
               setNotice(`${file.name} is over 5 MB; that is not a playground model.`);
               return;
