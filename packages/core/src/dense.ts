@@ -101,49 +101,36 @@ export class Dense implements Layer {
     return this.state.W;
   }
 
-  /** The live bias vector (a view into kernel memory; read it again after allocating). */
+  /**
+   * The live bias vector: a view into kernel memory, fresh at each read. Do not keep it across anything that can
+   * allocate (it may go stale when kernel memory grows); `bias` is the handle, `getWeights` gives a copy.
+   */
   get b(): Float32Array {
     return this.state.b.data;
   }
 
+  /** The live bias as the 1×units handle the kernels allocated. */
+  get bias(): Matrix {
+    return this.state.b;
+  }
+
   params(): readonly Param[] {
     const s = this.state;
-    // Getters, so the arrays are read fresh at every use (kernel memory may have grown since).
     return [
-      {
-        name: `${this.name}.W`,
-        get value() {
-          return s.W.data;
-        },
-        get grad() {
-          return s.dW.data;
-        },
-        l1: this.l1,
-        l2: this.l2,
-      },
-      {
-        name: `${this.name}.b`,
-        get value() {
-          return s.b.data;
-        },
-        get grad() {
-          return s.db.data;
-        },
-        l1: 0,
-        l2: 0,
-      },
+      { name: `${this.name}.W`, value: s.W, grad: s.dW, l1: this.l1, l2: this.l2 },
+      { name: `${this.name}.b`, value: s.b, grad: s.db, l1: 0, l2: 0 },
     ];
   }
 
   forward(x: Matrix, buffers: LayerBuffers): void {
     const s = this.state;
-    s.kernels.denseForward(x, s.W, s.b.data, this.activation, buffers.z, buffers.a);
+    s.kernels.denseForward(x, s.W, s.b, this.activation, buffers.z, buffers.a);
   }
 
   backward(x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void {
     const s = this.state;
     const b = buffers;
-    s.kernels.denseBackward(this.activation, x, s.W, b.z, b.a, b.dA, b.dZ, s.dW, s.db.data, dX, dZReady);
+    s.kernels.denseBackward(this.activation, x, s.W, b.z, b.a, b.dA, b.dZ, s.dW, s.db, dX, dZReady);
   }
 
   getWeights(): LayerWeights {

@@ -1,4 +1,10 @@
-import { elementwise, softmaxBackwardRow, softmaxRow } from './activations.js';
+import {
+  type Activation,
+  type ElementwiseActivation,
+  elementwise,
+  softmaxBackwardRow,
+  softmaxRow,
+} from './activations.js';
 import { ChainruleError, shapeOf } from './errors.js';
 import type { Kernels, LossKind } from './kernels.js';
 import { Matrix } from './matrix.js';
@@ -12,10 +18,23 @@ function expectShape(op: string, what: string, m: Matrix, rows: number, cols: nu
   }
 }
 
-function expectLength(op: string, what: string, v: Float32Array, length: number): void {
-  if (v.length !== length) {
-    throw new ChainruleError('SHAPE', `${op}: ${what} has length ${v.length}, expected ${length}`);
+/** For buffers whose shape is free but whose length is fixed (vectors, optimizer backups). */
+function expectLength(op: string, what: string, v: Matrix, length: number): void {
+  if (v.data.length !== length) {
+    throw new ChainruleError(
+      'SHAPE',
+      `${op}: ${what} is ${shapeOf(v.rows, v.cols)} (${v.data.length} values), expected ${length} values`,
+    );
   }
+}
+
+/** The elementwise activation by name, or UNKNOWN_NAME (never a silent default). */
+function elementwiseOf(op: string, activation: Activation): ElementwiseActivation {
+  const f = (elementwise as Record<string, ElementwiseActivation | undefined>)[activation.name];
+  if (!f) {
+    throw new ChainruleError('UNKNOWN_NAME', `${op}: unknown activation ${JSON.stringify(activation.name)}`);
+  }
+  return f;
 }
 
 /**
@@ -60,7 +79,6 @@ export const jsKernels: Kernels = {
       row.fill(0, 0, N);
       for (let k = 0; k < K; k++) {
         const aik = A[i * K + k] as number;
-        if (aik === 0) continue;
         const bOff = k * N;
         for (let j = 0; j < N; j++) row[j] = (row[j] as number) + aik * (B[bOff + j] as number);
       }
@@ -80,7 +98,6 @@ export const jsKernels: Kernels = {
     for (let k = 0; k < K; k++) {
       for (let i = 0; i < M; i++) {
         const aki = A[k * M + i] as number;
-        if (aki === 0) continue;
         const o = i * N;
         const bOff = k * N;
         for (let j = 0; j < N; j++) acc[o + j] = (acc[o + j] as number) + aki * (B[bOff + j] as number);
@@ -110,18 +127,19 @@ export const jsKernels: Kernels = {
   biasActivation(z, bias, activation, a) {
     const N = z.rows;
     const U = z.cols;
-    expectLength('biasActivation', 'bias', bias, U);
+    expectShape('biasActivation', 'bias', bias, 1, U);
     expectShape('biasActivation', 'a', a, N, U);
+    const f = activation.name === 'softmax' ? null : elementwiseOf('biasActivation', activation);
     const Z = z.data;
     const A = a.data;
+    const B = bias.data;
     for (let i = 0; i < N; i++) {
-      for (let j = 0; j < U; j++) Z[i * U + j] = (Z[i * U + j] as number) + (bias[j] as number);
+      for (let j = 0; j < U; j++) Z[i * U + j] = (Z[i * U + j] as number) + (B[j] as number);
     }
-    if (activation.name === 'softmax') {
+    if (!f) {
       for (let i = 0; i < N; i++) softmaxRow(Z, A, i * U, U);
       return;
     }
-    const f = elementwise[activation.name];
     for (let i = 0; i < Z.length; i++) A[i] = f.output(Z[i] as number, activation.alpha);
   },
 
@@ -135,7 +153,7 @@ export const jsKernels: Kernels = {
       for (let i = 0; i < N; i++) softmaxBackwardRow(a.data, dA.data, dZ.data, i * U, U);
       return;
     }
-    const f = elementwise[activation.name];
+    const f = elementwiseOf('activationBackward', activation);
     const Z = z.data;
     const A = a.data;
     const G = dA.data;
@@ -158,17 +176,17 @@ export const jsKernels: Kernels = {
   },
 
   columnSums(m, out) {
-    expectLength('columnSums', 'out', out, m.cols);
+    expectShape('columnSums', 'out', out, 1, m.cols);
     const acc = accumulator(m.cols);
     const D = m.data;
     for (let i = 0; i < m.rows; i++) {
       for (let j = 0; j < m.cols; j++) acc[j] = (acc[j] as number) + (D[i * m.cols + j] as number);
     }
-    store(acc, out, 0, m.cols);
+    store(acc, out.data, 0, m.cols);
   },
 
   allFinite(values) {
-    return allFiniteIn(values);
+    return allFiniteIn(values.data);
   },
 
   loss(kind: LossKind, pred, target, grad, scale) {
@@ -220,52 +238,75 @@ export const jsKernels: Kernels = {
   },
 
   regularize(param, grad, l1, l2) {
-    expectLength('regularize', 'grad', grad, param.length);
+    expectShape('regularize', 'grad', grad, param.rows, param.cols);
+    const W = param.data;
+    const G = grad.data;
     let penalty = 0;
-    for (let i = 0; i < param.length; i++) {
-      const w = param[i] as number;
+    for (let i = 0; i < W.length; i++) {
+      const w = W[i] as number;
       penalty += l1 * Math.abs(w) + 0.5 * l2 * w * w;
-      grad[i] = (grad[i] as number) + l1 * Math.sign(w) + l2 * w;
+      G[i] = (G[i] as number) + l1 * Math.sign(w) + l2 * w;
     }
     return penalty;
   },
 
   sgdUpdate(param, grad, learningRate, backup) {
-    expectLength('sgdUpdate', 'grad', grad, param.length);
-    if (backup) backup.set(param);
-    for (let i = 0; i < param.length; i++)
-      param[i] = (param[i] as number) - learningRate * (grad[i] as number);
-    return allFiniteIn(param);
+    const n = param.data.length;
+    expectShape('sgdUpdate', 'grad', grad, param.rows, param.cols);
+    if (backup) expectLength('sgdUpdate', 'backup', backup, n);
+    const W = param.data;
+    const G = grad.data;
+    if (backup) backup.data.set(W);
+    for (let i = 0; i < n; i++) W[i] = (W[i] as number) - learningRate * (G[i] as number);
+    return allFiniteIn(W);
   },
 
   momentumUpdate(param, grad, velocity, learningRate, momentum, backup) {
-    expectLength('momentumUpdate', 'grad', grad, param.length);
-    expectLength('momentumUpdate', 'velocity', velocity, param.length);
-    if (backup) backup.set(param);
-    for (let i = 0; i < param.length; i++) {
-      const v = momentum * (velocity[i] as number) - learningRate * (grad[i] as number);
-      velocity[i] = v;
-      param[i] = (param[i] as number) + v;
+    const n = param.data.length;
+    expectShape('momentumUpdate', 'grad', grad, param.rows, param.cols);
+    expectShape('momentumUpdate', 'velocity', velocity, param.rows, param.cols);
+    if (backup) expectLength('momentumUpdate', 'backup', backup, 2 * n);
+    const W = param.data;
+    const G = grad.data;
+    const V = velocity.data;
+    if (backup) {
+      backup.data.set(W, 0);
+      backup.data.set(V, n);
     }
-    return allFiniteIn(param);
+    for (let i = 0; i < n; i++) {
+      const v = momentum * (V[i] as number) - learningRate * (G[i] as number);
+      V[i] = v;
+      W[i] = (W[i] as number) + v;
+    }
+    return allFiniteIn(W);
   },
 
   adamUpdate(param, grad, m, v, learningRate, beta1, beta2, epsilon, step, backup) {
-    expectLength('adamUpdate', 'grad', grad, param.length);
-    expectLength('adamUpdate', 'm', m, param.length);
-    expectLength('adamUpdate', 'v', v, param.length);
-    if (backup) backup.set(param);
+    const n = param.data.length;
+    expectShape('adamUpdate', 'grad', grad, param.rows, param.cols);
+    expectShape('adamUpdate', 'm', m, param.rows, param.cols);
+    expectShape('adamUpdate', 'v', v, param.rows, param.cols);
+    if (backup) expectLength('adamUpdate', 'backup', backup, 3 * n);
+    const W = param.data;
+    const G = grad.data;
+    const M1 = m.data;
+    const M2 = v.data;
+    if (backup) {
+      backup.data.set(W, 0);
+      backup.data.set(M1, n);
+      backup.data.set(M2, 2 * n);
+    }
     const c1 = 1 - beta1 ** step;
     const c2 = 1 - beta2 ** step;
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i] as number;
-      const mi = beta1 * (m[i] as number) + (1 - beta1) * g;
-      const vi = beta2 * (v[i] as number) + (1 - beta2) * g * g;
-      m[i] = mi;
-      v[i] = vi;
-      param[i] = (param[i] as number) - (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+    for (let i = 0; i < n; i++) {
+      const g = G[i] as number;
+      const mi = beta1 * (M1[i] as number) + (1 - beta1) * g;
+      const vi = beta2 * (M2[i] as number) + (1 - beta2) * g * g;
+      M1[i] = mi;
+      M2[i] = vi;
+      W[i] = (W[i] as number) - (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
     }
-    return allFiniteIn(param);
+    return allFiniteIn(W);
   },
 };
 

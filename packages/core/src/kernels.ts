@@ -20,6 +20,11 @@ export type LossKind = 'squaredError' | 'sigmoidCrossEntropy' | 'softmaxCrossEnt
  * Kernels own their memory: models allocate every buffer through `alloc` once and pass them
  * back to every call, so no call needs to allocate. Ops write into the outputs they are given.
  * Shapes are the caller's contract; implementations may check them.
+ *
+ * **Buffers cross this interface by handle.** Every buffer argument is the `Matrix` that `alloc` returned
+ * (1×n for vectors), never a bare `Float32Array`: a backend whose memory can grow (WebAssembly) re-points each
+ * handle's `data` when it grows, and any view taken before that goes stale. Callers hold handles and read
+ * `.data` only at the moment they use it, never across a call that can allocate (docs/math.md §7).
  */
 export interface Kernels {
   /** A short name for messages and benchmarks, e.g. `js` or `wasm-simd`. */
@@ -40,8 +45,8 @@ export interface Kernels {
   /** out = a·bᵀ (∂J/∂X = ∂J/∂Z·Wᵀ). a is M×K, b is N×K, out is M×N. */
   matmulTransB(a: Matrix, b: Matrix, out: Matrix): void;
 
-  /** z ← z + b (b broadcast over rows), then a = φ(z). z and a are N×units, b has length units. */
-  biasActivation(z: Matrix, bias: Float32Array, activation: Activation, a: Matrix): void;
+  /** z ← z + b (b broadcast over rows), then a = φ(z). z and a are N×units, b is 1×units. */
+  biasActivation(z: Matrix, bias: Matrix, activation: Activation, a: Matrix): void;
   /** ∂J/∂Z = ∂J/∂A ⊙ φ'(…) (for softmax the row-wise Jacobian-vector product). dZ may alias dA. */
   activationBackward(activation: Activation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void;
 
@@ -49,7 +54,7 @@ export interface Kernels {
    * A dense layer's forward pass in one call, exactly `matmul(x, W, z)` then `biasActivation(z, b, activation, a)`:
    * Z = X·W + b, A = φ(Z). One call instead of two is what small networks are bound by.
    */
-  denseForward(x: Matrix, W: Matrix, bias: Float32Array, activation: Activation, z: Matrix, a: Matrix): void;
+  denseForward(x: Matrix, W: Matrix, bias: Matrix, activation: Activation, z: Matrix, a: Matrix): void;
   /**
    * A dense layer's backward pass in one call, exactly: unless `dZReady`, `activationBackward` (∂J/∂Z from ∂J/∂A);
    * then `matmulTransA(x, dZ, dW)`, `columnSums(dZ, db)`, and `matmulTransB(dZ, W, dX)` when `dX` is given.
@@ -63,59 +68,57 @@ export interface Kernels {
     dA: Matrix,
     dZ: Matrix,
     dW: Matrix,
-    db: Float32Array,
+    db: Matrix,
     dX: Matrix | null,
     dZReady: boolean,
   ): void;
 
-  /** out_j = Σ_i m_ij (∂J/∂b = column sums of ∂J/∂Z). */
-  columnSums(m: Matrix, out: Float32Array): void;
-  /** Whether every value is finite (no NaN, no ±Infinity): how a model checks its parameters after an update. */
-  allFinite(values: Float32Array): boolean;
+  /** out_j = Σ_i m_ij (∂J/∂b = column sums of ∂J/∂Z); out is 1×cols. */
+  columnSums(m: Matrix, out: Matrix): void;
+  /** Whether every value is finite (no NaN, no ±Infinity): how a model finds the parameter an update broke. */
+  allFinite(values: Matrix): boolean;
 
   /** The loss value `scale · Σ ℓ`, with its gradient written into `grad` (see `LossKind`). */
   loss(kind: LossKind, pred: Matrix, target: Matrix, grad: Matrix, scale: number): number;
 
   /**
-   * Adds the gradient of the penalty R = l1·Σ|w| + ½·l2·Σw² to `grad` and returns R.
+   * Adds the gradient of the penalty R = l1·Σ|w| + ½·l2·Σw² to `grad` (same shape as `param`) and returns R.
    * (sign(0) is taken as 0.)
    */
-  regularize(param: Float32Array, grad: Float32Array, l1: number, l2: number): number;
+  regularize(param: Matrix, grad: Matrix, l1: number, l2: number): number;
 
   // The updates below share two duties of the divergence guard, fused into their one pass over the parameters:
-  // with a `backup` they copy the old values there first, and they return whether every new value is finite.
+  // with a `backup` they first copy everything they are about to change there, and they return whether every new
+  // parameter value is finite. `grad` and the state buffers have `param`'s shape. A backup is a 1×(k·n) matrix for
+  // a parameter of n values: the old parameter in [0, n), then each state buffer in the order of the arguments
+  // ([n, 2n) velocity; or [n, 2n) m and [2n, 3n) v), so restoring it undoes the update exactly.
 
-  /** w ← w − η·g. Copies the old w into `backup` when given; returns whether every new w is finite. */
-  sgdUpdate(
-    param: Float32Array,
-    grad: Float32Array,
-    learningRate: number,
-    backup: Float32Array | null,
-  ): boolean;
-  /** v ← μ·v − η·g; w ← w + v. Backup and result as for `sgdUpdate`. */
+  /** w ← w − η·g. Backup (k = 1): the old w. Returns whether every new w is finite. */
+  sgdUpdate(param: Matrix, grad: Matrix, learningRate: number, backup: Matrix | null): boolean;
+  /** v ← μ·v − η·g; w ← w + v. Backup (k = 2): the old w and v. Returns whether every new w is finite. */
   momentumUpdate(
-    param: Float32Array,
-    grad: Float32Array,
-    velocity: Float32Array,
+    param: Matrix,
+    grad: Matrix,
+    velocity: Matrix,
     learningRate: number,
     momentum: number,
-    backup: Float32Array | null,
+    backup: Matrix | null,
   ): boolean;
   /**
    * Adam (Kingma & Ba, algorithm 1) at step t ≥ 1:
    * m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − η·m̂ / (√v̂ + ε) with m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ).
-   * Backup and result as for `sgdUpdate`.
+   * Backup (k = 3): the old w, m and v. Returns whether every new w is finite.
    */
   adamUpdate(
-    param: Float32Array,
-    grad: Float32Array,
-    m: Float32Array,
-    v: Float32Array,
+    param: Matrix,
+    grad: Matrix,
+    m: Matrix,
+    v: Matrix,
     learningRate: number,
     beta1: number,
     beta2: number,
     epsilon: number,
     step: number,
-    backup: Float32Array | null,
+    backup: Matrix | null,
   ): boolean;
 }

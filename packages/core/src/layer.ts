@@ -3,13 +3,16 @@ import type { Kernels } from './kernels.js';
 import type { Matrix } from './matrix.js';
 import type { Rng } from './rng.js';
 
-/** A trainable array, its gradient buffer (∂J/∂param) and its penalty strengths. */
+/**
+ * A trainable buffer, its gradient buffer (∂J/∂param) and its penalty strengths. Both are the handles the kernels
+ * allocated (a bias is 1×units): pass them to kernels as they are, and read `.data` only where you use it.
+ */
 export interface Param {
   /** `layer.W`, `layer.b`: names the parameter in messages. */
   readonly name: string;
-  readonly value: Float32Array;
-  /** ∂J/∂param, written by the layer's backward pass. */
-  readonly grad: Float32Array;
+  readonly value: Matrix;
+  /** ∂J/∂param, written by the layer's backward pass; the shape of `value`. */
+  readonly grad: Matrix;
   /** L1 and L2 strengths; biases have none. */
   readonly l1: number;
   readonly l2: number;
@@ -71,7 +74,7 @@ export interface Layer {
   setWeights(weights: LayerWeights): void;
   /** A plain object `Sequential.fromJSON` can rebuild the layer from. */
   toJSON(): LayerJSON;
-  /** Frees kernel memory; the layer is unusable afterwards. */
+  /** Frees kernel memory. The layer can then be built into a new model again (with freshly drawn weights). */
   dispose(): void;
 }
 

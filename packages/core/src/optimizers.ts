@@ -10,12 +10,19 @@ import type { Matrix } from './matrix.js';
  */
 export interface Optimizer {
   readonly name: string;
-  readonly learningRate: number;
+  /** η. Settable between steps (validated: finite and > 0), e.g. to lower it after a divergence. */
+  learningRate: number;
   /**
-   * Applies one update to every parameter from its gradient, in place. With `backups` (one array per parameter),
-   * copies each parameter's old values there first. Returns whether every updated value is finite.
+   * Applies one update to every parameter from its gradient, in place, and returns whether every updated value is
+   * finite. With `keepBackup`, first saves everything the update changes (parameters and state), so `undo` can put
+   * it back.
    */
-  step(params: readonly Param[], kernels: Kernels, backups?: readonly Float32Array[] | null): boolean;
+  step(params: readonly Param[], kernels: Kernels, keepBackup?: boolean): boolean;
+  /**
+   * Puts the parameters and this optimizer's state (velocity, moments, step count) back exactly as they were
+   * before the last `step` taken with `keepBackup`. How a model leaves everything as it was after a divergence.
+   */
+  undo(params: readonly Param[]): void;
   /** Frees the state kept for these parameters (a model calls it when it is disposed). */
   release(params: readonly Param[]): void;
   /** Frees all optimizer state held in kernel memory. */
@@ -34,104 +41,185 @@ function checkLearningRate(where: string, lr: unknown): number {
   return checkNumber(where, 'learningRate', lr, { min: 0, exclusiveMin: true });
 }
 
-/** Plain gradient descent: w ← w − η·∂J/∂w. */
-export class SGD implements Optimizer {
-  readonly name = 'sgd';
-  readonly learningRate: number;
+/**
+ * One parameter's buffers in an optimizer, all allocated through the kernels once: its state (held as handles;
+ * read `.data` at use) and, once a model asks for it, the backup its updates write before changing anything
+ * (the old parameter, then each state buffer: the layout `Kernels` documents).
+ */
+interface Slot {
+  readonly state: Matrix[];
+  backup: Matrix | null;
+}
 
-  constructor(options: { learningRate: number }) {
-    this.learningRate = checkLearningRate('SGD', options?.learningRate);
+/** The per-parameter buffers of one optimizer, and the undo that restores them from the backups. */
+class StateStore {
+  private readonly slots = new Map<Param, Slot>();
+  private kernels: Kernels | null = null;
+
+  constructor(
+    private readonly owner: string,
+    /** State buffers per parameter (0 for SGD, 1 for momentum, 2 for Adam). */
+    private readonly count: number,
+  ) {}
+
+  /** The slot of a parameter, with its backup when `withBackup`; allocated on first use. */
+  get(param: Param, kernels: Kernels, withBackup: boolean): Slot {
+    let slot = this.slots.get(param);
+    if (!slot) {
+      if (this.kernels && this.kernels !== kernels) {
+        throw new ChainruleError(
+          'INVALID_OPTION',
+          `${this.owner}: its state lives in '${this.kernels.name}' kernels; use a new optimizer with '${kernels.name}'`,
+        );
+      }
+      this.kernels = kernels;
+      const { rows, cols } = param.value;
+      slot = { state: Array.from({ length: this.count }, () => kernels.alloc(rows, cols)), backup: null };
+      this.slots.set(param, slot);
+    }
+    if (withBackup && !slot.backup)
+      slot.backup = kernels.alloc(1, (1 + this.count) * param.value.data.length);
+    return slot;
   }
 
-  step(params: readonly Param[], kernels: Kernels, backups: readonly Float32Array[] | null = null): boolean {
+  /** Copies each parameter and its state back from its backup. */
+  restore(params: readonly Param[]): void {
+    for (const p of params) {
+      const slot = this.slots.get(p);
+      const backup = slot?.backup;
+      if (!slot || !backup) {
+        throw new ChainruleError(
+          'INVALID_OPTION',
+          `${this.owner}: nothing to undo for ${p.name} (undo follows a step taken with keepBackup)`,
+        );
+      }
+      const n = p.value.data.length;
+      const saved = backup.data;
+      p.value.data.set(saved.subarray(0, n));
+      for (let s = 0; s < slot.state.length; s++)
+        (slot.state[s] as Matrix).data.set(saved.subarray((s + 1) * n, (s + 2) * n));
+    }
+  }
+
+  release(params: readonly Param[]): void {
+    for (const p of params) {
+      const slot = this.slots.get(p);
+      if (slot) this.free(slot);
+      this.slots.delete(p);
+    }
+  }
+
+  dispose(): void {
+    for (const slot of this.slots.values()) this.free(slot);
+    this.slots.clear();
+  }
+
+  private free(slot: Slot): void {
+    for (const b of slot.state) this.kernels?.free(b);
+    if (slot.backup) this.kernels?.free(slot.backup);
+  }
+}
+
+/** What every optimizer shares: a validated, settable learning rate and its per-parameter buffers. */
+abstract class BaseOptimizer {
+  private lr: number;
+  /** Whether the last step kept a backup that `undo` may restore. */
+  protected undoable = false;
+  protected readonly store: StateStore;
+
+  constructor(
+    private readonly label: string,
+    learningRate: unknown,
+    stateCount: number,
+  ) {
+    this.lr = checkLearningRate(label, learningRate);
+    this.store = new StateStore(label, stateCount);
+  }
+
+  get learningRate(): number {
+    return this.lr;
+  }
+
+  set learningRate(value: number) {
+    this.lr = checkLearningRate(this.label, value);
+  }
+
+  undo(params: readonly Param[]): void {
+    if (!this.undoable) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `${this.label}: nothing to undo (undo follows a step taken with keepBackup, once)`,
+      );
+    }
+    this.store.restore(params);
+    this.undoable = false;
+    this.afterUndo();
+  }
+
+  /** Optimizer-specific state outside kernel memory (Adam's step count). */
+  protected afterUndo(): void {}
+
+  release(params: readonly Param[]): void {
+    this.store.release(params);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    this.undoable = false;
+  }
+}
+
+/** Plain gradient descent: w ← w − η·∂J/∂w. */
+export class SGD extends BaseOptimizer implements Optimizer {
+  readonly name = 'sgd';
+
+  constructor(options: { learningRate: number }) {
+    super('SGD', options?.learningRate, 0);
+  }
+
+  step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
     let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
-      finite =
-        kernels.sgdUpdate(
-          p.value,
-          p.grad,
-          this.learningRate,
-          backups ? (backups[i] as Float32Array) : null,
-        ) && finite;
+      const backup = keepBackup ? this.store.get(p, kernels, true).backup : null;
+      finite = kernels.sgdUpdate(p.value, p.grad, this.learningRate, backup) && finite;
     }
+    this.undoable = keepBackup;
     return finite;
   }
-
-  release(): void {}
-
-  dispose(): void {}
 
   toJSON(): OptimizerSpec {
     return { name: 'sgd', learningRate: this.learningRate };
   }
 }
 
-/** Per-parameter state buffers, allocated once through the kernels. */
-class StateStore {
-  private readonly buffers = new Map<Param, Matrix[]>();
-  private kernels: Kernels | null = null;
-
-  /** The state buffers of a parameter (hold the matrices; read `.data` at use). */
-  get(param: Param, count: number, kernels: Kernels): Matrix[] {
-    let state = this.buffers.get(param);
-    if (!state) {
-      if (this.kernels && this.kernels !== kernels) {
-        throw new ChainruleError(
-          'INVALID_OPTION',
-          `optimizer state lives in '${this.kernels.name}' kernels; use a new optimizer with '${kernels.name}'`,
-        );
-      }
-      this.kernels = kernels;
-      state = Array.from({ length: count }, () => kernels.alloc(1, param.value.length));
-      this.buffers.set(param, state);
-    }
-    return state;
-  }
-
-  release(params: readonly Param[]): void {
-    for (const p of params) {
-      for (const b of this.buffers.get(p) ?? []) this.kernels?.free(b);
-      this.buffers.delete(p);
-    }
-  }
-
-  dispose(): void {
-    for (const bufs of this.buffers.values()) for (const b of bufs) this.kernels?.free(b);
-    this.buffers.clear();
-  }
-}
-
 /** Gradient descent with momentum: v ← μ·v − η·∂J/∂w; w ← w + v. */
-export class Momentum implements Optimizer {
+export class Momentum extends BaseOptimizer implements Optimizer {
   readonly name = 'momentum';
-  readonly learningRate: number;
   readonly momentum: number;
-  private readonly state = new StateStore();
 
   constructor(options: { learningRate: number; momentum?: number }) {
-    this.learningRate = checkLearningRate('Momentum', options?.learningRate);
+    super('Momentum', options?.learningRate, 1);
     this.momentum = checkNumber('Momentum', 'momentum', options.momentum ?? 0.9, { min: 0, max: 1 });
   }
 
-  step(params: readonly Param[], kernels: Kernels, backups: readonly Float32Array[] | null = null): boolean {
+  step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
     let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
-      const velocity = (this.state.get(p, 1, kernels)[0] as Matrix).data;
-      const backup = backups ? (backups[i] as Float32Array) : null;
+      const slot = this.store.get(p, kernels, keepBackup);
       finite =
-        kernels.momentumUpdate(p.value, p.grad, velocity, this.learningRate, this.momentum, backup) && finite;
+        kernels.momentumUpdate(
+          p.value,
+          p.grad,
+          slot.state[0] as Matrix,
+          this.learningRate,
+          this.momentum,
+          keepBackup ? slot.backup : null,
+        ) && finite;
     }
+    this.undoable = keepBackup;
     return finite;
-  }
-
-  release(params: readonly Param[]): void {
-    this.state.release(params);
-  }
-
-  dispose(): void {
-    this.state.dispose();
   }
 
   toJSON(): OptimizerSpec {
@@ -140,17 +228,15 @@ export class Momentum implements Optimizer {
 }
 
 /** Adam with bias correction (Kingma & Ba 2015). */
-export class Adam implements Optimizer {
+export class Adam extends BaseOptimizer implements Optimizer {
   readonly name = 'adam';
-  readonly learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   private t = 0;
-  private readonly state = new StateStore();
 
   constructor(options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
-    this.learningRate = checkLearningRate('Adam', options.learningRate ?? 0.001);
+    super('Adam', options.learningRate ?? 0.001, 2);
     this.beta1 = checkNumber('Adam', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 0.999999 });
     this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 0.999999 });
     this.epsilon = checkNumber('Adam', 'epsilon', options.epsilon ?? 1e-7, { min: 0, exclusiveMin: true });
@@ -161,35 +247,32 @@ export class Adam implements Optimizer {
     return this.t;
   }
 
-  step(params: readonly Param[], kernels: Kernels, backups: readonly Float32Array[] | null = null): boolean {
+  step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
     this.t++;
     let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
-      const state = this.state.get(p, 2, kernels);
+      const slot = this.store.get(p, kernels, keepBackup);
       const updated = kernels.adamUpdate(
         p.value,
         p.grad,
-        (state[0] as Matrix).data,
-        (state[1] as Matrix).data,
+        slot.state[0] as Matrix,
+        slot.state[1] as Matrix,
         this.learningRate,
         this.beta1,
         this.beta2,
         this.epsilon,
         this.t,
-        backups ? (backups[i] as Float32Array) : null,
+        keepBackup ? slot.backup : null,
       );
       finite = updated && finite;
     }
+    this.undoable = keepBackup;
     return finite;
   }
 
-  release(params: readonly Param[]): void {
-    this.state.release(params);
-  }
-
-  dispose(): void {
-    this.state.dispose();
+  protected override afterUndo(): void {
+    this.t--;
   }
 
   toJSON(): OptimizerSpec {

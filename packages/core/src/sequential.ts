@@ -138,9 +138,6 @@ export class Sequential {
   private readonly rng: Rng;
   private readonly params: readonly Param[];
   private readonly pool: WorkspacePool;
-  /** Parameter copies taken before each update, to restore if the update goes non-finite. */
-  private backup: Matrix[] | null = null;
-  private backupArrays: Float32Array[] = [];
   /** Optimizers that have stepped this model: their state for its parameters is freed with it. */
   private readonly optimizers = new Set<Optimizer>();
   private disposed = false;
@@ -153,29 +150,37 @@ export class Sequential {
     this.kernels = options.kernels ?? jsKernels;
     this.seed = checkNumber('Sequential', 'seed', options.seed ?? 1, { integer: true, min: 0 });
     this.rng = new Rng(this.seed);
-    layers.forEach((layer, i) => {
-      if (!layer || typeof layer.forward !== 'function' || typeof layer.build !== 'function') {
-        throw new ChainruleError('INVALID_OPTION', `Sequential: layers[${i}] does not implement Layer`);
-      }
-      layer.build({ kernels: this.kernels, rng: this.rng, index: i });
-      const prev = layers[i - 1];
-      if (prev && prev.outputSize !== layer.inputSize) {
+    // A constructor that fails after allocating frees what it allocated and leaves its layers buildable again.
+    const built: Layer[] = [];
+    try {
+      layers.forEach((layer, i) => {
+        if (!layer || typeof layer.forward !== 'function' || typeof layer.build !== 'function') {
+          throw new ChainruleError('INVALID_OPTION', `Sequential: layers[${i}] does not implement Layer`);
+        }
+        layer.build({ kernels: this.kernels, rng: this.rng, index: i });
+        built.push(layer);
+        const prev = layers[i - 1];
+        if (prev && prev.outputSize !== layer.inputSize) {
+          throw new ChainruleError(
+            'SHAPE',
+            `Sequential: layer '${layer.name}' expects ${layer.inputSize} inputs but layer '${prev.name}' outputs ${prev.outputSize}`,
+          );
+        }
+      });
+      const last = layers[layers.length - 1] as Layer;
+      if (this.loss.fusedActivation && last.activation.name !== this.loss.fusedActivation) {
         throw new ChainruleError(
-          'SHAPE',
-          `Sequential: layer '${layer.name}' expects ${layer.inputSize} inputs but layer '${prev.name}' outputs ${prev.outputSize}`,
+          'INVALID_OPTION',
+          `Sequential: loss ${this.loss.name} needs a ${this.loss.fusedActivation} output layer, but layer '${last.name}' uses ${last.activation.name}`,
         );
       }
-    });
-    this.layers = [...layers];
-    const last = this.outputLayer;
-    if (this.loss.fusedActivation && last.activation.name !== this.loss.fusedActivation) {
-      throw new ChainruleError(
-        'INVALID_OPTION',
-        `Sequential: loss ${this.loss.name} needs a ${this.loss.fusedActivation} output layer, but layer '${last.name}' uses ${last.activation.name}`,
-      );
+      this.layers = [...layers];
+      this.params = this.layers.flatMap((l) => l.params());
+      this.pool = new WorkspacePool(this.kernels, this.layers);
+    } catch (err) {
+      for (const layer of built) layer.dispose();
+      throw err;
     }
-    this.params = this.layers.flatMap((l) => l.params());
-    this.pool = new WorkspacePool(this.kernels, this.layers);
   }
 
   /** Columns of X the model takes. */
@@ -408,8 +413,6 @@ export class Sequential {
     this.pool.dispose();
     for (const o of this.optimizers) o.release(this.params);
     this.optimizers.clear();
-    for (const b of this.backup ?? []) this.kernels.free(b);
-    this.backup = null;
     for (const l of this.layers) l.dispose();
   }
 
@@ -467,8 +470,9 @@ export class Sequential {
   private penalty(): number {
     let penalty = 0;
     for (const p of this.params) {
-      for (let i = 0; i < p.value.length && (p.l1 > 0 || p.l2 > 0); i++) {
-        const w = p.value[i] as number;
+      const W = p.value.data;
+      for (let i = 0; i < W.length && (p.l1 > 0 || p.l2 > 0); i++) {
+        const w = W[i] as number;
         penalty += p.l1 * Math.abs(w) + 0.5 * p.l2 * w * w;
       }
     }
@@ -480,32 +484,21 @@ export class Sequential {
     if (!Number.isFinite(loss)) {
       throw new ChainruleError(
         'DIVERGED',
-        `training diverged${where(cursor)}: the loss is ${loss}; the weights are left at their last finite values (try a lower learning rate)`,
+        `training diverged${where(cursor)}: the loss is ${loss}; the weights and the optimizer's state are left as they were (try a lower learning rate)`,
       );
     }
-    const backups = this.backupViews();
     if (!this.optimizers.has(optimizer)) this.optimizers.add(optimizer);
-    // The update copies each parameter into its backup and reports finiteness in the same pass (Kernels docs).
-    if (!optimizer.step(this.params, this.kernels, backups)) {
+    // The update backs up what it changes and reports finiteness in the same pass (Kernels docs); on a
+    // non-finite result the optimizer puts the weights and its own state back.
+    if (!optimizer.step(this.params, this.kernels, true)) {
       const bad = this.params.find((p) => !this.kernels.allFinite(p.value));
-      for (const [j, q] of this.params.entries()) q.value.set(backups[j] as Float32Array);
+      optimizer.undo(this.params);
       throw new ChainruleError(
         'DIVERGED',
-        `training diverged${where(cursor)}: the update made ${bad?.name ?? 'a parameter'} non-finite; the weights are left at their last finite values (try a lower learning rate)`,
+        `training diverged${where(cursor)}: the update made ${bad?.name ?? 'a parameter'} non-finite; the weights and the optimizer's state are left as they were (lower optimizer.learningRate and train on)`,
       );
     }
     return loss;
-  }
-
-  /** One backup array per parameter, allocated once; the array of views is refilled, not rebuilt, each step. */
-  private backupViews(): Float32Array[] {
-    if (!this.backup) {
-      this.backup = this.params.map((p) => this.kernels.alloc(1, p.value.length));
-      this.backupArrays = this.backup.map((m) => m.data);
-    }
-    // Kernel memory may have grown since the last step: read each view afresh.
-    for (let i = 0; i < this.backup.length; i++) this.backupArrays[i] = (this.backup[i] as Matrix).data;
-    return this.backupArrays;
   }
 
   // ——— input checks: once per call, never per element in the hot loop ———

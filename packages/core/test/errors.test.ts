@@ -279,7 +279,7 @@ describe('a diverging fit stops with an error and keeps the last finite weights'
     const before = m.getWeights();
     const e = await caughtAsync(() => m.fit([[1e3]], [[0]], { optimizer: new SGD({ learningRate: 1e36 }) }));
     expect(e.message).toBe(
-      'training diverged at epoch 1, batch 1: the update made dense_1.W non-finite; the weights are left at their last finite values (try a lower learning rate)',
+      "training diverged at epoch 1, batch 1: the update made dense_1.W non-finite; the weights and the optimizer's state are left as they were (lower optimizer.learningRate and train on)",
     );
     expect(m.getWeights()).toEqual(before);
   });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Dense, Matrix, Rng, Sequential } from '../src/index.js';
+import { kernels } from './kernels.js';
 import { sigmoid } from './oracle.js';
 
 const rng = new Rng(2024);
@@ -32,7 +33,7 @@ describe('seed 000: one neuron over N examples, J = 1/N Σ (y − a)²', () => {
   const y = f32(randMat(N, 1));
   const w = f32([[0.4], [-0.7], [0.25]]);
   const b = Math.fround(0.1);
-  const model = new Sequential([new Dense(d, 1, { activation: 'sigmoid' })], { loss: 'mse' });
+  const model = new Sequential([new Dense(d, 1, { activation: 'sigmoid' })], { kernels, loss: 'mse' });
   model.setWeights([{ W: Matrix.from(w), b: Float32Array.of(b) }]);
   const { loss, grads, trace } = model.gradients(X, y);
 
@@ -85,7 +86,7 @@ describe('seed 001: an L-layer sigmoid network, J = ½‖y − ŷ‖²', () => {
   const y = [0.2, 0.9];
   const model = new Sequential(
     sizes.slice(1).map((u, i) => new Dense(sizes[i]!, u, { activation: 'sigmoid' })),
-    { loss: { name: 'halfSquaredError', reduction: 'sum' } },
+    { kernels, loss: { name: 'halfSquaredError', reduction: 'sum' } },
   );
   model.setWeights(
     Ws.map((Wi, i) => ({
@@ -125,7 +126,7 @@ describe('seed 001: an L-layer sigmoid network, J = ½‖y − ŷ‖²', () => {
     }));
     const after = new Sequential(
       sizes.slice(1).map((u, i) => new Dense(sizes[i]!, u, { activation: 'sigmoid' })),
-      { loss: { name: 'halfSquaredError', reduction: 'sum' } },
+      { kernels, loss: { name: 'halfSquaredError', reduction: 'sum' } },
     );
     after.setWeights(stepped);
     expect(after.evaluate([x], [y]).loss).toBeLessThan(result.loss);
@@ -156,7 +157,7 @@ describe('seed 002: the linear neuron, then the 2-layer ReLU → identity regres
     const y = f32(randMat(m, 1));
     const w = [Math.fround(0.3), Math.fround(-0.6)];
     const b = Math.fround(0.2);
-    const model = new Sequential([new Dense(2, 1)], { loss: 'halfSquaredError' });
+    const model = new Sequential([new Dense(2, 1)], { kernels, loss: 'halfSquaredError' });
     model.setWeights([{ W: Matrix.from([[w[0]!], [w[1]!]]), b: Float32Array.of(b) }]);
     const { loss, grads, trace } = model.gradients(X, y);
     const a = X.map((x) => w[0]! * x[0]! + w[1]! * x[1]! + b); // a = g(z) = z
@@ -183,6 +184,7 @@ describe('seed 002: the linear neuron, then the 2-layer ReLU → identity regres
     const b2 = Math.fround(-0.1);
     const build = (reduction: 'mean' | 'sum') => {
       const model = new Sequential([new Dense(3, 4, { activation: 'relu' }), new Dense(4, 1)], {
+        kernels,
         loss: { name: 'halfSquaredError', reduction },
       });
       model.setWeights([
@@ -244,7 +246,7 @@ describe('seed 003: a sigmoid MLP with Θ (one row per unit), z = Θx', () => {
   const y = 0.25;
   const model = new Sequential(
     [new Dense(4, 3, { activation: 'sigmoid' }), new Dense(3, 1, { activation: 'sigmoid' })],
-    { loss: { name: 'halfSquaredError', reduction: 'sum' } },
+    { kernels, loss: { name: 'halfSquaredError', reduction: 'sum' } },
   );
   const transpose = (t: number[][]) => t[0]!.map((_, c) => t.map((row) => row[c]!));
   model.setWeights([

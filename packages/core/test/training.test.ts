@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, Dense, datasets, Momentum, Sequential, SGD } from '../src/index.js';
+import { kernels } from './kernels.js';
 
 const XOR_X = [
   [0, 0],
@@ -13,7 +14,7 @@ describe('training works', () => {
   it('XOR with 2-4-1 reaches loss < 0.01 and classifies all four points', async () => {
     const model = new Sequential(
       [new Dense(2, 4, { activation: 'tanh' }), new Dense(4, 1, { activation: 'sigmoid' })],
-      { loss: 'binaryCrossEntropy', seed: 3 },
+      { kernels, loss: 'binaryCrossEntropy', seed: 3 },
     );
     const history = await model.fit(XOR_X, XOR_Y, {
       epochs: 1500,
@@ -37,7 +38,7 @@ describe('training works', () => {
         new Dense(16, 16, { activation: 'tanh' }),
         new Dense(16, 1, { activation: 'sigmoid' }),
       ],
-      { loss: 'binaryCrossEntropy', seed: 5 },
+      { kernels, loss: 'binaryCrossEntropy', seed: 5 },
     );
     await s.fit(spiral.x, spiral.y, {
       epochs: 600,
@@ -49,7 +50,7 @@ describe('training works', () => {
     const { train, test } = datasets.split(datasets.circle({ count: 400, noise: 0.05, seed: 6 }), 0.5, 6);
     const c = new Sequential(
       [new Dense(2, 8, { activation: 'relu' }), new Dense(8, 1, { activation: 'sigmoid' })],
-      { loss: 'binaryCrossEntropy', seed: 7 },
+      { kernels, loss: 'binaryCrossEntropy', seed: 7 },
     );
     const before = c.evaluate(test.x, test.y).accuracy!;
     const history = await c.fit(train.x, train.y, {
@@ -68,7 +69,7 @@ describe('training works', () => {
     const data = datasets.clusters({ count: 300, classes: 3, seed: 8 });
     const model = new Sequential(
       [new Dense(2, 8, { activation: 'relu' }), new Dense(8, 3, { activation: 'softmax' })],
-      { loss: 'softmaxCrossEntropy', seed: 9 },
+      { kernels, loss: 'softmaxCrossEntropy', seed: 9 },
     );
     await model.fit(data.x, data.y, {
       epochs: 60,
@@ -81,6 +82,7 @@ describe('training works', () => {
   it('a regression plane reaches low error with plain SGD', async () => {
     const data = datasets.plane({ count: 200, seed: 10 });
     const model = new Sequential([new Dense(2, 8, { activation: 'tanh' }), new Dense(8, 1)], {
+      kernels,
       loss: 'mse',
       seed: 11,
     });
@@ -100,7 +102,7 @@ describe('training works', () => {
       const data = datasets.circle({ count: 100, noise: 0.1, seed: 12 });
       const model = new Sequential(
         [new Dense(2, 6, { activation: 'tanh' }), new Dense(6, 1, { activation: 'sigmoid' })],
-        { loss: 'binaryCrossEntropy', seed },
+        { kernels, loss: 'binaryCrossEntropy', seed },
       );
       await model.fit(data.x, data.y, {
         epochs: 20,
@@ -126,7 +128,7 @@ describe('training works', () => {
           new Dense(2, 8, { activation: 'tanh', regularization: { l2 } }),
           new Dense(8, 1, { activation: 'sigmoid', regularization: { l2 } }),
         ],
-        { loss: 'binaryCrossEntropy', seed: 14 },
+        { kernels, loss: 'binaryCrossEntropy', seed: 14 },
       );
       await model.fit(data.x, data.y, { epochs: 50, optimizer: new SGD({ learningRate: 0.1 }) });
       return model.getWeights().reduce((s, w) => s + w.W.data.reduce((t, v) => t + v * v, 0), 0);
@@ -138,6 +140,7 @@ describe('training works', () => {
 describe('fit stops when asked', () => {
   const model = () =>
     new Sequential([new Dense(2, 3, { activation: 'tanh' }), new Dense(3, 1, { activation: 'sigmoid' })], {
+      kernels,
       loss: 'binaryCrossEntropy',
     });
 
@@ -186,10 +189,10 @@ describe('models travel as JSON', () => {
         new Dense(2, 5, { activation: { name: 'leakyRelu', alpha: 0.2 }, regularization: { l2: 0.01 } }),
         new Dense(5, 3, { activation: 'softmax', name: 'probs' }),
       ],
-      { loss: 'softmaxCrossEntropy', seed: 15 },
+      { kernels, loss: 'softmaxCrossEntropy', seed: 15 },
     );
     const text = JSON.stringify(model.toJSON());
-    const back = Sequential.fromJSON(text);
+    const back = Sequential.fromJSON(text, { kernels });
     expect(back.loss.name).toBe('softmaxCrossEntropy');
     expect(back.layers.map((l) => l.name)).toEqual(['dense_1', 'probs']);
     expect(back.layers[0]!.activation).toEqual({ name: 'leakyRelu', alpha: 0.2 });
@@ -208,6 +211,7 @@ describe('forwardTrace', () => {
     const model = new Sequential(
       [new Dense(2, 3, { activation: 'relu' }), new Dense(3, 2, { activation: 'softmax' })],
       {
+        kernels,
         loss: 'softmaxCrossEntropy',
         seed: 2,
       },

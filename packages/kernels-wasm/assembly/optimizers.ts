@@ -1,6 +1,7 @@
 // Optimizer updates in place, four parameters at a time (docs/math.md §5). Each also does the divergence guard's
-// work in the same pass: when `backup` is non-zero it first copies the old values there, and it returns 1 if every
-// new value is finite (x·0 is 0 exactly for finite x), else 0.
+// work in the same pass: when `backup` is non-zero it first copies everything it changes there — the old parameter
+// at backup[0, n), then each state buffer in argument order at backup[n, 2n), backup[2n, 3n) — and it returns 1 if
+// every new parameter value is finite (x·0 is 0 exactly for finite x), else 0.
 
 const ZERO = f32x4.splat(0);
 
@@ -40,13 +41,18 @@ export function momentumUpdate(param: usize, grad: usize, velocity: usize, n: i3
   const vlr = f32x4.splat(lr);
   const vmu = f32x4.splat(mu);
   const vecN = n & ~3;
+  const oldV = backup + (<usize>n << 2);
   let bad = i32x4.splat(0);
   let i = 0;
   for (; i < vecN; i += 4) {
     const o = <usize>i << 2;
     const w = v128.load(param + o);
-    if (backup) v128.store(backup + o, w);
-    const v = f32x4.sub(f32x4.mul(vmu, v128.load(velocity + o)), f32x4.mul(vlr, v128.load(grad + o)));
+    const v0 = v128.load(velocity + o);
+    if (backup) {
+      v128.store(backup + o, w);
+      v128.store(oldV + o, v0);
+    }
+    const v = f32x4.sub(f32x4.mul(vmu, v0), f32x4.mul(vlr, v128.load(grad + o)));
     v128.store(velocity + o, v);
     const next = f32x4.add(w, v);
     bad = v128.or(bad, badLanes(next));
@@ -56,8 +62,12 @@ export function momentumUpdate(param: usize, grad: usize, velocity: usize, n: i3
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const w = load<f32>(param + o);
-    if (backup) store<f32>(backup + o, w);
-    const v = mu * load<f32>(velocity + o) - lr * load<f32>(grad + o);
+    const v0 = load<f32>(velocity + o);
+    if (backup) {
+      store<f32>(backup + o, w);
+      store<f32>(oldV + o, v0);
+    }
+    const v = mu * v0 - lr * load<f32>(grad + o);
     store<f32>(velocity + o, v);
     const next = w + v;
     if (next * 0 != 0) ok = false;
@@ -89,15 +99,23 @@ export function adamUpdate(
   const vinv = f32x4.splat(invSqrtC2);
   const veps = f32x4.splat(epsilon);
   const vecN = n & ~3;
+  const oldM = backup + (<usize>n << 2);
+  const oldV = backup + (<usize>n << 3);
   let bad = i32x4.splat(0);
   let i = 0;
   for (; i < vecN; i += 4) {
     const o = <usize>i << 2;
     const w = v128.load(param + o);
-    if (backup) v128.store(backup + o, w);
+    const m0 = v128.load(m + o);
+    const v0 = v128.load(v + o);
+    if (backup) {
+      v128.store(backup + o, w);
+      v128.store(oldM + o, m0);
+      v128.store(oldV + o, v0);
+    }
     const g = v128.load(grad + o);
-    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(v1b1, g));
-    const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(v1b2, f32x4.mul(g, g)));
+    const mi = f32x4.add(f32x4.mul(vb1, m0), f32x4.mul(v1b1, g));
+    const vi = f32x4.add(f32x4.mul(vb2, v0), f32x4.mul(v1b2, f32x4.mul(g, g)));
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vi), vinv), veps);
@@ -109,10 +127,16 @@ export function adamUpdate(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const w = load<f32>(param + o);
-    if (backup) store<f32>(backup + o, w);
+    const m0 = load<f32>(m + o);
+    const v0 = load<f32>(v + o);
+    if (backup) {
+      store<f32>(backup + o, w);
+      store<f32>(oldM + o, m0);
+      store<f32>(oldV + o, v0);
+    }
     const g = load<f32>(grad + o);
-    const mi = b1 * load<f32>(m + o) + oneMinusB1 * g;
-    const vi = b2 * load<f32>(v + o) + oneMinusB2 * g * g;
+    const mi = b1 * m0 + oneMinusB1 * g;
+    const vi = b2 * v0 + oneMinusB2 * g * g;
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     const next = w - (stepSize * mi) / (Mathf.sqrt(vi) * invSqrtC2 + epsilon);

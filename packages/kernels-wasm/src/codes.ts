@@ -1,7 +1,7 @@
-import type { ActivationName, LossKind } from '@chainrule/core';
+import { type ActivationName, ChainruleError, type LossKind } from '@chainrule/core';
 
-/** Activation codes shared with assembly/activations.ts. */
-export function activationCode(name: ActivationName): number {
+/** Activation codes shared with assembly/activations.ts; an unknown name is refused, never run as code 0. */
+export function activationCode(op: string, name: ActivationName): number {
   switch (name) {
     case 'linear':
       return 0;
@@ -15,10 +15,12 @@ export function activationCode(name: ActivationName): number {
       return 4;
     case 'softmax':
       return 5;
+    default:
+      throw new ChainruleError('UNKNOWN_NAME', `${op}: unknown activation ${JSON.stringify(name)}`);
   }
 }
 
-/** Loss codes shared with assembly/reductions.ts. */
+/** Loss codes shared with assembly/reductions.ts; an unknown kind is refused, never run as code 0. */
 export function lossCode(kind: LossKind): number {
   switch (kind) {
     case 'squaredError':
@@ -27,5 +29,7 @@ export function lossCode(kind: LossKind): number {
       return 1;
     case 'softmaxCrossEntropy':
       return 2;
+    default:
+      throw new ChainruleError('UNKNOWN_NAME', `loss: unknown loss kind ${JSON.stringify(kind)}`);
   }
 }

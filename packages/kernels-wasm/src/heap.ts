@@ -17,6 +17,8 @@ export class Heap {
     base: number,
     /** Called after the memory grew, so views can be rebuilt. */
     private readonly onGrow: () => void,
+    /** The growth stress mode: every allocation grows the memory (by a page at least). */
+    private readonly growEveryAlloc = false,
   ) {
     this.top = align(base);
   }
@@ -40,13 +42,15 @@ export class Heap {
           block.size -= size;
         }
         this.used.set(ptr, size);
+        if (this.growEveryAlloc) this.grow(1);
         return ptr;
       }
     }
     const ptr = this.top;
     const end = ptr + size;
-    if (end > this.memory.buffer.byteLength) {
-      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+    const pages = Math.max(0, Math.ceil((end - this.memory.buffer.byteLength) / PAGE));
+    if (this.growEveryAlloc) this.grow(Math.max(pages, 1));
+    else if (pages > 0) {
       try {
         // Grow by at least a quarter of the current size, so a model's many buffers cause few grows.
         this.memory.grow(Math.max(pages, Math.ceil(this.memory.buffer.byteLength / PAGE / 4)));
@@ -58,6 +62,11 @@ export class Heap {
     this.top = end;
     this.used.set(ptr, size);
     return ptr;
+  }
+
+  private grow(pages: number): void {
+    this.memory.grow(pages);
+    this.onGrow();
   }
 
   release(ptr: number): void {

@@ -9,6 +9,12 @@ export interface LoadOptions {
   variant?: 'auto' | WasmVariant;
   /** Where the modules are, if not beside this package (e.g. a CDN path). Relaxed and plain builds by variant. */
   urls?: Partial<Record<WasmVariant, URL | string>>;
+  /**
+   * The growth stress mode, for tests: memory starts at the module's minimum (one page) and every `alloc` grows it,
+   * which detaches every view taken before. Code that keeps a `Float32Array` across an allocation instead of the
+   * handle (`Matrix`) fails at once. Slower and memory-hungry; never for production.
+   */
+  growEveryAlloc?: boolean;
 }
 
 const defaultUrls: Record<WasmVariant, () => URL> = {
@@ -33,10 +39,14 @@ async function fetchBytes(url: URL | string): Promise<ArrayBuffer> {
 }
 
 /** Instantiates kernels from a module's bytes (synchronous; for workers that already hold the bytes). */
-export function instantiateWasmKernels(bytes: BufferSource, variant: WasmVariant): WasmKernels {
+export function instantiateWasmKernels(
+  bytes: BufferSource,
+  variant: WasmVariant,
+  options: Pick<LoadOptions, 'growEveryAlloc'> = {},
+): WasmKernels {
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, {});
-  return createWasmKernels(instance.exports as unknown as KernelExports, variant);
+  return createWasmKernels(instance.exports as unknown as KernelExports, variant, options.growEveryAlloc);
 }
 
 /**
@@ -48,7 +58,7 @@ export async function loadWasmKernels(options: LoadOptions = {}): Promise<WasmKe
   const url = (v: WasmVariant) => options.urls?.[v] ?? defaultUrls[v]();
   if (wanted !== 'simd') {
     const relaxed = await fetchBytes(url('relaxed-simd'));
-    if (WebAssembly.validate(relaxed)) return instantiateWasmKernels(relaxed, 'relaxed-simd');
+    if (WebAssembly.validate(relaxed)) return instantiateWasmKernels(relaxed, 'relaxed-simd', options);
     if (wanted === 'relaxed-simd') {
       throw new Error(
         'loadWasmKernels: this runtime does not support relaxed SIMD (in Node, start with --experimental-wasm-relaxed-simd)',
@@ -61,5 +71,5 @@ export async function loadWasmKernels(options: LoadOptions = {}): Promise<WasmKe
       'loadWasmKernels: this runtime does not support WebAssembly SIMD (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4)',
     );
   }
-  return instantiateWasmKernels(plain, 'simd');
+  return instantiateWasmKernels(plain, 'simd', options);
 }

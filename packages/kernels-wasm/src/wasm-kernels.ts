@@ -121,6 +121,8 @@ export type WasmVariant = 'relaxed-simd' | 'simd';
 /** `Kernels` backed by the WebAssembly module, plus what it knows about its memory. */
 export interface WasmKernels extends Kernels {
   readonly variant: WasmVariant;
+  /** The growth stress mode (`loadWasmKernels({ growEveryAlloc: true })`): every `alloc` grows the memory. */
+  readonly growEveryAlloc: boolean;
   readonly memory: WebAssembly.Memory;
   /** Bytes of allocated buffers (including the kernels' own scratch). */
   readonly bytesInUse: number;
@@ -134,9 +136,14 @@ function expectShape(op: string, what: string, m: Matrix, rows: number, cols: nu
   }
 }
 
-function expectLength(op: string, what: string, v: Float32Array, length: number): void {
-  if (v.length !== length)
-    throw new ChainruleError('SHAPE', `${op}: ${what} has length ${v.length}, expected ${length}`);
+/** For buffers whose shape is free but whose length is fixed (optimizer backups). */
+function expectLength(op: string, what: string, v: Matrix, length: number): void {
+  if (v.rows * v.cols !== length) {
+    throw new ChainruleError(
+      'SHAPE',
+      `${op}: ${what} is ${v.rows}×${v.cols} (${v.rows * v.cols} values), expected ${length} values`,
+    );
+  }
 }
 
 /** A matrix in WebAssembly memory that knows its byte offset and the kernels that own it. */
@@ -170,14 +177,20 @@ class WasmKernelsImpl implements WasmKernels {
   constructor(
     private readonly x: KernelExports,
     readonly variant: WasmVariant,
+    readonly growEveryAlloc: boolean,
   ) {
     this.name = `wasm-${variant}`;
     this.memory = x.memory;
     this.buffer = x.memory.buffer;
-    this.heap = new Heap(x.memory, x.heapBase(), () => {
-      this.buffer = this.memory.buffer;
-      for (const [p, m] of this.live) m.data = new Float32Array(this.buffer, p, m.rows * m.cols);
-    });
+    this.heap = new Heap(
+      x.memory,
+      x.heapBase(),
+      () => {
+        this.buffer = this.memory.buffer;
+        for (const [p, m] of this.live) m.data = new Float32Array(this.buffer, p, m.rows * m.cols);
+      },
+      growEveryAlloc,
+    );
     x.setScratch(this.heap.alloc(x.gemmScratchBytes()));
   }
 
@@ -194,7 +207,11 @@ class WasmKernelsImpl implements WasmKernels {
    * than some small kernels). Any other matrix goes through `ptr`'s check.
    */
   private mptr(op: string, what: string, m: Matrix): number {
-    return m instanceof WasmMatrix && m.owner === this && !m.freed ? m.ptr : this.ptr(op, what, m.data);
+    if (m instanceof WasmMatrix && m.owner === this) {
+      if (m.freed) throw new ChainruleError('INVALID_OPTION', `${op}: ${what} was freed (kernels.free)`);
+      return m.ptr;
+    }
+    return this.ptr(op, what, m.data);
   }
 
   /** The byte offset of a view, after checking it really is a view into this module's memory. */
@@ -202,7 +219,7 @@ class WasmKernelsImpl implements WasmKernels {
     if (v.buffer !== this.buffer) {
       throw new ChainruleError(
         'INVALID_OPTION',
-        `${op}: ${what} is not in this WebAssembly memory (allocate it with kernels.alloc, and read matrix.data afresh after allocating)`,
+        `${op}: ${what} is not in this WebAssembly memory (pass the matrix kernels.alloc returned: its data follows the memory when it grows)`,
       );
     }
     return v.byteOffset;
@@ -250,16 +267,16 @@ class WasmKernelsImpl implements WasmKernels {
     this.product('matmulTransB', a, b, out);
   }
 
-  biasActivation(z: Matrix, bias: Float32Array, activation: Activation, a: Matrix): void {
-    expectLength('biasActivation', 'bias', bias, z.cols);
+  biasActivation(z: Matrix, bias: Matrix, activation: Activation, a: Matrix): void {
+    expectShape('biasActivation', 'bias', bias, 1, z.cols);
     expectShape('biasActivation', 'a', a, z.rows, z.cols);
     this.x.biasActivation(
       this.mptr('biasActivation', 'z', z),
-      this.ptr('biasActivation', 'bias', bias),
+      this.mptr('biasActivation', 'bias', bias),
       this.mptr('biasActivation', 'a', a),
       z.rows,
       z.cols,
-      activationCode(activation.name),
+      activationCode('biasActivation', activation.name),
       activation.alpha,
     );
   }
@@ -275,29 +292,29 @@ class WasmKernelsImpl implements WasmKernels {
       this.mptr('activationBackward', 'dZ', dZ),
       z.rows,
       z.cols,
-      activationCode(activation.name),
+      activationCode('activationBackward', activation.name),
       activation.alpha,
     );
   }
 
-  denseForward(x: Matrix, W: Matrix, bias: Float32Array, activation: Activation, z: Matrix, a: Matrix): void {
+  denseForward(x: Matrix, W: Matrix, bias: Matrix, activation: Activation, z: Matrix, a: Matrix): void {
     const N = x.rows;
     const K = x.cols;
     const U = W.cols;
     expectShape('denseForward', 'W', W, K, U);
-    expectLength('denseForward', 'bias', bias, U);
+    expectShape('denseForward', 'bias', bias, 1, U);
     expectShape('denseForward', 'z', z, N, U);
     expectShape('denseForward', 'a', a, N, U);
     this.x.denseForward(
       this.mptr('denseForward', 'x', x),
       this.mptr('denseForward', 'W', W),
-      this.ptr('denseForward', 'bias', bias),
+      this.mptr('denseForward', 'bias', bias),
       this.mptr('denseForward', 'z', z),
       this.mptr('denseForward', 'a', a),
       N,
       K,
       U,
-      activationCode(activation.name),
+      activationCode('denseForward', activation.name),
       activation.alpha,
     );
   }
@@ -311,7 +328,7 @@ class WasmKernelsImpl implements WasmKernels {
     dA: Matrix,
     dZ: Matrix,
     dW: Matrix,
-    db: Float32Array,
+    db: Matrix,
     dX: Matrix | null,
     dZReady: boolean,
   ): void {
@@ -324,7 +341,7 @@ class WasmKernelsImpl implements WasmKernels {
     expectShape('denseBackward', 'dA', dA, N, U);
     expectShape('denseBackward', 'dZ', dZ, N, U);
     expectShape('denseBackward', 'dW', dW, K, U);
-    expectLength('denseBackward', 'db', db, U);
+    expectShape('denseBackward', 'db', db, 1, U);
     if (dX) expectShape('denseBackward', 'dX', dX, N, K);
     this.x.denseBackward(
       this.mptr('denseBackward', 'x', x),
@@ -334,33 +351,34 @@ class WasmKernelsImpl implements WasmKernels {
       this.mptr('denseBackward', 'dA', dA),
       this.mptr('denseBackward', 'dZ', dZ),
       this.mptr('denseBackward', 'dW', dW),
-      this.ptr('denseBackward', 'db', db),
+      this.mptr('denseBackward', 'db', db),
       dX ? this.mptr('denseBackward', 'dX', dX) : 0,
       N,
       K,
       U,
-      activationCode(activation.name),
+      activationCode('denseBackward', activation.name),
       activation.alpha,
       dZReady ? 1 : 0,
       dX ? 1 : 0,
     );
   }
 
-  columnSums(m: Matrix, out: Float32Array): void {
-    expectLength('columnSums', 'out', out, m.cols);
-    this.x.columnSums(this.mptr('columnSums', 'm', m), this.ptr('columnSums', 'out', out), m.rows, m.cols);
+  columnSums(m: Matrix, out: Matrix): void {
+    expectShape('columnSums', 'out', out, 1, m.cols);
+    this.x.columnSums(this.mptr('columnSums', 'm', m), this.mptr('columnSums', 'out', out), m.rows, m.cols);
   }
 
-  allFinite(values: Float32Array): boolean {
+  allFinite(values: Matrix): boolean {
     // An i32 comes back as a small integer: nothing to box, unlike an f64.
-    return this.x.allFinite(this.ptr('allFinite', 'values', values), values.length) === 1;
+    return this.x.allFinite(this.mptr('allFinite', 'values', values), values.rows * values.cols) === 1;
   }
 
   loss(kind: LossKind, pred: Matrix, target: Matrix, grad: Matrix, scale: number): number {
+    const code = lossCode(kind);
     expectShape(`loss ${kind}`, 'target', target, pred.rows, pred.cols);
     expectShape(`loss ${kind}`, 'grad', grad, pred.rows, pred.cols);
     return this.x.loss(
-      lossCode(kind),
+      code,
       this.mptr('loss', 'pred', pred),
       this.mptr('loss', 'target', target),
       this.mptr('loss', 'grad', grad),
@@ -370,95 +388,100 @@ class WasmKernelsImpl implements WasmKernels {
     );
   }
 
-  regularize(param: Float32Array, grad: Float32Array, l1: number, l2: number): number {
-    expectLength('regularize', 'grad', grad, param.length);
+  regularize(param: Matrix, grad: Matrix, l1: number, l2: number): number {
+    expectShape('regularize', 'grad', grad, param.rows, param.cols);
     return this.x.regularize(
-      this.ptr('regularize', 'param', param),
-      this.ptr('regularize', 'grad', grad),
-      param.length,
+      this.mptr('regularize', 'param', param),
+      this.mptr('regularize', 'grad', grad),
+      param.rows * param.cols,
       l1,
       l2,
     );
   }
 
-  sgdUpdate(
-    param: Float32Array,
-    grad: Float32Array,
-    learningRate: number,
-    backup: Float32Array | null,
-  ): boolean {
-    expectLength('sgdUpdate', 'grad', grad, param.length);
-    if (backup) expectLength('sgdUpdate', 'backup', backup, param.length);
+  sgdUpdate(param: Matrix, grad: Matrix, learningRate: number, backup: Matrix | null): boolean {
+    const n = param.rows * param.cols;
+    expectShape('sgdUpdate', 'grad', grad, param.rows, param.cols);
+    if (backup) expectLength('sgdUpdate', 'backup', backup, n);
     return (
       this.x.sgdUpdate(
-        this.ptr('sgdUpdate', 'param', param),
-        this.ptr('sgdUpdate', 'grad', grad),
-        param.length,
+        this.mptr('sgdUpdate', 'param', param),
+        this.mptr('sgdUpdate', 'grad', grad),
+        n,
         learningRate,
-        backup ? this.ptr('sgdUpdate', 'backup', backup) : 0,
+        backup ? this.mptr('sgdUpdate', 'backup', backup) : 0,
       ) === 1
     );
   }
 
   momentumUpdate(
-    param: Float32Array,
-    grad: Float32Array,
-    velocity: Float32Array,
+    param: Matrix,
+    grad: Matrix,
+    velocity: Matrix,
     learningRate: number,
     momentum: number,
-    backup: Float32Array | null,
+    backup: Matrix | null,
   ): boolean {
-    expectLength('momentumUpdate', 'grad', grad, param.length);
-    expectLength('momentumUpdate', 'velocity', velocity, param.length);
-    if (backup) expectLength('momentumUpdate', 'backup', backup, param.length);
+    const n = param.rows * param.cols;
+    expectShape('momentumUpdate', 'grad', grad, param.rows, param.cols);
+    expectShape('momentumUpdate', 'velocity', velocity, param.rows, param.cols);
+    if (backup) expectLength('momentumUpdate', 'backup', backup, 2 * n);
     return (
       this.x.momentumUpdate(
-        this.ptr('momentumUpdate', 'param', param),
-        this.ptr('momentumUpdate', 'grad', grad),
-        this.ptr('momentumUpdate', 'velocity', velocity),
-        param.length,
+        this.mptr('momentumUpdate', 'param', param),
+        this.mptr('momentumUpdate', 'grad', grad),
+        this.mptr('momentumUpdate', 'velocity', velocity),
+        n,
         learningRate,
         momentum,
-        backup ? this.ptr('momentumUpdate', 'backup', backup) : 0,
+        backup ? this.mptr('momentumUpdate', 'backup', backup) : 0,
       ) === 1
     );
   }
 
   adamUpdate(
-    param: Float32Array,
-    grad: Float32Array,
-    m: Float32Array,
-    v: Float32Array,
+    param: Matrix,
+    grad: Matrix,
+    m: Matrix,
+    v: Matrix,
     learningRate: number,
     beta1: number,
     beta2: number,
     epsilon: number,
     step: number,
-    backup: Float32Array | null,
+    backup: Matrix | null,
   ): boolean {
-    expectLength('adamUpdate', 'grad', grad, param.length);
-    expectLength('adamUpdate', 'm', m, param.length);
-    expectLength('adamUpdate', 'v', v, param.length);
-    if (backup) expectLength('adamUpdate', 'backup', backup, param.length);
+    const n = param.rows * param.cols;
+    expectShape('adamUpdate', 'grad', grad, param.rows, param.cols);
+    expectShape('adamUpdate', 'm', m, param.rows, param.cols);
+    expectShape('adamUpdate', 'v', v, param.rows, param.cols);
+    if (backup) expectLength('adamUpdate', 'backup', backup, 3 * n);
     return (
       this.x.adamUpdate(
-        this.ptr('adamUpdate', 'param', param),
-        this.ptr('adamUpdate', 'grad', grad),
-        this.ptr('adamUpdate', 'm', m),
-        this.ptr('adamUpdate', 'v', v),
-        param.length,
+        this.mptr('adamUpdate', 'param', param),
+        this.mptr('adamUpdate', 'grad', grad),
+        this.mptr('adamUpdate', 'm', m),
+        this.mptr('adamUpdate', 'v', v),
+        n,
         learningRate,
         beta1,
         beta2,
         epsilon,
         step,
-        backup ? this.ptr('adamUpdate', 'backup', backup) : 0,
+        backup ? this.mptr('adamUpdate', 'backup', backup) : 0,
       ) === 1
     );
   }
 }
 
-/** The `Kernels` of an instantiated module. */
-export function createWasmKernels(exports: KernelExports, variant: WasmVariant): WasmKernels {
-  return new WasmKernelsImpl(exports, variant);
+/**
+ * The `Kernels` of an instantiated module. `growEveryAlloc` is the growth stress mode: every `alloc` grows the memory,
+ * so a view kept across an allocation goes stale at once instead of on some user's bigger model.
+ */
+export function createWasmKernels(
+  exports: KernelExports,
+  variant: WasmVariant,
+  growEveryAlloc = false,
+): WasmKernels {
+  return new WasmKernelsImpl(exports, variant, growEveryAlloc);
 }

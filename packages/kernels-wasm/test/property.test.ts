@@ -78,7 +78,7 @@ describe('property tests over random shapes', () => {
           for (let i = 0; i < z.data.length; i++) z.data[i] = Math.sin(i) * 4 + shift;
           for (let j = 0; j < cols; j++) bias.data[j] = Math.cos(j);
           const z0 = Float32Array.from(z.data);
-          k.biasActivation(z, bias.data, act, a);
+          k.biasActivation(z, bias, act, a);
           for (let i = 0; i < rows * cols; i++) {
             const zi = Math.fround((z0[i] as number) + (bias.data[i % cols] as number));
             expect(z.data[i]).toBe(zi);

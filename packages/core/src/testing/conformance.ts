@@ -1,4 +1,5 @@
 import type { Activation } from '../activations.js';
+import { ChainruleError } from '../errors.js';
 import type { Kernels, LossKind } from '../kernels.js';
 import type { Matrix } from '../matrix.js';
 import { Rng } from '../rng.js';
@@ -39,6 +40,13 @@ export const MATMUL_SHAPES: readonly (readonly [number, number, number])[] = [
   [97, 129, 67],
   [128, 257, 130],
   [64, 784, 128],
+  // Past every blocking boundary of a cache-blocked kernel: N over one and two 512-column blocks, K over
+  // several 256-deep blocks (and split unevenly), M over a 128-row block and not a multiple of 4.
+  [5, 257, 1100],
+  [3, 784, 1025],
+  [9, 1030, 513],
+  [131, 520, 530],
+  [130, 300, 1037],
 ];
 
 const ACTIVATIONS: readonly Activation[] = [
@@ -183,7 +191,7 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
         const bias = vector(k, cols, () => rng.uniform(-1, 1));
         const a = alloc(k, rows, cols, () => Number.NaN);
         const zBefore = Float32Array.from(z.data);
-        k.biasActivation(z, bias.data, act, a);
+        k.biasActivation(z, bias, act, a);
         const zRef = Float32Array.from(zBefore, (v, i) => v + (bias.data[i % cols] as number));
         expectClose(`biasActivation ${act.name} z`, z.data, zRef, relTol(zRef, 2 * F32, 0));
         const aRef = new Float64Array(rows * cols);
@@ -203,7 +211,7 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
         const z = alloc(k, rows, cols, () => rng.uniform(-3, 3));
         const a = alloc(k, rows, cols, () => 0);
         const zeros = vector(k, cols, () => 0);
-        k.biasActivation(z, zeros.data, act, a);
+        k.biasActivation(z, zeros, act, a);
         const dA = alloc(k, rows, cols, () => rng.uniform(-1, 1));
         const dZ = alloc(k, rows, cols, () => Number.NaN);
         k.activationBackward(act, z, a, dA, dZ);
@@ -263,8 +271,8 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
           Matrix,
         ];
         k.matmul(x, W, z1);
-        k.biasActivation(z1, b.data, act, a1);
-        k.denseForward(x, W, b.data, act, z2, a2);
+        k.biasActivation(z1, b, act, a1);
+        k.denseForward(x, W, b, act, z2, a2);
         expectClose(`denseForward ${act.name} z`, z2.data, z1.data, () => 0);
         expectClose(`denseForward ${act.name} a`, a2.data, a1.data, () => 0);
         for (const dZReady of [false, true]) {
@@ -276,16 +284,16 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
           const [dX1, dX2] = [0, 1].map(() => alloc(k, N, K, () => Number.NaN)) as [Matrix, Matrix];
           if (!dZReady) k.activationBackward(act, z1, a1, dA, dZ1);
           k.matmulTransA(x, dZ1, dW1);
-          k.columnSums(dZ1, db1.data);
+          k.columnSums(dZ1, db1);
           k.matmulTransB(dZ1, W, dX1);
-          k.denseBackward(act, x, W, z1, a1, dA, dZ2, dW2, db2.data, dX2, dZReady);
+          k.denseBackward(act, x, W, z1, a1, dA, dZ2, dW2, db2, dX2, dZReady);
           const what = `denseBackward ${act.name}${dZReady ? ' (dZ ready)' : ''}`;
           expectClose(`${what} dZ`, dZ2.data, dZ1.data, () => 0);
           expectClose(`${what} dW`, dW2.data, dW1.data, () => 0);
           expectClose(`${what} db`, db2.data, db1.data, () => 0);
           expectClose(`${what} dX`, dX2.data, dX1.data, () => 0);
           // Without dX the parameter gradients are the same.
-          k.denseBackward(act, x, W, z1, a1, dA, dZ2, dW2, db2.data, null, dZReady);
+          k.denseBackward(act, x, W, z1, a1, dA, dZ2, dW2, db2, null, dZReady);
           expectClose(`${what} dW without dX`, dW2.data, dW1.data, () => 0);
         }
       });
@@ -297,7 +305,7 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       const rng = new Rng(seed + rows + cols * 1000);
       const m = alloc(k, rows, cols, () => rng.uniform(-1, 1));
       const outM = vector(k, cols, () => Number.NaN);
-      k.columnSums(m, outM.data);
+      k.columnSums(m, outM);
       const out = outM.data;
       const want = new Float64Array(cols);
       const mag = new Float64Array(cols);
@@ -319,15 +327,14 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       const rng = new Rng(seed + n * 5);
       // Large finite values too: their sum would overflow, and they are still finite.
       const v = vector(k, n, (i) => (i % 3 === 0 ? 3e38 : rng.uniform(-1, 1)));
-      if (k.allFinite(v.data) !== true) fail(`allFinite of ${n} finite values is not true`);
+      if (k.allFinite(v) !== true) fail(`allFinite of ${n} finite values is not true`);
       if (n === 0) return;
       for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
         // Every position, so a kernel that skips its remainder or its first vector fails.
         for (let at = 0; at < Math.min(n, 40); at++) {
           const keep = v.data[at] as number;
           v.data[at] = bad;
-          if (k.allFinite(v.data) !== false)
-            fail(`allFinite of ${n} values with ${bad} at ${at} is not false`);
+          if (k.allFinite(v) !== false) fail(`allFinite of ${n} values with ${bad} at ${at} is not false`);
           v.data[at] = keep;
         }
       }
@@ -409,11 +416,11 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       const rng = new Rng(seed + n);
       const wM = vector(k, n, (i) => (i === 0 ? 0 : rng.uniform(-2, 2)));
       const gM = vector(k, n, () => rng.uniform(-1, 1));
-      const [w, g] = [wM.data, gM.data];
-      const g0 = Float64Array.from(g);
+      const g0 = Float64Array.from(gM.data);
       const l1 = 0.03;
       const l2 = 0.2;
-      const penalty = k.regularize(w, g, l1, l2);
+      const penalty = k.regularize(wM, gM, l1, l2);
+      const [w, g] = [wM.data, gM.data];
       let want = 0;
       const wantGrad = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -432,58 +439,64 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       const rng = new Rng(seed + n * 3);
       const w0 = Array.from({ length: n }, () => rng.uniform(-1, 1));
       const grads = [0, 1, 2].map(() => Array.from({ length: n }, () => rng.uniform(-1, 1)));
-
-      // Allocate everything first, then take the views: no allocation can move them afterwards.
-      const handles = [0, 1, 2, 3, 4, 5, 6, 7].map(() => vector(k, n, () => 0));
-      const [sgdW, g, mw, vel, aw, m, v, backup] = handles.map((h) => h.data) as Float32Array[] as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
+      // Handles only: every `.data` below is read where it is used, as the Kernels contract asks.
+      const [sgdW, g, mw, vel, aw, m, v] = [0, 1, 2, 3, 4, 5, 6].map(() => vector(k, n, () => 0)) as [
+        Matrix,
+        Matrix,
+        Matrix,
+        Matrix,
+        Matrix,
+        Matrix,
+        Matrix,
       ];
-      /** Each update must copy the old values into the backup first and report them finite afterwards. */
-      const checked = (what: string, param: Float32Array, update: () => boolean) => {
-        const old = Float32Array.from(param);
-        backup.fill(Number.NaN);
+      const backups = [1, 2, 3].map((parts) => vector(k, parts * n, () => 0)) as [Matrix, Matrix, Matrix];
+      /**
+       * Each update must first copy what it changes into its backup (the old parameter, then each state buffer)
+       * and report the new values finite.
+       */
+      const checked = (what: string, buffers: Matrix[], backup: Matrix, update: () => boolean) => {
+        const old = buffers.flatMap((b) => Array.from(b.data));
+        backup.data.fill(Number.NaN);
         if (update() !== true) fail(`${what} reported non-finite values for finite inputs`);
-        expectClose(`${what} backup`, backup, old, () => 0);
+        expectClose(`${what} backup`, backup.data, old, () => 0);
       };
-      sgdW.set(w0);
-      mw.set(w0);
-      aw.set(w0);
+      sgdW.data.set(w0);
+      mw.data.set(w0);
+      aw.data.set(w0);
       const wantSgd = Float64Array.from(w0);
       for (const gs of grads) {
-        g.set(gs);
-        checked('sgdUpdate', sgdW, () => k.sgdUpdate(sgdW, g, 0.1, backup));
-        for (let i = 0; i < n; i++) wantSgd[i] = Math.fround((wantSgd[i] as number) - 0.1 * (g[i] as number));
+        g.data.set(gs);
+        checked('sgdUpdate', [sgdW], backups[0], () => k.sgdUpdate(sgdW, g, 0.1, backups[0]));
+        for (let i = 0; i < n; i++)
+          wantSgd[i] = Math.fround((wantSgd[i] as number) - 0.1 * (g.data[i] as number));
       }
-      expectClose('sgdUpdate', sgdW, wantSgd, relTol(wantSgd, 4 * F32, 1e-7));
+      expectClose('sgdUpdate', sgdW.data, wantSgd, relTol(wantSgd, 4 * F32, 1e-7));
 
       const wantW = Float64Array.from(w0);
       const wantV = new Float64Array(n);
       for (const gs of grads) {
-        g.set(gs);
-        checked('momentumUpdate', mw, () => k.momentumUpdate(mw, g, vel, 0.05, 0.9, backup));
+        g.data.set(gs);
+        checked('momentumUpdate', [mw, vel], backups[1], () =>
+          k.momentumUpdate(mw, g, vel, 0.05, 0.9, backups[1]),
+        );
         for (let i = 0; i < n; i++) {
-          wantV[i] = 0.9 * (wantV[i] as number) - 0.05 * (g[i] as number);
+          wantV[i] = 0.9 * (wantV[i] as number) - 0.05 * (g.data[i] as number);
           wantW[i] = (wantW[i] as number) + (wantV[i] as number);
         }
       }
-      expectClose('momentumUpdate velocity', vel, wantV, relTol(wantV, 8 * F32, 1e-7));
-      expectClose('momentumUpdate weights', mw, wantW, relTol(wantW, 8 * F32, 1e-7));
+      expectClose('momentumUpdate velocity', vel.data, wantV, relTol(wantV, 8 * F32, 1e-7));
+      expectClose('momentumUpdate weights', mw.data, wantW, relTol(wantW, 8 * F32, 1e-7));
 
       const refW = Float64Array.from(w0);
       const refM = new Float64Array(n);
       const refV = new Float64Array(n);
       grads.forEach((gs, t) => {
-        g.set(gs);
-        checked('adamUpdate', aw, () => k.adamUpdate(aw, g, m, v, 0.01, 0.9, 0.999, 1e-7, t + 1, backup));
+        g.data.set(gs);
+        checked('adamUpdate', [aw, m, v], backups[2], () =>
+          k.adamUpdate(aw, g, m, v, 0.01, 0.9, 0.999, 1e-7, t + 1, backups[2]),
+        );
         for (let i = 0; i < n; i++) {
-          const gi = g[i] as number;
+          const gi = g.data[i] as number;
           refM[i] = 0.9 * (refM[i] as number) + 0.1 * gi;
           refV[i] = 0.999 * (refV[i] as number) + 0.001 * gi * gi;
           const mh = (refM[i] as number) / (1 - 0.9 ** (t + 1));
@@ -491,9 +504,9 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
           refW[i] = (refW[i] as number) - (0.01 * mh) / (Math.sqrt(vh) + 1e-7);
         }
       });
-      expectClose('adamUpdate m', m, refM, relTol(refM, 16 * F32, 1e-8));
-      expectClose('adamUpdate v', v, refV, relTol(refV, 16 * F32, 1e-10));
-      expectClose('adamUpdate weights', aw, refW, relTol(refW, 16 * F32, 1e-7));
+      expectClose('adamUpdate m', m.data, refM, relTol(refM, 16 * F32, 1e-8));
+      expectClose('adamUpdate v', v.data, refV, relTol(refV, 16 * F32, 1e-10));
+      expectClose('adamUpdate weights', aw.data, refW, relTol(refW, 16 * F32, 1e-7));
     });
   }
 
@@ -507,12 +520,9 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
           Matrix,
         ];
         const updates: [string, () => boolean][] = [
-          ['sgdUpdate', () => k.sgdUpdate(w.data, g.data, 1e30, null)],
-          ['momentumUpdate', () => k.momentumUpdate(w.data, g.data, s1.data, 1e30, 0.9, null)],
-          [
-            'adamUpdate',
-            () => k.adamUpdate(w.data, g.data, s1.data, s2.data, 0.1, 0.9, 0.999, 1e-7, 1, null),
-          ],
+          ['sgdUpdate', () => k.sgdUpdate(w, g, 1e30, null)],
+          ['momentumUpdate', () => k.momentumUpdate(w, g, s1, 1e30, 0.9, null)],
+          ['adamUpdate', () => k.adamUpdate(w, g, s1, s2, 0.1, 0.9, 0.999, 1e-7, 1, null)],
         ];
         for (const [name, update] of updates) {
           w.data.fill(0.5);
@@ -528,6 +538,77 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
       }
     });
   }
+
+  add('matmul forms follow IEEE: 0·NaN is NaN and 0·∞ is NaN (no skipped zeros)', () => {
+    for (const form of ['matmul', 'matmulTransA', 'matmulTransB'] as const) {
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        // a is all zeros; one element of b is bad. Every output that reads it must be NaN, the rest 0.
+        const [M, K, N] = [6, 9, 10];
+        const transA = form === 'matmulTransA';
+        const transB = form === 'matmulTransB';
+        const a = alloc(k, transA ? K : M, transA ? M : K, () => 0);
+        const b = alloc(k, transB ? N : K, transB ? K : N, () => 1);
+        const [kBad, nBad] = [4, 7];
+        b.data[transB ? nBad * K + kBad : kBad * N + nBad] = bad;
+        const out = alloc(k, M, N, () => 5);
+        k[form](a, b, out);
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < N; j++) {
+            const got = out.data[i * N + j] as number;
+            const ok = j === nBad ? Number.isNaN(got) : got === 0;
+            if (!ok)
+              fail(`${form} with 0·${bad}: out[${i}][${j}] is ${got}, expected ${j === nBad ? 'NaN' : 0}`);
+          }
+        }
+        for (const m of [a, b, out]) k.free(m);
+      }
+    }
+  });
+
+  add('unknown activation and loss names are refused with UNKNOWN_NAME', () => {
+    const expectUnknown = (what: string, run: () => unknown) => {
+      try {
+        run();
+      } catch (err) {
+        if (err instanceof ChainruleError && err.code === 'UNKNOWN_NAME') return;
+        fail(`${what}: threw ${String(err)}, expected a ChainruleError with code UNKNOWN_NAME`);
+      }
+      fail(`${what}: ran an unknown name instead of refusing it`);
+    };
+    const bogus = { name: 'swoosh', alpha: 0 } as unknown as Activation;
+    const z = alloc(k, 2, 3, () => 0.5);
+    const a = alloc(k, 2, 3, () => 0);
+    const b = vector(k, 3, () => 0);
+    const W = alloc(k, 3, 3, () => 0.1);
+    expectUnknown('biasActivation', () => k.biasActivation(z, b, bogus, a));
+    expectUnknown('activationBackward', () => k.activationBackward(bogus, z, a, a, a));
+    expectUnknown('denseForward', () => k.denseForward(z, W, b, bogus, a, a));
+    expectUnknown('loss', () => k.loss('hinge' as LossKind, z, a, a, 1));
+    for (const m of [z, a, b, W]) k.free(m);
+  });
+
+  add('a handle stays right across allocations that grow memory', () => {
+    // Kernels may move or re-map their memory when it grows; the handles they gave out must follow.
+    const rng = new Rng(seed + 99);
+    const x = alloc(k, 3, 5, () => rng.uniform(-1, 1));
+    const W = alloc(k, 5, 4, () => rng.uniform(-1, 1));
+    const bias = vector(k, 4, () => rng.uniform(-1, 1));
+    const want = Array.from(x.data);
+    const grown = Array.from({ length: 24 }, (_, i) => k.alloc(64 * (i + 1), 257));
+    expectClose('x after allocations', x.data, want, () => 0);
+    const z = alloc(k, 3, 4, () => Number.NaN);
+    const a = alloc(k, 3, 4, () => Number.NaN);
+    k.denseForward(x, W, bias, { name: 'linear', alpha: 0 }, z, a);
+    const ref = refMatmul(x.data, W.data, 3, 5, 4, false, false);
+    const zRef = Array.from(ref.value, (v, i) => v + (bias.data[i % 4] as number));
+    expectClose(
+      'denseForward after allocations',
+      z.data,
+      zRef,
+      (i) => 1e-6 + 8 * F32 * Math.abs(zRef[i] as number),
+    );
+    for (const m of [...grown, x, W, bias, z, a]) k.free(m);
+  });
 
   return cases;
 }
