@@ -24,7 +24,7 @@ export type LossKind = 'squaredError' | 'sigmoidCrossEntropy' | 'softmaxCrossEnt
  * **Buffers cross this interface by handle.** Every buffer argument is the `Matrix` that `alloc` returned
  * (1×n for vectors), never a bare `Float32Array`: a backend whose memory can grow (WebAssembly) re-points each
  * handle's `data` when it grows, and any view taken before that goes stale. Callers hold handles and read
- * `.data` only at the moment they use it, never across a call that can allocate (docs/math.md §7).
+ * `.data` only at the moment they use it, never across a call that can allocate (docs/memory.md).
  */
 export interface Kernels {
   /** A short name for messages and benchmarks, e.g. `js` or `wasm-simd`. */

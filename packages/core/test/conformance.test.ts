@@ -31,6 +31,44 @@ describe('the conformance suite catches broken kernels', () => {
     expect(failures(broken({ matmul: dropLastK }), 'matmul ')).toBeGreaterThan(10);
   });
 
+  it('a blocked matmul whose later 512-column blocks start one column off fails, only on shapes past the block', () => {
+    // The column blocking of a cache-blocked kernel (NC = 512 in kernels-wasm), written out in JS. With the
+    // offset right it passes every case; one column off after the first block, the sweep's wide shapes catch it.
+    const NC = 512;
+    const blocked =
+      (offsetBug: number): Kernels['matmul'] =>
+      (a, b, out) => {
+        const [M, K, N] = [a.rows, a.cols, b.cols];
+        for (let j0 = 0; j0 < N; j0 += NC) {
+          const from = j0 === 0 ? 0 : j0 + offsetBug;
+          for (let i = 0; i < M; i++) {
+            for (let j = 0; j < Math.min(NC, N - j0); j++) {
+              let s = 0;
+              for (let k = 0; k < K; k++)
+                s += a.data[i * K + k]! * b.data[k * N + Math.min(from + j, N - 1)]!;
+              out.data[i * N + j0 + j] = s;
+            }
+          }
+        }
+      };
+    const failing = (k: Kernels) =>
+      kernelConformanceCases(k)
+        .filter((c) => /: matmul \d/.test(c.name))
+        .filter((c) => {
+          try {
+            c.run();
+            return false;
+          } catch {
+            return true;
+          }
+        })
+        .map((c) => c.name);
+    expect(failing(broken({ matmul: blocked(0) }))).toEqual([]);
+    const caught = failing(broken({ matmul: blocked(-1) }));
+    expect(caught.length).toBeGreaterThan(0);
+    for (const name of caught) expect(Number(name.split('×').at(-1))).toBeGreaterThan(NC);
+  });
+
   it('a matmul that leaves out untouched when K = 0 fails', () => {
     const lazy: Kernels['matmul'] = (a, b, out) => {
       if (a.cols > 0) jsKernels.matmul(a, b, out);
