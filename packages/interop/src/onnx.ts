@@ -1,4 +1,5 @@
 import { ChainruleError, type Dense, type Sequential } from '@chainrule/core';
+import { uniqueNames } from './names.js';
 import { ProtoWriter } from './protobuf.js';
 
 /** The ONNX operator set the export targets (Gemm, Sigmoid, Tanh, Relu, LeakyRelu, Softmax with axis −1). */
@@ -55,7 +56,8 @@ function tensor(w: ProtoWriter, name: string, dims: number[], data: Float32Array
  * Writes a Sequential of Dense layers as a standard ONNX model (opset 13): per layer a `Gemm` (X·W + b, with W
  * stored inputs×units as chainrule keeps it) and its activation node (`Sigmoid`, `Tanh`, `Relu`, `LeakyRelu` with
  * its alpha, `Softmax` over the last axis; none for linear). The input is float32 [N, inputs]; N is symbolic.
- * Load it with ONNX Runtime, convert it to PyTorch, or serve it.
+ * Values and nodes are named after their layer (`<name>_W`, `<name>_gemm`, …), with names made unique by
+ * `uniqueNames`. Load it with ONNX Runtime, convert it to PyTorch, or serve it.
  */
 export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array {
   const inputName = options.inputName ?? 'input';
@@ -70,6 +72,19 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
       );
     }
   }
+  if (inputName === outputName)
+    throw new ChainruleError('INVALID_OPTION', `toOnnx: inputName and outputName are both '${inputName}'`);
+  // Every value a layer writes is `<name>_<suffix>` with one of these suffixes (and nodes `<name>_gemm`,
+  // `<name>_<activation>`), so unique layer names give unique values and nodes. A layer name whose value would be
+  // the graph's input or output name is renamed too.
+  const suffixes = ['W', 'b', 'z', 'a'];
+  const reserved = [inputName, outputName].flatMap((n) =>
+    suffixes.filter((s) => n.endsWith(`_${s}`)).map((s) => n.slice(0, -s.length - 1)),
+  );
+  const names = uniqueNames(
+    layers.map((l) => l.name),
+    reserved,
+  );
   const w = new ProtoWriter();
   w.int(Model.irVersion, IR_VERSION)
     .string(Model.producerName, 'chainrule')
@@ -85,21 +100,22 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
         };
         const last = i === layers.length - 1;
         const act = layer.activation;
-        const gemmOut = last && act.name === 'linear' ? outputName : `${layer.name}_z`;
-        g.message(Graph.initializer, (t) => tensor(t, `${layer.name}_W`, [W.rows, W.cols], W.data));
-        g.message(Graph.initializer, (t) => tensor(t, `${layer.name}_b`, [W.cols], b));
+        const name = names[i] as string;
+        const gemmOut = last && act.name === 'linear' ? outputName : `${name}_z`;
+        g.message(Graph.initializer, (t) => tensor(t, `${name}_W`, [W.rows, W.cols], W.data));
+        g.message(Graph.initializer, (t) => tensor(t, `${name}_b`, [W.cols], b));
         g.message(Graph.node, (n) =>
           n
             .string(Node.input, current)
-            .string(Node.input, `${layer.name}_W`)
-            .string(Node.input, `${layer.name}_b`)
+            .string(Node.input, `${name}_W`)
+            .string(Node.input, `${name}_b`)
             .string(Node.output, gemmOut)
-            .string(Node.name, `${layer.name}_gemm`)
+            .string(Node.name, `${name}_gemm`)
             .string(Node.opType, 'Gemm'),
         );
         current = gemmOut;
         if (act.name === 'linear') return;
-        const out = last ? outputName : `${layer.name}_a`;
+        const out = last ? outputName : `${name}_a`;
         const op = {
           sigmoid: 'Sigmoid',
           tanh: 'Tanh',
@@ -110,7 +126,7 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
         g.message(Graph.node, (n) => {
           n.string(Node.input, current)
             .string(Node.output, out)
-            .string(Node.name, `${layer.name}_${act.name}`)
+            .string(Node.name, `${name}_${act.name}`)
             .string(Node.opType, op);
           if (act.name === 'leakyRelu') {
             n.message(Node.attribute, (a) =>

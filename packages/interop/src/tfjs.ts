@@ -7,6 +7,7 @@ import {
   Matrix,
   Sequential,
 } from '@chainrule/core';
+import { uniqueNames } from './names.js';
 
 /** One weight in a TensorFlow.js weights manifest. */
 export interface TfjsWeightSpec {
@@ -47,19 +48,30 @@ const tfLoss: Record<string, string> = {
 /**
  * Writes a Sequential of Dense layers in the TensorFlow.js layers format: `model.json` (topology, weights manifest,
  * and the loss as training config) and one `weights.bin`. Leaky ReLU, a layer rather than an activation in
- * TensorFlow.js, becomes a linear Dense followed by a `LeakyReLU` layer. Kernels are inputs×units in both.
+ * TensorFlow.js, becomes a linear Dense followed by a `LeakyReLU` layer. Kernels are inputs×units in both. Layer
+ * and weight names are the layers' names made unique by `uniqueNames`.
  */
 export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArtifacts {
   const weights = model.getWeights();
   const layers: TfjsLayer[] = [];
   const specs: TfjsWeightSpec[] = [];
   const parts: Float32Array[] = [];
-  (model.layers as Dense[]).forEach((layer, i) => {
+  const dense = model.layers as Dense[];
+  for (const [i, layer] of dense.entries()) {
     if (!(layer instanceof Dense))
       throw new ChainruleError('INVALID_OPTION', `toTfjs: layer ${i} is not a Dense layer`);
+  }
+  // Dense layers keep their names where unique; a LeakyReLU layer's `<name>_leaky_relu` gives way to them.
+  const names = uniqueNames(dense.map((l) => l.name));
+  const leaky = dense.flatMap((l, i) => (l.activation.name === 'leakyRelu' ? [i] : []));
+  const leakyNames = uniqueNames(
+    leaky.map((i) => `${names[i]}_leaky_relu`),
+    names,
+  );
+  dense.forEach((layer, i) => {
     const w = weights[i] as { W: Matrix; b: Float32Array };
     const act = layer.activation;
-    const name = layer.name;
+    const name = names[i] as string;
     layers.push({
       class_name: 'Dense',
       config: {
@@ -75,7 +87,7 @@ export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArti
     if (act.name === 'leakyRelu') {
       layers.push({
         class_name: 'LeakyReLU',
-        config: { name: `${name}_leaky_relu`, trainable: true, dtype: 'float32', alpha: act.alpha },
+        config: { name: leakyNames[leaky.indexOf(i)], trainable: true, dtype: 'float32', alpha: act.alpha },
       });
     }
     specs.push({ name: `${name}/kernel`, shape: [w.W.rows, w.W.cols], dtype: 'float32' });

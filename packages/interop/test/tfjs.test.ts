@@ -42,6 +42,71 @@ describe('TensorFlow.js interchange', () => {
     });
   }
 
+  const normal = { name: 'normal', std: 0.7 } as const;
+  // [label, layers, the TensorFlow.js layer names the export must write]
+  const sameNames: [string, () => Dense[], string[]][] = [
+    [
+      'hidden, hidden',
+      () => [
+        new Dense(4, 6, { name: 'hidden', activation: 'tanh', init: normal }),
+        new Dense(6, 3, { name: 'hidden', activation: 'softmax', init: normal }),
+      ],
+      ['hidden', 'hidden_2'],
+    ],
+    [
+      'a, a, a_2 with Leaky ReLU',
+      () => [
+        new Dense(4, 5, { name: 'a', activation: { name: 'leakyRelu', alpha: 0.1 }, init: normal }),
+        new Dense(5, 6, { name: 'a', activation: { name: 'leakyRelu', alpha: 0.2 }, init: normal }),
+        new Dense(6, 3, { name: 'a_2', activation: 'softmax', init: normal }),
+      ],
+      ['a', 'a_leaky_relu', 'a_3', 'a_3_leaky_relu', 'a_2'],
+    ],
+    [
+      'x with Leaky ReLU, x_leaky_relu',
+      () => [
+        new Dense(4, 5, { name: 'x', activation: { name: 'leakyRelu', alpha: 0.1 }, init: normal }),
+        new Dense(5, 3, { name: 'x_leaky_relu', activation: 'softmax', init: normal }),
+      ],
+      ['x', 'x_leaky_relu_2', 'x_leaky_relu'],
+    ],
+  ];
+  for (const [label, layers, names] of sameNames) {
+    it(`layers named ${label} export under unique names, load into TensorFlow.js and read back`, async () => {
+      const model = new Sequential(layers(), { loss: 'softmaxCrossEntropy', seed: 6 });
+      const { modelJson, weights } = toTfjs(model);
+      const layerNames = modelJson.modelTopology.config.layers.map((l) => l.config.name as string);
+      const weightNames = modelJson.weightsManifest[0]!.weights.map((w) => w.name);
+      expect(new Set(layerNames).size, layerNames.join(', ')).toBe(layerNames.length);
+      expect(new Set(weightNames).size, weightNames.join(', ')).toBe(weightNames.length);
+      // A unique name stays; a repeat becomes name_2, … and never another layer's name.
+      expect(layerNames).toEqual(names);
+
+      const loaded = await tf.loadLayersModel(
+        tf.io.fromMemory(modelJson.modelTopology, modelJson.weightsManifest[0]!.weights, weights),
+      );
+      expect(loaded.layers.map((l) => l.name)).toEqual(layerNames);
+      close((loaded.predict(tf.tensor2d(X)) as tf.Tensor).dataSync(), model.predict(X).data);
+
+      const back = fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights);
+      const act = (m: Sequential) =>
+        m.layers.map((l) => [l.activation.name, (l.activation as { alpha?: number }).alpha]);
+      expect(act(back)).toEqual(act(model));
+      const denseNames = modelJson.modelTopology.config.layers
+        .filter((l) => l.class_name === 'Dense')
+        .map((l) => l.config.name);
+      expect(back.layers.map((l) => l.name)).toEqual(denseNames);
+      const want = model.getWeights() as { W: { data: Float32Array }; b: Float32Array }[];
+      const got = back.getWeights() as { W: { data: Float32Array }; b: Float32Array }[];
+      expect(got.length).toBe(want.length);
+      for (const [i, w] of want.entries()) {
+        expect(got[i]!.W.data, `layer ${i} W`).toEqual(w.W.data);
+        expect(got[i]!.b, `layer ${i} b`).toEqual(w.b);
+      }
+      close(back.predict(X).data, model.predict(X).data);
+    });
+  }
+
   it('a model built and trained in TensorFlow.js imports into chainrule and predicts the same', async () => {
     const m = tf.sequential();
     m.add(tf.layers.dense({ inputShape: [4], units: 5, activation: 'relu' }));
