@@ -8,6 +8,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/allocation.test.ts'],
-    testTimeout: 120_000,
+    testTimeout: 60_000,
   },
 });

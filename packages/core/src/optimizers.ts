@@ -62,8 +62,24 @@ class StateStore {
     private readonly count: number,
   ) {}
 
-  /** The slot of a parameter, with its backup when `withBackup`; allocated on first use. */
-  get(param: Param, kernels: Kernels, withBackup: boolean): Slot {
+  /** The parameters the slots below were looked up for, and whether they all have a backup. */
+  private lastParams: readonly Param[] | null = null;
+  private lastSlots: Slot[] = [];
+  private lastWithBackup = false;
+
+  /**
+   * The slots of these parameters, in order, with backups when `withBackup`; allocated on first use. A model
+   * passes the same array every step, so after the first step this is one comparison: no lookups in a step.
+   */
+  slotsFor(params: readonly Param[], kernels: Kernels, withBackup: boolean): readonly Slot[] {
+    if (params === this.lastParams && (this.lastWithBackup || !withBackup)) return this.lastSlots;
+    this.lastSlots = params.map((p) => this.get(p, kernels, withBackup));
+    this.lastParams = params;
+    this.lastWithBackup = withBackup;
+    return this.lastSlots;
+  }
+
+  private get(param: Param, kernels: Kernels, withBackup: boolean): Slot {
     let slot = this.slots.get(param);
     if (!slot) {
       if (this.kernels && this.kernels !== kernels) {
@@ -77,8 +93,7 @@ class StateStore {
       slot = { state: Array.from({ length: this.count }, () => kernels.alloc(rows, cols)), backup: null };
       this.slots.set(param, slot);
     }
-    if (withBackup && !slot.backup)
-      slot.backup = kernels.alloc(1, (1 + this.count) * param.value.data.length);
+    if (withBackup && !slot.backup) slot.backup = kernels.alloc(1, (1 + this.count) * param.value.data.length);
     return slot;
   }
 
@@ -107,11 +122,18 @@ class StateStore {
       if (slot) this.free(slot);
       this.slots.delete(p);
     }
+    this.forget();
   }
 
   dispose(): void {
     for (const slot of this.slots.values()) this.free(slot);
     this.slots.clear();
+    this.forget();
+  }
+
+  private forget(): void {
+    this.lastParams = null;
+    this.lastSlots = [];
   }
 
   private free(slot: Slot): void {
@@ -178,10 +200,11 @@ export class SGD extends BaseOptimizer implements Optimizer {
   }
 
   step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
+    const slots = keepBackup ? this.store.slotsFor(params, kernels, true) : null;
     let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
-      const backup = keepBackup ? this.store.get(p, kernels, true).backup : null;
+      const backup = slots ? (slots[i] as Slot).backup : null;
       finite = kernels.sgdUpdate(p.value, p.grad, this.learningRate, backup) && finite;
     }
     this.undoable = keepBackup;
@@ -204,10 +227,11 @@ export class Momentum extends BaseOptimizer implements Optimizer {
   }
 
   step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
+    const slots = this.store.slotsFor(params, kernels, keepBackup);
     let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
-      const slot = this.store.get(p, kernels, keepBackup);
+      const slot = slots[i] as Slot;
       finite =
         kernels.momentumUpdate(
           p.value,
@@ -249,10 +273,11 @@ export class Adam extends BaseOptimizer implements Optimizer {
 
   step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
     this.t++;
+    const slots = this.store.slotsFor(params, kernels, keepBackup);
     let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
-      const slot = this.store.get(p, kernels, keepBackup);
+      const slot = slots[i] as Slot;
       const updated = kernels.adamUpdate(
         p.value,
         p.grad,

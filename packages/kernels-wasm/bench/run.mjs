@@ -26,12 +26,37 @@ tfwasm.setWasmPaths(
   `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`,
 );
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-await tf.setBackend('wasm');
-await tf.ready();
+
+/**
+ * Switches TensorFlow.js to `name` and proves it took: setBackend resolves false (and TF.js quietly keeps the
+ * backend it had) when the backend fails to initialize, so unchecked, a "TF.js wasm" column could be timing the
+ * CPU backend. Every switch goes through here; none is reported without it.
+ */
+async function useBackend(name) {
+  const ok = await tf.setBackend(name);
+  if (ok !== true)
+    throw new Error(
+      `TensorFlow.js: setBackend('${name}') returned ${ok}; its ${name} backend failed to initialize`,
+    );
+  await tf.ready();
+  const active = tf.getBackend();
+  if (active !== name)
+    throw new Error(
+      `TensorFlow.js: asked for the '${name}' backend, but '${active}' is active — refusing to report it`,
+    );
+}
+
+await useBackend('wasm');
+if (!(tf.backend() instanceof tfwasm.BackendWasm))
+  throw new Error("TensorFlow.js: the 'wasm' backend is not @tensorflow/tfjs-backend-wasm's BackendWasm");
 if (!tf.env().getBool('WASM_HAS_SIMD_SUPPORT'))
   throw new Error('TensorFlow.js WebAssembly backend without SIMD');
-const tfCpuEngine = () => tf.setBackend('cpu');
-const tfWasmEngine = () => tf.setBackend('wasm');
+if (tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'))
+  throw new Error('TensorFlow.js WebAssembly backend with threads (meant off)');
+await useBackend('cpu');
+await useBackend('wasm');
+const tfCpuEngine = () => useBackend('cpu');
+const tfWasmEngine = () => useBackend('wasm');
 
 const simd = await loadWasmKernels({ variant: 'simd' });
 const relaxed = await loadWasmKernels({ variant: 'relaxed-simd' }).catch(() => null);
@@ -265,6 +290,9 @@ const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`# chainrule kernels benchmark\n`);
 console.log(
   `${cpu}, ${os.cpus().length} cores; Node ${process.versions.node}; TensorFlow.js ${tf.version_core} (wasm backend, SIMD, threads off); ${new Date().toISOString().slice(0, 10)}`,
+);
+console.log(
+  "Backends checked: TensorFlow.js setBackend('wasm') returned true with getBackend() === 'wasm' (BackendWasm, SIMD, threads off), and setBackend('cpu') likewise with 'cpu' — re-checked at every switch.\n",
 );
 console.log(
   `Medians of ${ROUNDS} interleaved rounds (3 for runs over ~0.1 s per call). Ratios are ours ÷ theirs (higher is better for us).\n`,

@@ -375,8 +375,9 @@ class WasmKernelsImpl implements WasmKernels {
 
   loss(kind: LossKind, pred: Matrix, target: Matrix, grad: Matrix, scale: number): number {
     const code = lossCode(kind);
-    expectShape(`loss ${kind}`, 'target', target, pred.rows, pred.cols);
-    expectShape(`loss ${kind}`, 'grad', grad, pred.rows, pred.cols);
+    // Constant strings: a message is built only when a check fails, so a step allocates none.
+    expectShape('loss', 'target', target, pred.rows, pred.cols);
+    expectShape('loss', 'grad', grad, pred.rows, pred.cols);
     return this.x.loss(
       code,
       this.mptr('loss', 'pred', pred),
