@@ -93,7 +93,8 @@ class StateStore {
       slot = { state: Array.from({ length: this.count }, () => kernels.alloc(rows, cols)), backup: null };
       this.slots.set(param, slot);
     }
-    if (withBackup && !slot.backup) slot.backup = kernels.alloc(1, (1 + this.count) * param.value.data.length);
+    if (withBackup && !slot.backup)
+      slot.backup = kernels.alloc(1, (1 + this.count) * param.value.data.length);
     return slot;
   }
 
