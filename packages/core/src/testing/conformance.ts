@@ -45,8 +45,9 @@ export const MATMUL_SHAPES: readonly (readonly [number, number, number])[] = [
   [5, 257, 1100],
   [3, 784, 1025],
   [9, 1030, 513],
-  [131, 520, 530],
-  [130, 300, 1037],
+  [131, 257, 20],
+  [129, 8, 520],
+  [6, 300, 1037],
 ];
 
 const ACTIVATIONS: readonly Activation[] = [
