@@ -27,6 +27,29 @@ describe('the trainer behind the worker', () => {
     expect(after.heatmaps?.data.length).toBe(7 * GRID * GRID);
   });
 
+  it('a learning-rate change keeps the weights and the optimizer’s moments: Adam trains on as if never paused', () => {
+    const a = trainer({ optimizer: 'adam', learningRate: 0.03 });
+    const b = trainer({ optimizer: 'adam', learningRate: 0.03 });
+    for (let i = 0; i < 5; i++) {
+      a.t.trainEpoch();
+      b.t.trainEpoch();
+    }
+    // Down and back up: had the optimizer been rebuilt, its moments and step count would start over.
+    a.t.configure({ ...a.config, learningRate: 0.01 }, a.train, a.test, true);
+    a.t.configure({ ...a.config, learningRate: 0.03 }, a.train, a.test, true);
+    for (let i = 0; i < 5; i++) {
+      a.t.trainEpoch();
+      b.t.trainEpoch();
+    }
+    const rates = { steps: 0, epochs: 0 };
+    expect(a.t.snapshot(false, rates, false).layers).toEqual(b.t.snapshot(false, rates, false).layers);
+    // And the rate does change what training does.
+    a.t.configure({ ...a.config, learningRate: 0.3 }, a.train, a.test, true);
+    a.t.trainEpoch();
+    b.t.trainEpoch();
+    expect(a.t.snapshot(false, rates, false).layers).not.toEqual(b.t.snapshot(false, rates, false).layers);
+  });
+
   it('the inspector’s chain of terms sums to the backward pass’s gradient, and the finite difference agrees', () => {
     const { t } = trainer({ regularization: 'l2', regularizationRate: 0.01 });
     for (let i = 0; i < 5; i++) t.trainEpoch();

@@ -54,6 +54,12 @@ export class Trainer {
 
   /** Rebuilds the model (or keeps its weights, when only data-side settings changed) and the data matrices. */
   configure(config: Config, train: Point[], test: Point[], keepWeights = false): void {
+    if (keepWeights && this.optimizer && this.config && onlyLearningRateDiffers(this.config, config)) {
+      // Same network, data and optimizer: the optimizer keeps its velocity or moments and trains on at the new rate.
+      this.optimizer.learningRate = config.learningRate;
+      this.config = config;
+      return;
+    }
     const weights = keepWeights && this.model ? this.model.getWeights() : null;
     this.config = config;
     this.X = featureMatrix(train, config.features);
@@ -382,6 +388,10 @@ export function buildModel(config: Config, inputs: number, kernels: Kernels): Se
     return new Dense(sizes[i] as number, units, { activation, ...reg });
   });
   return new Sequential(layers, { loss: config.loss as LossSpec, kernels, seed: config.seed });
+}
+
+function onlyLearningRateDiffers(a: Config, b: Config): boolean {
+  return JSON.stringify({ ...a, learningRate: 0 }) === JSON.stringify({ ...b, learningRate: 0 });
 }
 
 function makeOptimizer(config: Config): Optimizer {
