@@ -76,7 +76,12 @@ export class Dense implements Layer {
     }
     this.layerName = this.givenName ?? `dense_${index + 1}`;
     const W = kernels.alloc(this.inputSize, this.outputSize);
-    initialize(this.init, W.data, this.inputSize, this.outputSize, rng, `layer '${this.name}'`);
+    try {
+      initialize(this.init, W.data, this.inputSize, this.outputSize, rng, `layer '${this.name}'`);
+    } catch (err) {
+      kernels.free(W); // a build that throws leaves nothing allocated
+      throw err;
+    }
     this.built = {
       kernels,
       W,

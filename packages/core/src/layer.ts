@@ -54,7 +54,10 @@ export interface Layer {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly activation: Activation;
-  /** Allocates and initializes parameters; called once by the model before anything else. */
+  /**
+   * Allocates and initializes parameters; called once by the model before anything else. A build that throws frees
+   * whatever it allocated first.
+   */
   build(context: BuildContext): void;
   /** Trainable parameters with their gradient buffers, for optimizers and regularization. */
   params(): readonly Param[];

@@ -135,6 +135,7 @@ class StateStore {
   private forget(): void {
     this.lastParams = null;
     this.lastSlots = [];
+    if (this.slots.size === 0) this.kernels = null; // empty: free to serve other kernels
   }
 
   private free(slot: Slot): void {
@@ -146,8 +147,8 @@ class StateStore {
 /** What every optimizer shares: a validated, settable learning rate and its per-parameter buffers. */
 abstract class BaseOptimizer {
   private lr: number;
-  /** Whether the last step kept a backup that `undo` may restore. */
-  protected undoable = false;
+  /** The parameters of the last step, when it completed with a backup that `undo` may restore. */
+  protected undoable: readonly Param[] | null = null;
   protected readonly store: StateStore;
 
   constructor(
@@ -168,14 +169,14 @@ abstract class BaseOptimizer {
   }
 
   undo(params: readonly Param[]): void {
-    if (!this.undoable) {
+    if (this.undoable !== params) {
       throw new ChainruleError(
         'INVALID_OPTION',
-        `${this.label}: nothing to undo (undo follows a step taken with keepBackup, once)`,
+        `${this.label}: nothing to undo for these parameters (undo follows a completed step taken with keepBackup, once)`,
       );
     }
     this.store.restore(params);
-    this.undoable = false;
+    this.undoable = null;
     this.afterUndo();
   }
 
@@ -188,7 +189,7 @@ abstract class BaseOptimizer {
 
   dispose(): void {
     this.store.dispose();
-    this.undoable = false;
+    this.undoable = null;
   }
 }
 
@@ -201,6 +202,7 @@ export class SGD extends BaseOptimizer implements Optimizer {
   }
 
   step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
+    this.undoable = null; // until this step completes
     const slots = keepBackup ? this.store.slotsFor(params, kernels, true) : null;
     let finite = true;
     for (let i = 0; i < params.length; i++) {
@@ -208,7 +210,7 @@ export class SGD extends BaseOptimizer implements Optimizer {
       const backup = slots ? (slots[i] as Slot).backup : null;
       finite = kernels.sgdUpdate(p.value, p.grad, this.learningRate, backup) && finite;
     }
-    this.undoable = keepBackup;
+    this.undoable = keepBackup ? params : null;
     return finite;
   }
 
@@ -228,6 +230,7 @@ export class Momentum extends BaseOptimizer implements Optimizer {
   }
 
   step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
+    this.undoable = null; // until this step completes
     const slots = this.store.slotsFor(params, kernels, keepBackup);
     let finite = true;
     for (let i = 0; i < params.length; i++) {
@@ -243,7 +246,7 @@ export class Momentum extends BaseOptimizer implements Optimizer {
           keepBackup ? slot.backup : null,
         ) && finite;
     }
-    this.undoable = keepBackup;
+    this.undoable = keepBackup ? params : null;
     return finite;
   }
 
@@ -273,8 +276,9 @@ export class Adam extends BaseOptimizer implements Optimizer {
   }
 
   step(params: readonly Param[], kernels: Kernels, keepBackup = false): boolean {
-    this.t++;
+    this.undoable = null; // until this step completes
     const slots = this.store.slotsFor(params, kernels, keepBackup);
+    const t = this.t + 1; // counted once the step completes
     let finite = true;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Param;
@@ -288,12 +292,13 @@ export class Adam extends BaseOptimizer implements Optimizer {
         this.beta1,
         this.beta2,
         this.epsilon,
-        this.t,
+        t,
         keepBackup ? slot.backup : null,
       );
       finite = updated && finite;
     }
-    this.undoable = keepBackup;
+    this.t = t;
+    this.undoable = keepBackup ? params : null;
     return finite;
   }
 

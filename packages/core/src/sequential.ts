@@ -178,7 +178,13 @@ export class Sequential {
       this.params = this.layers.flatMap((l) => l.params());
       this.pool = new WorkspacePool(this.kernels, this.layers);
     } catch (err) {
-      for (const layer of built) layer.dispose();
+      for (const layer of built) {
+        try {
+          layer.dispose();
+        } catch {
+          // The constructor's own error is the one to report; keep freeing the other layers.
+        }
+      }
       throw err;
     }
   }

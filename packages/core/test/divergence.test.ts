@@ -7,6 +7,7 @@ import {
   type Matrix,
   Momentum,
   type Optimizer,
+  type Param,
   Sequential,
   SGD,
 } from '../src/index.js';
@@ -141,10 +142,37 @@ describe('learningRate is settable on every optimizer, and validated', () => {
   }
 
   it('undo without a backed-up step is refused', () => {
-    const m = model();
     const opt = new SGD({ learningRate: 0.1 });
     expect(caught(() => opt.undo([])).code).toBe('INVALID_OPTION');
-    m.dispose();
+  });
+
+  it('undo restores once, only the parameters of the last completed step, and never after a step that threw', () => {
+    const param = (n: number, m = n): Param => ({
+      name: `p${n}x${m}`,
+      value: kernels.alloc(1, n),
+      grad: kernels.alloc(1, m),
+      l1: 0,
+      l2: 0,
+    });
+    const good = [param(3)];
+    const other = [param(3)];
+    for (const opt of [new SGD({ learningRate: 0.1 }), new Momentum({ learningRate: 0.1 }), new Adam()]) {
+      good[0]?.value.data.fill(0);
+      good[0]?.grad.data.fill(1);
+      expect(opt.step(good, kernels, true)).toBe(true);
+      expect(caught(() => opt.undo(other)).message).toMatch(/nothing to undo for these parameters/);
+      opt.undo(good);
+      expect(Array.from(good[0]?.value.data ?? [])).toEqual([0, 0, 0]);
+      expect(caught(() => opt.undo(good)).code).toBe('INVALID_OPTION'); // once
+      // A step that throws part-way (a gradient of the wrong shape) leaves nothing to undo.
+      const broken = [param(3), param(2, 5)];
+      expect(opt.step(good, kernels, true)).toBe(true);
+      expect(caught(() => opt.step(broken, kernels, true)).code).toBe('SHAPE');
+      expect(caught(() => opt.undo(good)).code).toBe('INVALID_OPTION');
+      expect(caught(() => opt.undo(broken)).code).toBe('INVALID_OPTION');
+      if (opt instanceof Adam) expect(opt.iterations).toBe(1); // the step that threw did not count
+      opt.dispose();
+    }
   });
 });
 
@@ -202,6 +230,23 @@ describe(`a failed Sequential constructor frees what it allocated (${kernels.nam
       { epochs: 2, optimizer: new Adam({ learningRate: 0.01 }) },
     );
     expect(h.epochs).toHaveLength(2);
+    m.dispose();
+    expect(k.live).toBe(0);
+  });
+
+  it('a layer whose initializer throws: what it and the layers before it allocated is freed', () => {
+    const k = counting(kernels);
+    const startBytes = bytes();
+    const first = new Dense(2, 3);
+    for (const init of ['orthogonal', { name: 'uniform', min: 1, max: 0 }] as const) {
+      const bad = new Dense(3, 1, { init: init as never });
+      expect(caught(() => new Sequential([first, bad], { loss: 'mse', kernels: k })).code).toMatch(
+        /UNKNOWN_NAME|INVALID_OPTION/,
+      );
+      expect(k.live).toBe(0);
+      expect(bytes()).toBe(startBytes);
+    }
+    const m = new Sequential([first, new Dense(3, 1)], { loss: 'mse', kernels: k });
     m.dispose();
     expect(k.live).toBe(0);
   });

@@ -244,7 +244,7 @@ class WasmKernelsImpl implements WasmKernels {
   }
 
   free(m: Matrix): void {
-    const p = this.ptr('free', 'the matrix', m.data);
+    const p = m instanceof WasmMatrix && m.owner === this ? m.ptr : this.ptr('free', 'the matrix', m.data);
     if (this.live.get(p) !== m)
       throw new ChainruleError(
         'INVALID_OPTION',
