@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   type ActivationName,
   Adam,
@@ -319,9 +320,10 @@ export async function exportModel(modelFile: string, o: { onnx?: string; tfjs?: 
   if (o.tfjs) {
     await mkdir(o.tfjs, { recursive: true });
     const { modelJson, weights } = toTfjs(model);
-    await writeFile(`${o.tfjs}/model.json`, JSON.stringify(modelJson));
-    await writeFile(`${o.tfjs}/weights.bin`, new Uint8Array(weights));
-    wrote.push(`${o.tfjs}/model.json`, `${o.tfjs}/weights.bin`);
+    const [json, bin] = [join(o.tfjs, 'model.json'), join(o.tfjs, 'weights.bin')];
+    await writeFile(json, JSON.stringify(modelJson));
+    await writeFile(bin, new Uint8Array(weights));
+    wrote.push(json, bin);
   }
   return wrote;
 }
