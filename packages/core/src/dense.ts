@@ -1,4 +1,10 @@
-import { type Activation, type ActivationSpec, activationToJSON, resolveActivation } from './activations.js';
+import {
+  type Activation,
+  type ActivationSpec,
+  activationTable,
+  activationToJSON,
+  resolveActivation,
+} from './activations.js';
 import { ChainruleError, checkNumber, shapeOf } from './errors.js';
 import { type InitializerSpec, initialize } from './initializers.js';
 import type { Kernels } from './kernels.js';
@@ -9,7 +15,7 @@ import { Matrix } from './matrix.js';
 export interface DenseOptions {
   /** φ; default `linear`. */
   activation?: ActivationSpec;
-  /** Weight initializer; default He (uniform) for ReLU-family activations, Glorot (uniform) otherwise. */
+  /** Weight initializer; default the activation's (`activationTable`): He (uniform) for ReLU-like, Glorot otherwise. */
   init?: InitializerSpec;
   /** Penalties on W (not b): R = l1·Σ|W| + ½·l2·ΣW², added to the loss. */
   regularization?: { l1?: number; l2?: number };
@@ -53,11 +59,7 @@ export class Dense implements Layer {
     const reg = options.regularization ?? {};
     this.l1 = checkNumber(where, 'regularization.l1', reg.l1 ?? 0, { min: 0 });
     this.l2 = checkNumber(where, 'regularization.l2', reg.l2 ?? 0, { min: 0 });
-    this.init =
-      options.init ??
-      (this.activation.name === 'relu' || this.activation.name === 'leakyRelu'
-        ? 'heUniform'
-        : 'glorotUniform');
+    this.init = options.init ?? activationTable[this.activation.name].defaultInit;
     this.givenName = options.name;
     this.layerName = options.name ?? where;
   }

@@ -1,13 +1,22 @@
 export {
   type Activation,
+  type ActivationEntry,
   type ActivationName,
+  type ActivationParameter,
   type ActivationSpec,
+  activationEntry,
   activationNames,
+  activationTable,
+  activationToJSON,
   type ElementwiseActivation,
+  type ElementwiseEntry,
   elementwise,
+  type OnnxNodeWriter,
+  type RowwiseEntry,
   resolveActivation,
   softmaxBackwardRow,
   softmaxRow,
+  type TfjsActivation,
 } from './activations.js';
 export type { Dataset, DatasetOptions } from './datasets.js';
 export * as datasets from './datasets.js';
@@ -21,9 +30,12 @@ export {
   binaryCrossEntropy,
   halfSquaredError,
   type Loss,
+  type LossEntry,
   type LossName,
   type LossSpec,
+  lossKindCodes,
   lossNames,
+  lossTable,
   mse,
   type Reduction,
   resolveLoss,
@@ -31,7 +43,18 @@ export {
 } from './losses.js';
 export { Matrix, type MatrixLike } from './matrix.js';
 export { accuracy, classificationThreshold } from './metrics.js';
-export { Adam, Momentum, type Optimizer, type OptimizerSpec, resolveOptimizer, SGD } from './optimizers.js';
+export {
+  Adam,
+  Momentum,
+  type Optimizer,
+  type OptimizerEntry,
+  type OptimizerName,
+  type OptimizerSpec,
+  optimizerNames,
+  optimizerTable,
+  resolveOptimizer,
+  SGD,
+} from './optimizers.js';
 export { Rng } from './rng.js';
 export {
   type BatchInfo,

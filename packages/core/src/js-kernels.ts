@@ -1,10 +1,4 @@
-import {
-  type Activation,
-  type ElementwiseActivation,
-  elementwise,
-  softmaxBackwardRow,
-  softmaxRow,
-} from './activations.js';
+import { type Activation, type ActivationEntry, activationTable, elementwise } from './activations.js';
 import { ChainruleError, shapeOf } from './errors.js';
 import type { Kernels, LossKind } from './kernels.js';
 import { Matrix } from './matrix.js';
@@ -28,13 +22,15 @@ function expectLength(op: string, what: string, v: Matrix, length: number): void
   }
 }
 
-/** The elementwise activation by name, or UNKNOWN_NAME (never a silent default). */
-function elementwiseOf(op: string, activation: Activation): ElementwiseActivation {
-  const f = (elementwise as Record<string, ElementwiseActivation | undefined>)[activation.name];
-  if (!f) {
+/** The activation's table entry, or UNKNOWN_NAME (never a silent default). */
+function entryOf(op: string, activation: Activation): ActivationEntry {
+  const entry = Object.hasOwn(activationTable, activation.name)
+    ? activationTable[activation.name]
+    : undefined;
+  if (!entry) {
     throw new ChainruleError('UNKNOWN_NAME', `${op}: unknown activation ${JSON.stringify(activation.name)}`);
   }
-  return f;
+  return entry;
 }
 
 /**
@@ -129,15 +125,15 @@ export const jsKernels: Kernels = {
     const U = z.cols;
     expectShape('biasActivation', 'bias', bias, 1, U);
     expectShape('biasActivation', 'a', a, N, U);
-    const f = activation.name === 'softmax' ? null : elementwiseOf('biasActivation', activation);
+    const f = entryOf('biasActivation', activation);
     const Z = z.data;
     const A = a.data;
     const B = bias.data;
     for (let i = 0; i < N; i++) {
       for (let j = 0; j < U; j++) Z[i * U + j] = (Z[i * U + j] as number) + (B[j] as number);
     }
-    if (!f) {
-      for (let i = 0; i < N; i++) softmaxRow(Z, A, i * U, U);
+    if (f.kind === 'rowwise') {
+      for (let i = 0; i < N; i++) f.forwardRow(Z, A, i * U, U);
       return;
     }
     for (let i = 0; i < Z.length; i++) A[i] = f.output(Z[i] as number, activation.alpha);
@@ -149,11 +145,11 @@ export const jsKernels: Kernels = {
     expectShape('activationBackward', 'a', a, N, U);
     expectShape('activationBackward', 'dA', dA, N, U);
     expectShape('activationBackward', 'dZ', dZ, N, U);
-    if (activation.name === 'softmax') {
-      for (let i = 0; i < N; i++) softmaxBackwardRow(a.data, dA.data, dZ.data, i * U, U);
+    const f = entryOf('activationBackward', activation);
+    if (f.kind === 'rowwise') {
+      for (let i = 0; i < N; i++) f.backwardRow(a.data, dA.data, dZ.data, i * U, U);
       return;
     }
-    const f = elementwiseOf('activationBackward', activation);
     const Z = z.data;
     const A = a.data;
     const G = dA.data;

@@ -113,15 +113,65 @@ export function softmaxCrossEntropy(options: { reduction?: Reduction } = {}): Lo
   );
 }
 
-const factories: Record<LossName, (o: { reduction?: Reduction }) => Loss> = {
-  mse,
-  halfSquaredError,
-  binaryCrossEntropy,
-  softmaxCrossEntropy,
+/** Everything about a built-in loss in one entry: how to make it, and how it is named and shown elsewhere. */
+export interface LossEntry {
+  /** What a UI shows. */
+  readonly label: string;
+  /** One line for help texts. */
+  readonly description: string;
+  /** Makes the loss with a reduction. */
+  readonly make: (options: { reduction?: Reduction }) => Loss;
+  /** The output activation it needs (computed from logits), if any. */
+  readonly fusedActivation?: ActivationName;
+  /** For a classifier: the targets are classes (one-hot for softmax, 0/1 for sigmoid); otherwise values. */
+  readonly task: 'regression' | 'binary' | 'multiclass';
+  /** The TensorFlow.js loss a model compiled with it uses. */
+  readonly tfjs: string;
+}
+
+/** The built-in losses by name: the one place each is described. */
+export const lossTable: Readonly<Record<LossName, LossEntry>> = {
+  mse: {
+    label: 'Mean squared error',
+    description: 'J = Σ(a − y)²/(N·k); any output',
+    make: mse,
+    task: 'regression',
+    tfjs: 'meanSquaredError',
+  },
+  halfSquaredError: {
+    label: 'Half squared error',
+    description: "J = ½Σ‖a − y‖²/N (or the sum); the derivations' cost",
+    make: halfSquaredError,
+    task: 'regression',
+    tfjs: 'meanSquaredError',
+  },
+  binaryCrossEntropy: {
+    label: 'Binary cross-entropy',
+    description: 'from the logits of a sigmoid output; targets 0/1',
+    make: binaryCrossEntropy,
+    fusedActivation: 'sigmoid',
+    task: 'binary',
+    tfjs: 'binaryCrossentropy',
+  },
+  softmaxCrossEntropy: {
+    label: 'Softmax cross-entropy',
+    description: 'from the logits of a softmax output; one-hot targets',
+    make: softmaxCrossEntropy,
+    fusedActivation: 'softmax',
+    task: 'multiclass',
+    tfjs: 'categoricalCrossentropy',
+  },
+};
+
+/** The kernel-level loss kinds and the codes the WebAssembly kernels switch on (assembly/reductions.ts). */
+export const lossKindCodes: Readonly<Record<LossKind, number>> = {
+  squaredError: 0,
+  sigmoidCrossEntropy: 1,
+  softmaxCrossEntropy: 2,
 };
 
 /** Every loss name `resolveLoss` accepts. */
-export const lossNames = Object.keys(factories) as LossName[];
+export const lossNames = Object.keys(lossTable) as LossName[];
 
 /** A `Loss` from a name, `{ name, reduction }`, or an object that already implements `Loss`. */
 export function resolveLoss(spec: LossSpec | undefined): Loss {
@@ -135,8 +185,9 @@ export function resolveLoss(spec: LossSpec | undefined): Loss {
     return spec as Loss;
   }
   const name = typeof spec === 'string' ? spec : (spec as { name?: unknown })?.name;
-  const factory = typeof name === 'string' ? factories[name as LossName] : undefined;
-  if (!factory || !Object.hasOwn(factories, name as string)) {
+  const factory =
+    typeof name === 'string' && Object.hasOwn(lossTable, name) ? lossTable[name as LossName].make : undefined;
+  if (!factory) {
     throw new ChainruleError(
       'UNKNOWN_NAME',
       `unknown loss ${JSON.stringify(name ?? spec)}; expected one of ${lossNames.join(', ')} or an object implementing Loss`,

@@ -1,21 +1,13 @@
-import type { ActivationName } from './activations.js';
+import { type ActivationName, activationTable } from './activations.js';
 import type { Matrix } from './matrix.js';
 
 /**
  * The decision threshold for a one-column classification output: 0.5 for sigmoid (targets 0/1), 0 for tanh
  * (targets −1/1, as TensorFlow Playground uses). Softmax outputs use argmax; the number is unused there.
- * `null` for outputs that are not classifications.
+ * `null` for outputs that are not classifications. From `activationTable`.
  */
 export function classificationThreshold(activation: ActivationName): number | null {
-  switch (activation) {
-    case 'sigmoid':
-    case 'softmax':
-      return 0.5;
-    case 'tanh':
-      return 0;
-    default:
-      return null;
-  }
+  return activationTable[activation].classificationThreshold;
 }
 
 /**

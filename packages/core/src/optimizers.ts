@@ -33,8 +33,8 @@ export interface Optimizer {
 
 /** An optimizer by name and settings, for configs and JSON. */
 export type OptimizerSpec =
-  | { name: 'sgd'; learningRate: number }
-  | { name: 'momentum'; learningRate: number; momentum?: number }
+  | { name: 'sgd'; learningRate?: number }
+  | { name: 'momentum'; learningRate?: number; momentum?: number }
   | { name: 'adam'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
 
 function checkLearningRate(where: string, lr: unknown): number {
@@ -317,22 +317,69 @@ export class Adam extends BaseOptimizer implements Optimizer {
   }
 }
 
-/** An optimizer from an instance or a spec such as `{ name: 'adam', learningRate: 0.01 }`. */
-export function resolveOptimizer(spec: Optimizer | OptimizerSpec | undefined): Optimizer {
-  if (spec === undefined) return new SGD({ learningRate: 0.01 });
+/** Everything about an optimizer in one entry: how to make it from settings, its defaults and its names. */
+export interface OptimizerEntry {
+  /** What a UI shows. */
+  readonly label: string;
+  /** One line for help texts. */
+  readonly description: string;
+  /** η when the settings give none. */
+  readonly defaultLearningRate: number;
+  /** Makes the optimizer from `{ learningRate?, … }` (validated by its constructor). */
+  readonly make: (settings: Record<string, unknown>) => Optimizer;
+  /** TensorFlow.js's name for it (`tf.train.<name>`). */
+  readonly tfjs: string;
+}
+
+const lr = (settings: Record<string, unknown>, fallback: number) =>
+  (settings.learningRate ?? fallback) as number;
+
+/** The optimizers by name: the one place each is described. */
+export const optimizerTable = {
+  sgd: {
+    label: 'SGD',
+    description: 'w ← w − η·g',
+    defaultLearningRate: 0.01,
+    make: (s) => new SGD({ learningRate: lr(s, 0.01) }),
+    tfjs: 'sgd',
+  },
+  momentum: {
+    label: 'Momentum',
+    description: 'v ← μv − η·g; w ← w + v (μ default 0.9)',
+    defaultLearningRate: 0.01,
+    make: (s) => new Momentum({ ...s, learningRate: lr(s, 0.01) }),
+    tfjs: 'momentum',
+  },
+  adam: {
+    label: 'Adam',
+    description: 'bias-corrected moments (β1 0.9, β2 0.999, ε 1e-7)',
+    defaultLearningRate: 0.001,
+    make: (s) => new Adam({ ...s, learningRate: lr(s, 0.001) }),
+    tfjs: 'adam',
+  },
+} as const satisfies Record<string, OptimizerEntry>;
+
+/** An optimizer's name: a key of `optimizerTable`. */
+export type OptimizerName = keyof typeof optimizerTable;
+
+/** Every optimizer name `resolveOptimizer` accepts. */
+export const optimizerNames = Object.keys(optimizerTable) as OptimizerName[];
+
+/**
+ * An optimizer from an instance, a name (`'adam'`, with its default settings) or a spec such as
+ * `{ name: 'adam', learningRate: 0.01 }`. Default: SGD with learning rate 0.01.
+ */
+export function resolveOptimizer(spec: Optimizer | OptimizerSpec | OptimizerName | undefined): Optimizer {
+  if (spec === undefined) return optimizerTable.sgd.make({});
   if (typeof (spec as Optimizer).step === 'function') return spec as Optimizer;
-  const s = spec as OptimizerSpec;
-  switch (s?.name) {
-    case 'sgd':
-      return new SGD(s);
-    case 'momentum':
-      return new Momentum(s);
-    case 'adam':
-      return new Adam(s);
-    default:
-      throw new ChainruleError(
-        'UNKNOWN_NAME',
-        `unknown optimizer ${JSON.stringify((s as { name?: unknown })?.name ?? s)}; expected sgd, momentum or adam`,
-      );
+  const settings = (typeof spec === 'string' ? { name: spec } : spec) as Record<string, unknown> | null;
+  const name = settings?.name;
+  if (typeof name !== 'string' || !Object.hasOwn(optimizerTable, name)) {
+    throw new ChainruleError(
+      'UNKNOWN_NAME',
+      `unknown optimizer ${JSON.stringify(name ?? spec)}; expected ${optimizerNames.join(', ')} (a name, { name, learningRate, … }, or an Optimizer)`,
+    );
   }
+  const { name: _, ...rest } = settings as Record<string, unknown>;
+  return (optimizerTable[name as OptimizerName] as OptimizerEntry).make(rest);
 }

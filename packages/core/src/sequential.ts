@@ -6,7 +6,7 @@ import type { Layer, LayerWeights, Param } from './layer.js';
 import { type Loss, type LossSpec, resolveLoss } from './losses.js';
 import { type Matrix, type MatrixLike, toMatrix } from './matrix.js';
 import { accuracy, classificationThreshold } from './metrics.js';
-import { type Optimizer, type OptimizerSpec, resolveOptimizer } from './optimizers.js';
+import { type Optimizer, type OptimizerName, type OptimizerSpec, resolveOptimizer } from './optimizers.js';
 import { Rng } from './rng.js';
 import { type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
 import { type Workspace, WorkspacePool } from './workspace.js';
@@ -95,7 +95,7 @@ export interface FitOptions {
   /** Reshuffle the rows every epoch (seeded); default true. */
   shuffle?: boolean;
   /** Default SGD with learning rate 0.01. Reusing one instance across calls keeps its state. */
-  optimizer?: Optimizer | OptimizerSpec;
+  optimizer?: Optimizer | OptimizerSpec | OptimizerName;
   /** Held-out data evaluated after every epoch. */
   validation?: { x: MatrixLike; y: MatrixLike };
   callbacks?: FitCallbacks;

@@ -113,7 +113,7 @@ describe('bad input gets a clear error', () => {
     const a = caught(() => new Dense(2, 2, { activation: 'swish' as never }));
     expect(a.code).toBe('UNKNOWN_NAME');
     expect(a.message).toBe(
-      'Dense(2, 2): unknown activation "swish"; expected one of linear, sigmoid, tanh, relu, leakyRelu, softmax',
+      'Dense(2, 2): unknown activation "swish"; expected one of linear, sigmoid, tanh, relu, leakyRelu, elu, softplus, silu, softmax',
     );
     const l = caught(() => new Sequential([new Dense(2, 1)], { loss: 'hinge' as never }));
     expect(l.message).toContain(

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type ActivationName, Dense, jsKernels, type Kernels, Rng, Sequential } from '../src/index.js';
+import {
+  type ActivationName,
+  type ActivationSpec,
+  activationNames,
+  activationTable,
+  Dense,
+  jsKernels,
+  type Kernels,
+  Rng,
+  Sequential,
+} from '../src/index.js';
 import { kernels as testKernels } from './kernels.js';
 import { type Act, finiteDifferences, type Layer64, type LossName } from './oracle.js';
 
@@ -24,18 +34,19 @@ function lossSpec(loss: LossName) {
   return loss === 'halfSquaredErrorSum' ? ({ name: 'halfSquaredError', reduction: 'sum' } as const) : loss;
 }
 
+/** An activation with its parameter, if it has one, away from the default (so a kernel ignoring it fails). */
+function withAlpha(name: ActivationName): ActivationSpec {
+  const param = activationTable[name].alpha;
+  return param ? { name, alpha: 0.5 * param.default + 0.1 } : name;
+}
+
 /** Returns the worst violation ratio max |g − fd| / (ATOL + RTOL·|fd|): ≤ 1 passes. */
 function check(c: Case, seed: number, kernels: Kernels = testKernels): number {
   const rng = new Rng(seed);
   const layers = c.sizes.slice(1).map(
     (units, i) =>
       new Dense(c.sizes[i] as number, units, {
-        activation:
-          i === c.sizes.length - 2
-            ? c.output
-            : c.hidden === 'leakyRelu'
-              ? { name: 'leakyRelu', alpha: 0.2 }
-              : c.hidden,
+        activation: i === c.sizes.length - 2 ? c.output : withAlpha(c.hidden),
         init: { name: 'normal', std: 0.8 },
         regularization: { l1: c.l1, l2: c.l2 },
       }),
@@ -87,9 +98,10 @@ function check(c: Case, seed: number, kernels: Kernels = testKernels): number {
   return worst;
 }
 
-const hidden: ActivationName[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'];
+/** Every activation in the table is checked as a hidden activation and as an output under MSE. */
+const hidden: ActivationName[] = activationNames;
 const pairs: { loss: LossName; outputs: ActivationName[] }[] = [
-  { loss: 'mse', outputs: ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'] },
+  { loss: 'mse', outputs: activationNames },
   { loss: 'halfSquaredError', outputs: ['linear', 'sigmoid', 'tanh', 'softmax'] },
   { loss: 'halfSquaredErrorSum', outputs: ['linear', 'sigmoid', 'leakyRelu'] },
   { loss: 'binaryCrossEntropy', outputs: ['sigmoid'] },

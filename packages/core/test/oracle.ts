@@ -2,7 +2,16 @@
  * A float64 forward pass written from the definitions in docs/math.md, independent of the library code, used as
  * the oracle for finite differences and closed forms.
  */
-export type Act = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softmax';
+export type Act =
+  | 'linear'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leakyRelu'
+  | 'elu'
+  | 'softplus'
+  | 'silu'
+  | 'softmax';
 export type LossName =
   | 'mse'
   | 'halfSquaredError'
@@ -35,6 +44,12 @@ export function applyAct(act: Act, alpha: number, z: number[]): number[] {
       return z.map((v) => Math.max(v, 0));
     case 'leakyRelu':
       return z.map((v) => (v > 0 ? v : alpha * v));
+    case 'elu':
+      return z.map((v) => (v > 0 ? v : alpha * (Math.exp(v) - 1)));
+    case 'softplus':
+      return z.map((v) => Math.log(1 + Math.exp(v)));
+    case 'silu':
+      return z.map((v) => v * sigmoid(v));
     case 'softmax': {
       const m = Math.max(...z);
       const e = z.map((v) => Math.exp(v - m));

@@ -1,35 +1,27 @@
-import { type ActivationName, ChainruleError, type LossKind } from '@chainrule/core';
+import {
+  type ActivationName,
+  activationTable,
+  ChainruleError,
+  type LossKind,
+  lossKindCodes,
+} from '@chainrule/core';
 
-/** Activation codes shared with assembly/activations.ts; an unknown name is refused, never run as code 0. */
+/**
+ * The code assembly/activations.ts switches on, from core's `activationTable`; an unknown name is refused, never
+ * run as some other activation. (The AssemblyScript side reads the same codes: assembly/codes.ts is generated from
+ * the table at build time, and a code without a case traps — `unreachable` — which the conformance suite, run over
+ * every activation in the table, turns into a failing test.)
+ */
 export function activationCode(op: string, name: ActivationName): number {
-  switch (name) {
-    case 'linear':
-      return 0;
-    case 'sigmoid':
-      return 1;
-    case 'tanh':
-      return 2;
-    case 'relu':
-      return 3;
-    case 'leakyRelu':
-      return 4;
-    case 'softmax':
-      return 5;
-    default:
-      throw new ChainruleError('UNKNOWN_NAME', `${op}: unknown activation ${JSON.stringify(name)}`);
-  }
+  const entry = Object.hasOwn(activationTable, name) ? activationTable[name] : undefined;
+  if (!entry) throw new ChainruleError('UNKNOWN_NAME', `${op}: unknown activation ${JSON.stringify(name)}`);
+  return entry.kernelCode;
 }
 
-/** Loss codes shared with assembly/reductions.ts; an unknown kind is refused, never run as code 0. */
+/** The code assembly/reductions.ts switches on, from core's `lossKindCodes`; an unknown kind is refused. */
 export function lossCode(kind: LossKind): number {
-  switch (kind) {
-    case 'squaredError':
-      return 0;
-    case 'sigmoidCrossEntropy':
-      return 1;
-    case 'softmaxCrossEntropy':
-      return 2;
-    default:
-      throw new ChainruleError('UNKNOWN_NAME', `loss: unknown loss kind ${JSON.stringify(kind)}`);
-  }
+  const code = Object.hasOwn(lossKindCodes, kind) ? lossKindCodes[kind] : undefined;
+  if (code === undefined)
+    throw new ChainruleError('UNKNOWN_NAME', `loss: unknown loss kind ${JSON.stringify(kind)}`);
+  return code;
 }

@@ -1,4 +1,4 @@
-import type { Activation } from '../activations.js';
+import { type Activation, activationNames, activationTable } from '../activations.js';
 import { ChainruleError } from '../errors.js';
 import type { Kernels, LossKind } from '../kernels.js';
 import type { Matrix } from '../matrix.js';
@@ -50,14 +50,14 @@ export const MATMUL_SHAPES: readonly (readonly [number, number, number])[] = [
   [6, 300, 1037],
 ];
 
-const ACTIVATIONS: readonly Activation[] = [
-  { name: 'linear', alpha: 0 },
-  { name: 'sigmoid', alpha: 0 },
-  { name: 'tanh', alpha: 0 },
-  { name: 'relu', alpha: 0 },
-  { name: 'leakyRelu', alpha: 0.1 },
-  { name: 'softmax', alpha: 0 },
-];
+/**
+ * Every activation in the table; those with a parameter at a value other than its default, so a kernel that
+ * ignores alpha fails.
+ */
+const ACTIVATIONS: readonly Activation[] = activationNames.map((name) => {
+  const param = activationTable[name].alpha;
+  return { name, alpha: param ? 0.7 * param.default + 0.03 : 0 };
+});
 
 /** Row-major (rows, cols) pairs for elementwise ops: vector widths below, at and above 4 and 8 lanes. */
 const ELEMENTWISE_SHAPES: readonly (readonly [number, number])[] = [
@@ -197,7 +197,8 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
         expectClose(`biasActivation ${act.name} z`, z.data, zRef, relTol(zRef, 2 * F32, 0));
         const aRef = new Float64Array(rows * cols);
         for (let r = 0; r < rows; r++) {
-          if (act.name === 'softmax') aRef.set(refSoftmax(zRef, r * cols, cols), r * cols);
+          if (activationTable[act.name].kind === 'rowwise')
+            aRef.set(refSoftmax(zRef, r * cols, cols), r * cols);
           else
             for (let j = 0; j < cols; j++)
               aRef[r * cols + j] = refActivation(act.name, zRef[r * cols + j] as number, act.alpha);
@@ -219,7 +220,7 @@ export function kernelConformanceCases(kernels: Kernels, seed = 7): ConformanceC
         const want = new Float64Array(rows * cols);
         for (let r = 0; r < rows; r++) {
           const o = r * cols;
-          if (act.name === 'softmax') {
+          if (activationTable[act.name].kind === 'rowwise') {
             const s = refSoftmax(z.data, o, cols);
             // Full Jacobian J_jk = s_j(δ_jk − s_k), applied as Jᵀ·dA.
             for (let j = 0; j < cols; j++) {

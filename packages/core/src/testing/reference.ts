@@ -49,6 +49,13 @@ export function refActivation(name: string, z: number, alpha: number): number {
       return Math.max(0, z);
     case 'leakyRelu':
       return z > 0 ? z : alpha * z;
+    case 'elu':
+      return z > 0 ? z : alpha * (Math.exp(z) - 1);
+    case 'softplus':
+      // log(1 + e^z), with e^z overflow avoided where log(1 + e^z) = z to double precision.
+      return z > 40 ? z : Math.log(1 + Math.exp(z));
+    case 'silu':
+      return z * refSigmoid(z);
     default:
       throw new Error(`no elementwise reference for ${name}`);
   }
@@ -69,6 +76,15 @@ export function refActivationDerivative(name: string, z: number, alpha: number):
       return z > 0 ? 1 : 0;
     case 'leakyRelu':
       return z > 0 ? 1 : alpha;
+    case 'elu':
+      return z > 0 ? 1 : alpha * Math.exp(z);
+    case 'softplus':
+      return refSigmoid(z);
+    case 'silu': {
+      // d/dz z·σ(z) = σ(z) + z·σ(z)(1 − σ(z))
+      const s = refSigmoid(z);
+      return s + z * s * (1 - s);
+    }
     default:
       throw new Error(`no elementwise reference for ${name}`);
   }

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Adam,
+  activationNames,
+  activationTable,
+  ChainruleError,
+  Dense,
+  lossKindCodes,
+  lossNames,
+  lossTable,
+  type Momentum,
+  optimizerNames,
+  resolveActivation,
+  resolveLoss,
+  resolveOptimizer,
+  Sequential,
+  SGD,
+} from '../src/index.js';
+
+describe('one table per concept', () => {
+  it('activation kernel codes are unique integers, and every entry resolves by name', () => {
+    const codes = activationNames.map((n) => activationTable[n].kernelCode);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const c of codes) expect(Number.isInteger(c) && c >= 0).toBe(true);
+    for (const name of activationNames) expect(resolveActivation(name).name).toBe(name);
+    expect(activationNames).toEqual(expect.arrayContaining(['elu', 'softplus', 'silu']));
+  });
+
+  it('an activation parameter is validated against its entry’s range', () => {
+    expect(resolveActivation({ name: 'elu', alpha: 0.5 }).alpha).toBe(0.5);
+    expect(resolveActivation('elu').alpha).toBe(1);
+    expect(() => resolveActivation({ name: 'elu', alpha: 0 })).toThrow(
+      'elu alpha must be in (0, 100], got 0',
+    );
+    expect(() => resolveActivation({ name: 'leakyRelu', alpha: 1 })).toThrow(
+      'leakyRelu alpha must be in [0, 1)',
+    );
+    expect(resolveActivation({ name: 'relu', alpha: 3 } as never).alpha).toBe(0); // no parameter: ignored
+  });
+
+  it('the default initializer comes from the activation’s entry', () => {
+    // Same seed, same shapes: He and Glorot draw from different ranges, so the weights differ.
+    const weights = (activation: 'silu' | 'softplus') =>
+      new Sequential([new Dense(50, 50, { activation })], { loss: 'mse', seed: 3 }).getWeights()[0]?.W.data ??
+      [];
+    const spread = (w: ArrayLike<number>) => Math.max(...Array.from(w, Math.abs));
+    expect(activationTable.silu.defaultInit).toBe('heUniform');
+    expect(activationTable.softplus.defaultInit).toBe('glorotUniform');
+    expect(spread(weights('silu'))).toBeGreaterThan(spread(weights('softplus')));
+  });
+
+  it('losses: every name resolves to its own loss; fused ones name their output activation', () => {
+    for (const name of lossNames) {
+      const loss = resolveLoss(name);
+      expect(loss.name).toBe(name);
+      expect(loss.fusedActivation).toBe(lossTable[name].fusedActivation);
+    }
+    expect(new Set(Object.values(lossKindCodes)).size).toBe(3);
+  });
+
+  it("resolveOptimizer takes 'adam' as well as { name: 'adam' } and an instance, with the table's defaults", () => {
+    const a = resolveOptimizer('adam');
+    expect(a).toBeInstanceOf(Adam);
+    expect(a.learningRate).toBe(0.001);
+    expect(resolveOptimizer('sgd')).toBeInstanceOf(SGD);
+    expect(resolveOptimizer({ name: 'momentum' }).learningRate).toBe(0.01);
+    const m = resolveOptimizer({ name: 'momentum', learningRate: 0.2, momentum: 0.5 }) as Momentum;
+    expect([m.learningRate, m.momentum]).toEqual([0.2, 0.5]);
+    const mine = new SGD({ learningRate: 0.3 });
+    expect(resolveOptimizer(mine)).toBe(mine);
+    let err: unknown;
+    try {
+      resolveOptimizer('adamw' as never);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ChainruleError);
+    expect((err as ChainruleError).message).toBe(
+      `unknown optimizer "adamw"; expected ${optimizerNames.join(', ')} (a name, { name, learningRate, … }, or an Optimizer)`,
+    );
+  });
+
+  it("fit accepts an optimizer by name: 'adam' trains XOR", async () => {
+    const model = new Sequential(
+      [new Dense(2, 8, { activation: 'tanh' }), new Dense(8, 1, { activation: 'sigmoid' })],
+      {
+        loss: 'binaryCrossEntropy',
+        seed: 2,
+      },
+    );
+    const X = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ];
+    const Y = [[0], [1], [1], [0]];
+    const before = model.evaluate(X, Y).loss;
+    await model.fit(X, Y, { epochs: 300, batchSize: 4, optimizer: { name: 'adam', learningRate: 0.05 } });
+    await model.fit(X, Y, { epochs: 1, batchSize: 4, optimizer: 'adam' });
+    expect(model.evaluate(X, Y).loss).toBeLessThan(before / 5);
+  });
+});
