@@ -43,6 +43,7 @@ export {
 } from './losses.js';
 export { Matrix, type MatrixLike } from './matrix.js';
 export { accuracy, classificationThreshold } from './metrics.js';
+export { type MlpOptions, mlp } from './mlp.js';
 export {
   Adam,
   Momentum,
@@ -59,6 +60,7 @@ export { Rng } from './rng.js';
 export {
   type BatchInfo,
   type EpochLog,
+  type EpochOptions,
   type Evaluation,
   type FitCallbacks,
   type FitOptions,

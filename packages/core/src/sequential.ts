@@ -119,10 +119,46 @@ export interface Evaluation {
   accuracy?: number;
 }
 
+/** How `trainEpoch` trains. */
+export interface EpochOptions {
+  /** The optimizer; an instance, so its state carries over from epoch to epoch. */
+  optimizer: Optimizer;
+  /** Rows per update; default 32 (at most N). */
+  batchSize?: number;
+  /** Reshuffle the rows (seeded); default true. */
+  shuffle?: boolean;
+  /** Called after every batch's update; return `false` to stop the epoch there (its log then has loss NaN). */
+  onBatchEnd?(info: BatchInfo): unknown;
+  /** Aborting stops the epoch after the current batch. */
+  signal?: { readonly aborted: boolean };
+}
+
 /** Passing the state of one `fit` to its batches without allocating per batch. */
 interface Cursor {
   epoch: number;
   batch: number;
+}
+
+/** What the batch loop needs from its caller. */
+interface BatchHooks {
+  onBatchEnd?: ((info: BatchInfo) => unknown) | undefined;
+  signal?: { readonly aborted: boolean } | undefined;
+}
+
+/** One epoch in progress. */
+interface EpochState {
+  readonly X: Matrix;
+  readonly Y: Matrix;
+  readonly number: number;
+  readonly batchSize: number;
+  readonly batches: number;
+  /** The next batch to train. */
+  next: number;
+  lossSum: number;
+  correct: number;
+  readonly threshold: number | null;
+  readonly cursor: Cursor;
+  stopped: 'aborted' | 'callback' | undefined;
 }
 
 /**
@@ -138,6 +174,10 @@ export class Sequential {
   private readonly rng: Rng;
   private readonly params: readonly Param[];
   private readonly pool: WorkspacePool;
+  /** The row order of the epochs, reshuffled each epoch (kept while the row count stays the same). */
+  private order = new Uint32Array(0);
+  /** Epochs trained by `fit` and `trainEpoch`, over the model's life. */
+  private epochsTrained = 0;
   /** Optimizers that have stepped this model: their state for its parameters is freed with it. */
   private readonly optimizers = new Set<Optimizer>();
   private disposed = false;
@@ -286,10 +326,7 @@ export class Sequential {
   async fit(x: MatrixLike, y: MatrixLike, options: FitOptions = {}): Promise<History> {
     const [X, Y] = this.checkPair('fit', x, y);
     const epochs = checkNumber('fit', 'epochs', options.epochs ?? 1, { min: 1, integer: true });
-    const batchSize = Math.min(
-      checkNumber('fit', 'batchSize', options.batchSize ?? 32, { min: 1, integer: true }),
-      X.rows,
-    );
+    const batchSize = this.batchSizeFor('fit', options.batchSize, X.rows);
     const yieldEveryMs = checkNumber('fit', 'yieldEveryMs', options.yieldEveryMs ?? 16, { min: 0 });
     const optimizer = resolveOptimizer(options.optimizer);
     // An optimizer made here from a spec lives only for this call; one passed in keeps its state for the next.
@@ -304,6 +341,85 @@ export class Sequential {
     }
   }
 
+  /**
+   * One synchronous pass over (X, Y) in mini-batches: the loop `fit` runs, for callers that schedule epochs
+   * themselves (a worker's time slices, a CLI). Rows are shuffled by the model's seeded generator (one seed,
+   * bit-identical runs); each batch is one `trainBatch`. Returns the epoch's mean loss (each batch's measured
+   * before its update) and, for classifier outputs, its accuracy; `epoch` counts every epoch this model trained.
+   * Throws DIVERGED like `fit`, leaving weights and optimizer state as they were before the failing batch.
+   */
+  trainEpoch(x: MatrixLike, y: MatrixLike, options: EpochOptions): EpochLog {
+    const [X, Y] = this.checkPair('trainEpoch', x, y);
+    if (!options || typeof options.optimizer?.step !== 'function') {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        'trainEpoch: options.optimizer must be an Optimizer instance (its state carries over from epoch to epoch; resolveOptimizer makes one from a name)',
+      );
+    }
+    const batchSize = this.batchSizeFor('trainEpoch', options.batchSize, X.rows);
+    const epoch = this.beginEpoch(X, Y, batchSize, options.shuffle ?? true, ++this.epochsTrained);
+    this.runBatches(epoch, options.optimizer, options, Number.POSITIVE_INFINITY);
+    return epoch.stopped ? { epoch: epoch.number, loss: Number.NaN } : this.endEpoch(epoch);
+  }
+
+  private batchSizeFor(op: string, batchSize: number | undefined, rows: number): number {
+    return Math.min(checkNumber(op, 'batchSize', batchSize ?? 32, { min: 1, integer: true }), rows);
+  }
+
+  /** Starts an epoch: the row order (kept per row count, reshuffled from the last epoch's), sums at zero. */
+  private beginEpoch(X: Matrix, Y: Matrix, batchSize: number, shuffle: boolean, number: number): EpochState {
+    if (this.order.length !== X.rows) {
+      this.order = new Uint32Array(X.rows);
+      for (let i = 0; i < X.rows; i++) this.order[i] = i;
+    }
+    if (shuffle) this.rng.shuffle(this.order);
+    return {
+      X,
+      Y,
+      number,
+      batchSize,
+      batches: Math.ceil(X.rows / batchSize),
+      next: 0,
+      lossSum: 0,
+      correct: 0,
+      threshold: classificationThreshold(this.outputLayer.activation.name),
+      cursor: { epoch: number, batch: 0 },
+      stopped: undefined,
+    };
+  }
+
+  /**
+   * Trains the epoch's batches from `epoch.next` until the last, a stop (callback or signal) or `deadline`
+   * (Date.now() ms): the one batch loop behind `fit` and `trainEpoch`. Returns whether the epoch is finished.
+   */
+  private runBatches(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, deadline: number): boolean {
+    const { X, Y, batchSize, batches } = epoch;
+    while (epoch.next < batches) {
+      const b = epoch.next++;
+      const start = b * batchSize;
+      const rows = Math.min(batchSize, X.rows - start);
+      const ws = this.pool.get(rows);
+      gatherRows(X, this.order, start, ws.x);
+      gatherRows(Y, this.order, start, ws.y);
+      epoch.cursor.batch = b + 1;
+      const loss = this.step(ws, optimizer, epoch.cursor);
+      epoch.lossSum += loss * rows;
+      if (epoch.threshold !== null) epoch.correct += accuracy(lastOf(ws).a, ws.y, epoch.threshold) * rows;
+      const info = { epoch: epoch.cursor.epoch, batch: b + 1, batches, loss, size: rows };
+      if (hooks.onBatchEnd?.(info) === false) epoch.stopped = 'callback';
+      if (hooks.signal?.aborted) epoch.stopped = 'aborted';
+      if (epoch.stopped) return true;
+      if (Date.now() >= deadline) return epoch.next >= batches;
+    }
+    return true;
+  }
+
+  private endEpoch(epoch: EpochState): EpochLog {
+    const log: EpochLog = { epoch: epoch.number, loss: epoch.lossSum / epoch.X.rows };
+    if (epoch.threshold !== null) log.accuracy = epoch.correct / epoch.X.rows;
+    return log;
+  }
+
   private async train(
     X: Matrix,
     Y: Matrix,
@@ -316,46 +432,32 @@ export class Sequential {
     const validation = options.validation
       ? this.checkPair('fit validation', options.validation.x, options.validation.y)
       : null;
-    const order = new Uint32Array(X.rows);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    const batches = Math.ceil(X.rows / batchSize);
+    // Each fit starts from the rows in order, so a fit's shuffles depend only on the seed and what came before.
+    this.order = new Uint32Array(0);
     const history: History = { epochs: [] };
-    const cursor: Cursor = { epoch: 0, batch: 0 };
-    const threshold = classificationThreshold(this.outputLayer.activation.name);
-    let lastYield = Date.now();
-
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      if (options.shuffle ?? true) this.rng.shuffle(order);
-      let lossSum = 0;
-      let correct = 0;
-      cursor.epoch = epoch;
-      for (let b = 0; b < batches; b++) {
-        const start = b * batchSize;
-        const rows = Math.min(batchSize, X.rows - start);
-        const ws = this.pool.get(rows);
-        gatherRows(X, order, start, ws.x);
-        gatherRows(Y, order, start, ws.y);
-        cursor.batch = b + 1;
-        const loss = this.step(ws, optimizer, cursor);
-        lossSum += loss * rows;
-        if (threshold !== null) correct += accuracy(lastOf(ws).a, ws.y, threshold) * rows;
-        if (options.callbacks?.onBatchEnd?.({ epoch, batch: b + 1, batches, loss, size: rows }) === false) {
-          history.stopped = 'callback';
-        }
-        if (options.signal?.aborted) history.stopped = 'aborted';
-        if (history.stopped) break;
-        if (yieldEveryMs >= 0 && Date.now() - lastYield >= yieldEveryMs) {
-          await yieldToEventLoop();
-          lastYield = Date.now();
-          if (options.signal?.aborted) {
-            history.stopped = 'aborted';
-            break;
-          }
-        }
+    const hooks: BatchHooks = {
+      onBatchEnd: options.callbacks?.onBatchEnd?.bind(options.callbacks),
+      signal: options.signal,
+    };
+    // Batches run in slices of yieldEveryMs, across epochs, giving timers, UIs and the signal a turn between.
+    let sliceEnd = Date.now() + yieldEveryMs;
+    const pause = async () => {
+      await yieldToEventLoop();
+      sliceEnd = Date.now() + yieldEveryMs;
+      return options.signal?.aborted === true;
+    };
+    for (let e = 1; e <= epochs; e++) {
+      this.epochsTrained++;
+      const epoch = this.beginEpoch(X, Y, batchSize, options.shuffle ?? true, e);
+      while (!this.runBatches(epoch, optimizer, hooks, sliceEnd)) {
+        if (await pause()) epoch.stopped = 'aborted';
+        if (epoch.stopped) break;
       }
-      if (history.stopped) break;
-      const log: EpochLog = { epoch, loss: lossSum / X.rows };
-      if (threshold !== null) log.accuracy = correct / X.rows;
+      if (epoch.stopped) {
+        history.stopped = epoch.stopped;
+        break;
+      }
+      const log = this.endEpoch(epoch);
       if (validation) {
         const v = this.evaluate(validation[0], validation[1]);
         log.valLoss = v.loss;
@@ -364,6 +466,10 @@ export class Sequential {
       history.epochs.push(log);
       if ((await options.callbacks?.onEpochEnd?.(log)) === false) {
         history.stopped = 'callback';
+        break;
+      }
+      if (e < epochs && Date.now() >= sliceEnd && (await pause())) {
+        history.stopped = 'aborted';
         break;
       }
     }

@@ -9,6 +9,7 @@ import {
   lossNames,
   lossTable,
   type Momentum,
+  mlp,
   optimizerNames,
   resolveActivation,
   resolveLoss,
@@ -99,5 +100,21 @@ describe('one table per concept', () => {
     await model.fit(X, Y, { epochs: 300, batchSize: 4, optimizer: { name: 'adam', learningRate: 0.05 } });
     await model.fit(X, Y, { epochs: 1, batchSize: 4, optimizer: 'adam' });
     expect(model.evaluate(X, Y).loss).toBeLessThan(before / 5);
+  });
+});
+
+describe('mlp', () => {
+  it('builds [inputs, hidden…, outputs] with the loss’s output activation, and validates sizes', () => {
+    const m = mlp([2, 8, 8, 3], { loss: 'softmaxCrossEntropy', activation: 'tanh', seed: 4 });
+    expect(m.layers.map((l) => [l.inputSize, l.outputSize, l.activation.name])).toEqual([
+      [2, 8, 'tanh'],
+      [8, 8, 'tanh'],
+      [8, 3, 'softmax'],
+    ]);
+    expect(m.seed).toBe(4);
+    expect(mlp([3, 1], { loss: 'mse' }).layers[0]?.activation.name).toBe('linear');
+    expect(mlp([3, 4, 1], { loss: 'mse' }).layers[0]?.activation.name).toBe('relu');
+    expect(() => mlp([3], { loss: 'mse' })).toThrow(/sizes must be \[inputs, …hidden, outputs\]/);
+    expect(() => mlp([3, 0, 1], { loss: 'mse' })).toThrow(/sizes\[1\]/);
   });
 });

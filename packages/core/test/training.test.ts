@@ -229,3 +229,67 @@ describe('forwardTrace', () => {
     expect(Array.from(t[0]!.A.data)).toEqual(Array.from(t[0]!.Z.data, (z) => Math.max(z, 0)));
   });
 });
+
+describe('one training loop: trainEpoch is the loop fit runs', () => {
+  const data = datasets.split(datasets.circle({ count: 120, noise: 0.05, seed: 4 }), 0.5, 4);
+  const net = () =>
+    new Sequential([new Dense(2, 6, { activation: 'tanh' }), new Dense(6, 1, { activation: 'sigmoid' })], {
+      kernels,
+      loss: 'binaryCrossEntropy',
+      seed: 21,
+    });
+
+  it('five trainEpoch calls give bit for bit the history and weights of fit({ epochs: 5 })', async () => {
+    const [a, b] = [net(), net()];
+    const [optA, optB] = [new Adam({ learningRate: 0.02 }), new Adam({ learningRate: 0.02 })];
+    const history = await a.fit(data.train.x, data.train.y, { epochs: 5, batchSize: 8, optimizer: optA });
+    const logs = Array.from({ length: 5 }, () =>
+      b.trainEpoch(data.train.x, data.train.y, { batchSize: 8, optimizer: optB }),
+    );
+    expect(logs).toEqual(history.epochs);
+    expect(b.getWeights()).toEqual(a.getWeights());
+    a.dispose();
+    b.dispose();
+  });
+
+  it('trainEpoch needs an optimizer instance, and stops on onBatchEnd returning false', () => {
+    const m = net();
+    expect(() => m.trainEpoch(data.train.x, data.train.y, { optimizer: 'adam' as never })).toThrow(
+      /options.optimizer must be an Optimizer instance/,
+    );
+    let seen = 0;
+    const log = m.trainEpoch(data.train.x, data.train.y, {
+      optimizer: new SGD({ learningRate: 0.1 }),
+      batchSize: 10,
+      onBatchEnd: (b) => {
+        seen = b.batch;
+        return b.batch < 3;
+      },
+    });
+    expect(seen).toBe(3);
+    expect(log.loss).toBeNaN();
+    m.dispose();
+  });
+
+  it('fit yields to the event loop across many short epochs, so a timer and an abort get their turn', async () => {
+    const m = net();
+    const controller = new AbortController();
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks++;
+      if (ticks === 3) controller.abort();
+    }, 5);
+    const history = await m.fit(data.train.x, data.train.y, {
+      epochs: 1_000_000,
+      batchSize: 60,
+      optimizer: new SGD({ learningRate: 0.05 }),
+      signal: controller.signal,
+      yieldEveryMs: 4,
+    });
+    clearInterval(timer);
+    expect(history.stopped).toBe('aborted');
+    expect(history.epochs.length).toBeGreaterThan(0);
+    expect(history.epochs.length).toBeLessThan(1_000_000);
+    m.dispose();
+  });
+});
