@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The growth stress mode: core's model-level suites (gradient checks, seeds, training, divergence, constructor
- * cleanup) and the conformance suite, rerun on each WebAssembly build with `growEveryAlloc` — memory starts at one
+ * cleanup, the layers beyond Dense) and the conformance suite, rerun on each WebAssembly build with `growEveryAlloc` — memory starts at one
  * page and every `alloc` grows it, so any view kept across an allocation fails at once. `test/stress/setup.ts`
  * puts the kernels where core's tests look for them (packages/core/test/kernels.ts).
  *
@@ -17,6 +17,7 @@ const suites = [
   '../core/test/seeds.test.ts',
   '../core/test/training.test.ts',
   '../core/test/divergence.test.ts',
+  '../core/test/layers.test.ts',
   'test/stress/*.test.ts',
 ];
 

@@ -7,9 +7,11 @@ import {
 } from './activations.js';
 import { ChainruleError, checkNumber, shapeOf } from './errors.js';
 import { type InitializerSpec, initialize } from './initializers.js';
+import { finiteArray, invalid, isObject, positiveInt, within } from './json.js';
 import type { Kernels } from './kernels.js';
 import type { BuildContext, Layer, LayerBuffers, LayerJSON, LayerWeights, Param } from './layer.js';
 import { Matrix } from './matrix.js';
+import type { PreviousLayer } from './serialization.js';
 
 /** How a `Dense` layer is configured. */
 export interface DenseOptions {
@@ -41,6 +43,7 @@ export interface DenseJSON extends LayerJSON {
  * ∂J/∂X = ∂J/∂Z·Wᵀ.
  */
 export class Dense implements Layer {
+  readonly type = 'dense';
   readonly inputSize: number;
   readonly outputSize: number;
   readonly activation: Activation;
@@ -129,7 +132,7 @@ export class Dense implements Layer {
     ];
   }
 
-  forward(x: Matrix, buffers: LayerBuffers): void {
+  forward(x: Matrix, buffers: LayerBuffers, _training = false): void {
     const s = this.state;
     s.kernels.denseForward(x, s.W, s.b, this.activation, buffers.z, buffers.a);
   }
@@ -185,6 +188,40 @@ export class Dense implements Layer {
       W: Array.from(s.W.data),
       b: Array.from(s.b.data),
     };
+  }
+
+  /** Rebuilds a Dense from its JSON, validating every field (the reader `Sequential.fromJSON` uses for `dense`). */
+  static fromJSON(
+    json: Readonly<Record<string, unknown>>,
+    path: string,
+    previous?: PreviousLayer,
+  ): { layer: Dense; weights: LayerWeights } {
+    const inputs = positiveInt(json.inputs, `${path}.inputs`);
+    if (previous && previous.outputSize !== inputs) {
+      invalid(
+        `${path}.inputs`,
+        `is ${inputs} but layers[${previous.index}] has ${previous.outputSize} units`,
+      );
+    }
+    const units = positiveInt(json.units, `${path}.units`);
+    const activation = json.activation as ActivationSpec;
+    within(`${path}.activation`, () => resolveActivation(activation, path));
+    const reg = json.regularization === undefined ? {} : json.regularization;
+    if (!isObject(reg)) invalid(`${path}.regularization`, 'expected an object { l1, l2 }');
+    const W = finiteArray(json.W, inputs * units, `${path}.W`, `${shapeOf(inputs, units)}, row-major`);
+    const b = finiteArray(json.b, units, `${path}.b`, `${units} units`);
+    const name = typeof json.name === 'string' && json.name.length > 0 ? json.name : undefined;
+    const layer = within(
+      path,
+      () =>
+        new Dense(inputs, units, {
+          activation,
+          init: 'zeros',
+          regularization: reg as { l1?: number; l2?: number },
+          ...(name ? { name } : {}),
+        }),
+    );
+    return { layer, weights: { W: new Matrix(inputs, units, W), b } };
   }
 
   dispose(): void {

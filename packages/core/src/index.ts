@@ -1,4 +1,9 @@
 export {
+  ActivationLayer,
+  type ActivationLayerJSON,
+  type ActivationLayerOptions,
+} from './activation-layer.js';
+export {
   type Activation,
   type ActivationEntry,
   type ActivationName,
@@ -21,6 +26,7 @@ export {
 export type { Dataset, DatasetOptions } from './datasets.js';
 export * as datasets from './datasets.js';
 export { Dense, type DenseJSON, type DenseOptions } from './dense.js';
+export { Dropout, type DropoutJSON, type DropoutOptions } from './dropout.js';
 export { ChainruleError, type ChainruleErrorCode } from './errors.js';
 export { type InitializerSpec, initialize } from './initializers.js';
 export { jsKernels } from './js-kernels.js';
@@ -64,6 +70,7 @@ export {
   type Evaluation,
   type FitCallbacks,
   type FitOptions,
+  type Gradients,
   type GradientsResult,
   type History,
   type LayerTrace,
@@ -71,4 +78,10 @@ export {
   type SequentialOptions,
   type Trace,
 } from './sequential.js';
-export { MODEL_FORMAT, MODEL_VERSION, type ModelJSON } from './serialization.js';
+export {
+  type LayerReader,
+  layerTypes,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type ModelJSON,
+} from './serialization.js';

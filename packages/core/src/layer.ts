@@ -28,9 +28,14 @@ export interface LayerBuffers {
   readonly dA: Matrix;
   /** ∂J/∂Z. */
   readonly dZ: Matrix;
+  /** The extra buffers the layer declared in `extraBuffers`, by name, N×outputSize each. */
+  readonly extra: Readonly<Record<string, Matrix>>;
 }
 
-/** The weights a layer exchanges through `getWeights`/`setWeights`: W is inputs×units, b has length units. */
+/**
+ * The weights a layer exchanges through `getWeights`/`setWeights`: W is inputs×units, b has length units. A layer
+ * without parameters (Dropout, Activation) has W 0×0 and b of length 0, so a model's list stays one per layer.
+ */
 export interface LayerWeights {
   W: Matrix;
   b: Float32Array;
@@ -42,40 +47,49 @@ export interface BuildContext {
   readonly rng: Rng;
   /** Position in the model, 0-based; names unnamed layers. */
   readonly index: number;
+  /** The previous layer's output size (undefined for the first layer): layers that keep their width take it. */
+  readonly inputSize: number | undefined;
 }
 
 /**
- * A layer maps an N×inputSize batch to N×outputSize: Z from X, then A = φ(Z). Implement it to add a layer kind;
- * `Dense` is the reference. A layer allocates through the kernels it is built with and allocates nothing in
- * `forward`/`backward`.
+ * A layer maps an N×inputSize batch to N×outputSize: Z from X, then A = φ(Z). Implement it to add a layer kind —
+ * `Dense`, `Dropout` and `Activation` are the references — and register its JSON reader with `registerLayerType`
+ * so models containing it load (`Sequential.fromJSON`) and tools find it by `type`. A layer allocates through the
+ * kernels it is built with, in `build`, and allocates nothing in `forward`/`backward`.
  */
 export interface Layer {
+  /** The registry key its JSON carries (`dense`, `dropout`, `activation`). */
+  readonly type: string;
   readonly name: string;
   readonly inputSize: number;
   readonly outputSize: number;
+  /** φ at this layer's output (linear if it applies none): what a fused loss and accuracy look at. */
   readonly activation: Activation;
-  /**
-   * Allocates and initializes parameters; called once by the model before anything else. A build that throws frees
-   * whatever it allocated first.
-   */
+  /** Extra N×outputSize buffers it needs per batch, by name (Dropout: its mask); the model allocates them. */
+  readonly extraBuffers?: readonly string[];
+  /** Allocates and initializes parameters; called once by the model before anything else. A build that throws frees
+   * whatever it allocated first. */
   build(context: BuildContext): void;
-  /** Trainable parameters with their gradient buffers, for optimizers and regularization. */
+  /** Trainable parameters with their gradient buffers, for optimizers and regularization (none: `[]`). */
   params(): readonly Param[];
-  /** Writes Z and A = φ(Z) for input x into `buffers`. */
-  forward(x: Matrix, buffers: LayerBuffers): void;
+  /**
+   * Writes Z and A = φ(Z) for input x into `buffers`. `training` is true in training passes (`fit`,
+   * `trainEpoch`, `trainBatch`, and `gradients` when asked): Dropout drops then, and is the identity otherwise.
+   */
+  forward(x: Matrix, buffers: LayerBuffers, training: boolean): void;
   /**
    * The backward pass through this layer. Reads ∂J/∂A from `buffers.dA` (or, when `dZReady`, ∂J/∂Z already
    * in `buffers.dZ`, as a fused loss writes it), writes ∂J/∂Z, the parameter gradients, and ∂J/∂X into `dX`
    * when given.
    */
   backward(x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void;
-  /** Copies of the weights, on the JS heap. */
+  /** Copies of the weights, on the JS heap (W 0×0 and an empty b without parameters). */
   getWeights(): LayerWeights;
   /** Copies of ∂J/∂W and ∂J/∂b from the last backward pass, on the JS heap. */
   getGradients(): LayerWeights;
   /** Replaces the weights; validates shapes and finiteness. */
   setWeights(weights: LayerWeights): void;
-  /** A plain object `Sequential.fromJSON` can rebuild the layer from. */
+  /** A plain object its registered reader rebuilds the layer from (weights included). */
   toJSON(): LayerJSON;
   /** Frees kernel memory. The layer can then be built into a new model again (with freshly drawn weights). */
   dispose(): void;

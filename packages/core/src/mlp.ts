@@ -36,7 +36,7 @@ export function mlp(sizes: readonly number[], options: MlpOptions): Sequential {
       `mlp: sizes must be [inputs, …hidden, outputs] with at least two numbers, got ${JSON.stringify(sizes)}`,
     );
   }
-  sizes.forEach((n, i) => checkNumber('mlp', `sizes[${i}]`, n, { min: 1, integer: true }));
+  for (const [i, n] of sizes.entries()) checkNumber('mlp', `sizes[${i}]`, n, { min: 1, integer: true });
   const loss = resolveLoss(options?.loss);
   const output = options.output ?? loss.fusedActivation ?? 'linear';
   const layers: Layer[] = [];

@@ -8,7 +8,7 @@ import { type Matrix, type MatrixLike, toMatrix } from './matrix.js';
 import { accuracy, classificationThreshold } from './metrics.js';
 import { type Optimizer, type OptimizerName, type OptimizerSpec, resolveOptimizer } from './optimizers.js';
 import { Rng } from './rng.js';
-import { type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
+import { type LayerReader, type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
 import { type Workspace, WorkspacePool } from './workspace.js';
 
 /** How a `Sequential` is built. */
@@ -46,14 +46,18 @@ export interface Trace {
   dX: Matrix;
 }
 
-/** What `gradients()` returns. */
-export interface GradientsResult {
+/** What `gradients(x, y, { trace: false })` returns. */
+export interface Gradients {
   /** J on this batch, including any regularization penalty. */
   loss: number;
   /** The regularization part of `loss` (0 without regularization). */
   penalty: number;
-  /** ∂J/∂W and ∂J/∂b per layer. */
+  /** ∂J/∂W and ∂J/∂b per layer (empty for layers without parameters). */
   grads: LayerWeights[];
+}
+
+/** What `gradients()` returns: the gradients and the trace of the pass. */
+export interface GradientsResult extends Gradients {
   trace: Trace;
 }
 
@@ -197,7 +201,7 @@ export class Sequential {
         if (!layer || typeof layer.forward !== 'function' || typeof layer.build !== 'function') {
           throw new ChainruleError('INVALID_OPTION', `Sequential: layers[${i}] does not implement Layer`);
         }
-        layer.build({ kernels: this.kernels, rng: this.rng, index: i });
+        layer.build({ kernels: this.kernels, rng: this.rng, index: i, inputSize: layers[i - 1]?.outputSize });
         built.push(layer);
         const prev = layers[i - 1];
         if (prev && prev.outputSize !== layer.inputSize) {
@@ -248,7 +252,7 @@ export class Sequential {
     const X = this.checkInput('predict', x);
     const ws = this.pool.get(X.rows);
     ws.x.data.set(X.data);
-    this.forward(ws);
+    this.forward(ws, false);
     return (ws.layers[ws.layers.length - 1] as { a: Matrix }).a.clone();
   }
 
@@ -257,7 +261,7 @@ export class Sequential {
     const X = this.checkInput('forwardTrace', x);
     const ws = this.pool.get(X.rows);
     ws.x.data.set(X.data);
-    this.forward(ws);
+    this.forward(ws, false);
     return ws.layers.map((b) => ({ Z: b.z.clone(), A: b.a.clone() }));
   }
 
@@ -265,7 +269,7 @@ export class Sequential {
   evaluate(x: MatrixLike, y: MatrixLike): Evaluation {
     const [X, Y] = this.checkPair('evaluate', x, y);
     const ws = this.load(X, Y);
-    this.forward(ws);
+    this.forward(ws, false);
     const loss = this.computeLoss(ws) + this.penalty();
     const out = (ws.layers[ws.layers.length - 1] as { a: Matrix }).a;
     const threshold = classificationThreshold(this.outputLayer.activation.name);
@@ -274,13 +278,26 @@ export class Sequential {
 
   /**
    * One forward and backward pass over (X, Y) without updating: J, ∂J/∂W and ∂J/∂b per layer, and the trace of
-   * every intermediate the derivations name (Z, A, ∂J/∂A, ∂J/∂Z, ∂J/∂W, ∂J/∂b, and ∂J/∂X).
+   * every intermediate the derivations name (Z, A, ∂J/∂A, ∂J/∂Z, ∂J/∂W, ∂J/∂b, and ∂J/∂X). With
+   * `{ trace: false }` only the loss and the gradients, nothing else built or copied (close to `trainBatch`'s
+   * cost). `training: true` runs the training-time forward (Dropout drops, from the model's generator); default
+   * false, the inference forward.
    */
-  gradients(x: MatrixLike, y: MatrixLike): GradientsResult {
+  gradients(x: MatrixLike, y: MatrixLike, options?: { trace?: true; training?: boolean }): GradientsResult;
+  gradients(x: MatrixLike, y: MatrixLike, options: { trace: false; training?: boolean }): Gradients;
+  gradients(
+    x: MatrixLike,
+    y: MatrixLike,
+    options: { trace?: boolean; training?: boolean } = {},
+  ): GradientsResult | Gradients {
     const [X, Y] = this.checkPair('gradients', x, y);
     const ws = this.load(X, Y);
-    const dataLoss = this.pass(ws, true);
+    const withTrace = options.trace !== false;
+    const dataLoss = this.pass(ws, withTrace, options.training === true);
     const penalty = this.regularize();
+    if (!withTrace) {
+      return { loss: dataLoss + penalty, penalty, grads: this.layers.map((l) => l.getGradients()) };
+    }
     const last = ws.layers[ws.layers.length - 1] as { a: Matrix; dA: Matrix };
     if (this.loss.fusedActivation && this.loss.outputGradient)
       this.loss.outputGradient(last.a, ws.y, last.dA);
@@ -505,10 +522,14 @@ export class Sequential {
 
   /**
    * Rebuilds a model from `toJSON()` output (an object or its JSON text), validating every field; a custom
-   * loss must be passed in `options.loss`.
+   * loss must be passed in `options.loss`, and readers for layer types of your own in `options.layerTypes`
+   * (`type` → reader; the built-in `dense`, `dropout` and `activation` are always known).
    */
-  static fromJSON(json: unknown, options: { kernels?: Kernels; loss?: LossSpec } = {}): Sequential {
-    const { layers, loss, seed, weights } = parseModelJSON(json, options.loss);
+  static fromJSON(
+    json: unknown,
+    options: { kernels?: Kernels; loss?: LossSpec; layerTypes?: Readonly<Record<string, LayerReader>> } = {},
+  ): Sequential {
+    const { layers, loss, seed, weights } = parseModelJSON(json, options.loss, options.layerTypes);
     const model = new Sequential(layers, {
       loss,
       seed,
@@ -531,11 +552,11 @@ export class Sequential {
   // ——— the pass itself ———
 
   // The step's methods use indexed loops only: no closures or iterators, so a step allocates nothing.
-  private forward(ws: Workspace): void {
+  private forward(ws: Workspace, training: boolean): void {
     let input = ws.x;
     for (let i = 0; i < this.layers.length; i++) {
       const buffers = ws.layers[i] as Workspace['layers'][number];
-      (this.layers[i] as Layer).forward(input, buffers);
+      (this.layers[i] as Layer).forward(input, buffers, training);
       input = buffers.a;
     }
   }
@@ -547,8 +568,8 @@ export class Sequential {
   }
 
   /** Forward, loss, backward; returns the data loss. The parameter gradients are left in each layer. */
-  private pass(ws: Workspace, wantInputGradient: boolean): number {
-    this.forward(ws);
+  private pass(ws: Workspace, wantInputGradient: boolean, training: boolean): number {
+    this.forward(ws, training);
     const loss = this.computeLoss(ws);
     const fused = this.loss.fusedActivation !== undefined;
     for (let i = this.layers.length - 1; i >= 0; i--) {
@@ -592,7 +613,7 @@ export class Sequential {
   }
 
   private step(ws: Workspace, optimizer: Optimizer, cursor: Cursor | null): number {
-    const loss = this.pass(ws, false) + this.regularize();
+    const loss = this.pass(ws, false, true) + this.regularize();
     if (!Number.isFinite(loss)) {
       throw new ChainruleError(
         'DIVERGED',

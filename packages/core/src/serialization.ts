@@ -1,10 +1,11 @@
-import { type ActivationSpec, resolveActivation } from './activations.js';
-import { Dense, type DenseJSON } from './dense.js';
-import { ChainruleError, shapeOf } from './errors.js';
-import type { LayerWeights } from './layer.js';
+import { ActivationLayer } from './activation-layer.js';
+import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
+import { ChainruleError } from './errors.js';
+import { invalid, isObject } from './json.js';
+import type { Layer, LayerJSON, LayerWeights } from './layer.js';
 import type { LossSpec } from './losses.js';
 import { resolveLoss } from './losses.js';
-import { Matrix } from './matrix.js';
 import type { Sequential } from './sequential.js';
 
 /** The `format` field of chainrule model JSON. */
@@ -18,7 +19,7 @@ export interface ModelJSON {
   version: number;
   loss: LossSpec;
   seed: number;
-  layers: DenseJSON[];
+  layers: LayerJSON[];
 }
 
 export function serializeModel(model: Sequential): ModelJSON {
@@ -27,43 +28,46 @@ export function serializeModel(model: Sequential): ModelJSON {
     version: MODEL_VERSION,
     loss: model.loss.toJSON(),
     seed: model.seed,
-    layers: model.layers.map((l) => l.toJSON() as DenseJSON),
+    layers: model.layers.map((l) => l.toJSON()),
   };
 }
 
-function invalid(path: string, message: string): never {
-  throw new ChainruleError('INVALID_MODEL_JSON', `model JSON ${path}: ${message}`);
+/**
+ * Reads one layer from its JSON: the layer (not yet built) and the weights to give it once built. Throws
+ * `INVALID_MODEL_JSON` naming `path` (the helpers in `json.ts` do).
+ */
+export type LayerReader = (
+  json: Readonly<Record<string, unknown>>,
+  path: string,
+  previous?: PreviousLayer,
+) => {
+  layer: Layer;
+  weights: LayerWeights;
+};
+
+/** The layer before the one being read, so a reader can check its input size first (and name it). */
+export interface PreviousLayer {
+  readonly index: number;
+  readonly outputSize: number;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function positiveInt(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-    invalid(path, `expected a positive integer, got ${JSON.stringify(v)}`);
-  return v as number;
-}
-
-function finiteArray(v: unknown, length: number, path: string, what: string): Float32Array {
-  if (!Array.isArray(v)) invalid(path, `expected an array of ${length} numbers (${what}), got ${typeof v}`);
-  const arr = v as unknown[];
-  if (arr.length !== length) invalid(path, `expected ${length} numbers (${what}), got ${arr.length}`);
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    const x = arr[i];
-    if (typeof x !== 'number' || !Number.isFinite(x))
-      invalid(`${path}[${i}]`, `expected a finite number, got ${JSON.stringify(x)}`);
-    out[i] = x as number;
-  }
-  return out;
-}
+/**
+ * The layer types `Sequential.fromJSON` knows, by the `type` their JSON carries. A fixed table, not a global
+ * registry: a model with a layer type of your own loads with `fromJSON(json, { layerTypes: { mine: reader } })`.
+ */
+export const layerTypes: Readonly<Record<string, LayerReader>> = {
+  dense: Dense.fromJSON,
+  dropout: Dropout.fromJSON,
+  activation: ActivationLayer.fromJSON,
+};
 
 /** Validates model JSON (object or text) and returns what `Sequential.fromJSON` needs to rebuild it. */
 export function parseModelJSON(
   json: unknown,
   lossOverride?: LossSpec,
-): { layers: Dense[]; loss: LossSpec; seed: number; weights: LayerWeights[] } {
+  extraTypes: Readonly<Record<string, LayerReader>> = {},
+): { layers: Layer[]; loss: LossSpec; seed: number; weights: LayerWeights[] } {
+  const readers: Readonly<Record<string, LayerReader>> = { ...layerTypes, ...extraTypes };
   let doc = json;
   if (typeof json === 'string') {
     try {
@@ -97,44 +101,26 @@ export function parseModelJSON(
   }
   if (!Array.isArray(d.layers) || d.layers.length === 0)
     invalid('.layers', 'expected a non-empty array of layers');
-  const layers: Dense[] = [];
+  const layers: Layer[] = [];
   const weights: LayerWeights[] = [];
   (d.layers as unknown[]).forEach((raw, i) => {
     const path = `.layers[${i}]`;
     if (!isObject(raw)) invalid(path, 'expected an object');
-    const l = raw as Record<string, unknown>;
-    if (l.type !== 'dense') invalid(`${path}.type`, `expected "dense", got ${JSON.stringify(l.type)}`);
-    const inputs = positiveInt(l.inputs, `${path}.inputs`);
-    const units = positiveInt(l.units, `${path}.units`);
-    const prev = layers[i - 1];
-    if (prev && prev.outputSize !== inputs) {
-      invalid(`${path}.inputs`, `is ${inputs} but layers[${i - 1}] has ${prev.outputSize} units`);
-    }
-    let activation: ActivationSpec;
-    try {
-      activation = l.activation as ActivationSpec;
-      resolveActivation(activation, path);
-    } catch (err) {
-      invalid(`${path}.activation`, (err as Error).message);
-    }
-    const reg = l.regularization === undefined ? {} : l.regularization;
-    if (!isObject(reg)) invalid(`${path}.regularization`, 'expected an object { l1, l2 }');
-    const W = finiteArray(l.W, inputs * units, `${path}.W`, `${shapeOf(inputs, units)}, row-major`);
-    const b = finiteArray(l.b, units, `${path}.b`, `${units} units`);
-    const name = typeof l.name === 'string' && l.name.length > 0 ? l.name : undefined;
-    try {
-      layers.push(
-        new Dense(inputs, units, {
-          activation: activation!,
-          init: 'zeros',
-          regularization: reg as { l1?: number; l2?: number },
-          ...(name ? { name } : {}),
-        }),
+    const type = raw.type;
+    if (typeof type !== 'string' || !Object.hasOwn(readers, type)) {
+      invalid(
+        `${path}.type`,
+        `unknown layer type ${JSON.stringify(type)}; known: ${Object.keys(readers).join(', ')}`,
       );
-    } catch (err) {
-      invalid(path, (err as Error).message);
     }
-    weights.push({ W: new Matrix(inputs, units, W), b });
+    const prev = layers[i - 1];
+    const previous = prev ? { index: i - 1, outputSize: prev.outputSize } : undefined;
+    const { layer, weights: w } = (readers[type] as LayerReader)(raw, path, previous);
+    if (prev && prev.outputSize !== layer.inputSize) {
+      invalid(path, `takes ${layer.inputSize} inputs but layers[${i - 1}] has ${prev.outputSize} units`);
+    }
+    layers.push(layer);
+    weights.push(w);
   });
   return { layers, loss, seed: seed as number, weights };
 }

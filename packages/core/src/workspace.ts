@@ -51,6 +51,8 @@ export class WorkspacePool {
         a: k.alloc(rows, l.outputSize),
         dA: k.alloc(rows, l.outputSize),
         dZ: k.alloc(rows, l.outputSize),
+        // The buffers the layer declared it needs (Dropout's mask), N×outputSize each.
+        extra: Object.fromEntries((l.extraBuffers ?? []).map((name) => [name, k.alloc(rows, l.outputSize)])),
       })),
       dX: null,
     };
@@ -86,6 +88,7 @@ export class WorkspacePool {
       k.free(b.a);
       k.free(b.dA);
       k.free(b.dZ);
+      for (const m of Object.values(b.extra)) k.free(m);
     }
   }
 }
