@@ -18,6 +18,8 @@ const suites = [
   '../core/test/training.test.ts',
   '../core/test/divergence.test.ts',
   '../core/test/layers.test.ts',
+  '../core/test/inspect.test.ts',
+  '../core/test/tables.test.ts',
   'test/stress/*.test.ts',
 ];
 

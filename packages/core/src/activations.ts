@@ -57,6 +57,11 @@ interface ActivationEntryBase {
   readonly alpha?: ActivationParameter;
   /** As an output layer: the threshold that turns one column into a class, or null if it is not a classifier. */
   readonly classificationThreshold: number | null;
+  /**
+   * Whether φ′ jumps at z = 0 for this α (ReLU, leaky ReLU, ELU with α ≠ 1): a finite difference that steps across
+   * z = 0 does not measure the derivative there, and inspection says so.
+   */
+  kinkAtZero(alpha: number): boolean;
   /** Writes the activation of `x` into an ONNX graph (opset 13) and returns the output's name (linear: `x`). */
   toOnnx(graph: OnnxNodeWriter, x: string, alpha: number): string;
   readonly tfjs: TfjsActivation;
@@ -123,6 +128,7 @@ const table = {
     kernelCode: 0,
     defaultInit: 'glorotUniform',
     classificationThreshold: null,
+    kinkAtZero: () => false,
     output: (z) => z,
     derivative: () => 1,
     toOnnx: (_g, x) => x,
@@ -135,6 +141,7 @@ const table = {
     kernelCode: 1,
     defaultInit: 'glorotUniform',
     classificationThreshold: 0.5,
+    kinkAtZero: () => false,
     output: (z) => sigmoid(z),
     derivative: (_z, a) => a * (1 - a),
     toOnnx: (g, x) => g.node('Sigmoid', [x]),
@@ -147,6 +154,7 @@ const table = {
     kernelCode: 2,
     defaultInit: 'glorotUniform',
     classificationThreshold: 0,
+    kinkAtZero: () => false,
     output: (z) => Math.tanh(z),
     derivative: (_z, a) => 1 - a * a,
     toOnnx: (g, x) => g.node('Tanh', [x]),
@@ -159,6 +167,7 @@ const table = {
     kernelCode: 3,
     defaultInit: 'heUniform',
     classificationThreshold: null,
+    kinkAtZero: () => true,
     output: (z) => Math.max(z, 0),
     derivative: (z) => (z > 0 ? 1 : 0),
     toOnnx: (g, x) => g.node('Relu', [x]),
@@ -172,6 +181,7 @@ const table = {
     defaultInit: 'heUniform',
     alpha: { default: 0.01, min: 0, max: 1, maxInclusive: false, minExclusive: false },
     classificationThreshold: null,
+    kinkAtZero: (alpha) => alpha !== 1,
     output: (z, alpha) => (z > 0 ? z : alpha * z),
     derivative: (z, _a, alpha) => (z > 0 ? 1 : alpha),
     toOnnx: (g, x, alpha) => g.node('LeakyRelu', [x], { alpha: { float: alpha } }),
@@ -185,6 +195,7 @@ const table = {
     defaultInit: 'heUniform',
     alpha: { default: 1, min: 0, max: 100, maxInclusive: true, minExclusive: true },
     classificationThreshold: null,
+    kinkAtZero: (alpha) => alpha !== 1,
     output: (z, alpha) => (z > 0 ? z : alpha * Math.expm1(z)),
     // From a, as for σ and tanh: for z ≤ 0, ∂a/∂z = α·e^z = a + α.
     derivative: (z, a, alpha) => (z > 0 ? 1 : a + alpha),
@@ -198,6 +209,7 @@ const table = {
     kernelCode: 7,
     defaultInit: 'glorotUniform',
     classificationThreshold: null,
+    kinkAtZero: () => false,
     // max(z, 0) + log(1 + e^−|z|): finite for every z.
     output: (z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))),
     derivative: (z) => sigmoid(z),
@@ -211,6 +223,7 @@ const table = {
     kernelCode: 8,
     defaultInit: 'heUniform',
     classificationThreshold: null,
+    kinkAtZero: () => false,
     output: (z) => z * sigmoid(z),
     derivative: (z) => {
       const s = sigmoid(z);
@@ -227,6 +240,7 @@ const table = {
     kernelCode: 5,
     defaultInit: 'glorotUniform',
     classificationThreshold: 0.5,
+    kinkAtZero: () => false,
     forwardRow: softmaxRow,
     backwardRow: softmaxBackwardRow,
     toOnnx: (g, x) => g.node('Softmax', [x], { axis: { int: -1 } }),

@@ -29,6 +29,13 @@ export { Dense, type DenseJSON, type DenseOptions } from './dense.js';
 export { Dropout, type DropoutJSON, type DropoutOptions } from './dropout.js';
 export { ChainruleError, type ChainruleErrorCode } from './errors.js';
 export { type InitializerSpec, initialize } from './initializers.js';
+export {
+  type ChainTerm,
+  type FiniteDifference,
+  inspectParameter,
+  type ParameterInspection,
+  type ParameterTarget,
+} from './inspect.js';
 export { jsKernels } from './js-kernels.js';
 export type { Kernels, LossKind } from './kernels.js';
 export type { BuildContext, Layer, LayerBuffers, LayerJSON, LayerWeights, Param } from './layer.js';

@@ -1,5 +1,6 @@
 import { checkFinite } from './dense.js';
 import { ChainruleError, checkNumber, shapeOf } from './errors.js';
+import { inspectParameter, type ParameterInspection, type ParameterTarget } from './inspect.js';
 import { jsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
 import type { Layer, LayerWeights, Param } from './layer.js';
@@ -356,6 +357,19 @@ export class Sequential {
         this.optimizers.delete(optimizer);
       }
     }
+  }
+
+  /**
+   * One parameter's gradient taken apart over a set: per example ∂J/∂a · ∂a/∂z · ∂z/∂w, their sum, the penalty's
+   * share, the backward pass's ∂J/∂w, and a finite difference that knows about kinks (see `inspectParameter`).
+   */
+  inspect(
+    x: MatrixLike,
+    y: MatrixLike,
+    target: ParameterTarget,
+    options: { maxTerms?: number } = {},
+  ): ParameterInspection {
+    return inspectParameter(this, x, y, target, options);
   }
 
   /**
