@@ -5,6 +5,7 @@ import {
   activationToJSON,
   resolveActivation,
 } from './activations.js';
+import { checkFinite } from './checks.js';
 import { ChainruleError, checkNumber, shapeOf } from './errors.js';
 import { type InitializerSpec, initialize } from './initializers.js';
 import { finiteArray, invalid, isObject, positiveInt, within } from './json.js';
@@ -229,16 +230,5 @@ export class Dense implements Layer {
     if (!s) return;
     for (const buf of [s.W, s.b, s.dW, s.db]) s.kernels.free(buf);
     this.built = null;
-  }
-}
-
-/** Throws NON_FINITE naming the first NaN/±Inf and where it is (row, column for a row-major matrix). */
-export function checkFinite(what: string, data: ArrayLike<number>, cols: number): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i] as number;
-    if (!Number.isFinite(v)) {
-      const where = cols > 0 ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `index ${i}`;
-      throw new ChainruleError('NON_FINITE', `${what} has a non-finite value ${v} at ${where}`);
-    }
   }
 }

@@ -23,6 +23,7 @@ export {
   softmaxRow,
   type TfjsActivation,
 } from './activations.js';
+export { checkFinite, expectLength, expectShape } from './checks.js';
 export type { Dataset, DatasetOptions } from './datasets.js';
 export * as datasets from './datasets.js';
 export { Dense, type DenseJSON, type DenseOptions } from './dense.js';

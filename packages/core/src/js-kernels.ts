@@ -1,26 +1,8 @@
 import { type Activation, type ActivationEntry, activationTable, elementwise } from './activations.js';
-import { ChainruleError, shapeOf } from './errors.js';
+import { expectLength, expectShape } from './checks.js';
+import { ChainruleError } from './errors.js';
 import type { Kernels, LossKind } from './kernels.js';
 import { Matrix } from './matrix.js';
-
-function expectShape(op: string, what: string, m: Matrix, rows: number, cols: number): void {
-  if (m.rows !== rows || m.cols !== cols) {
-    throw new ChainruleError(
-      'SHAPE',
-      `${op}: ${what} is ${shapeOf(m.rows, m.cols)}, expected ${shapeOf(rows, cols)}`,
-    );
-  }
-}
-
-/** For buffers whose shape is free but whose length is fixed (vectors, optimizer backups). */
-function expectLength(op: string, what: string, v: Matrix, length: number): void {
-  if (v.data.length !== length) {
-    throw new ChainruleError(
-      'SHAPE',
-      `${op}: ${what} is ${shapeOf(v.rows, v.cols)} (${v.data.length} values), expected ${length} values`,
-    );
-  }
-}
 
 /** The activation's table entry, or UNKNOWN_NAME (never a silent default). */
 function entryOf(op: string, activation: Activation): ActivationEntry {

@@ -1,4 +1,4 @@
-import { checkFinite } from './dense.js';
+import { checkFinite } from './checks.js';
 import { ChainruleError, checkNumber, shapeOf } from './errors.js';
 import { inspectParameter, type ParameterInspection, type ParameterTarget } from './inspect.js';
 import { jsKernels } from './js-kernels.js';

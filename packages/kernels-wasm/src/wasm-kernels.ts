@@ -1,4 +1,12 @@
-import { type Activation, ChainruleError, type Kernels, type LossKind, Matrix } from '@chainrule/core';
+import {
+  type Activation,
+  ChainruleError,
+  expectLength,
+  expectShape,
+  type Kernels,
+  type LossKind,
+  Matrix,
+} from '@chainrule/core';
 import { activationCode, lossCode } from './codes.js';
 import { Heap } from './heap.js';
 
@@ -128,22 +136,6 @@ export interface WasmKernels extends Kernels {
   readonly bytesInUse: number;
   /** Size of the WebAssembly memory in bytes. */
   readonly memoryBytes: number;
-}
-
-function expectShape(op: string, what: string, m: Matrix, rows: number, cols: number): void {
-  if (m.rows !== rows || m.cols !== cols) {
-    throw new ChainruleError('SHAPE', `${op}: ${what} is ${m.rows}×${m.cols}, expected ${rows}×${cols}`);
-  }
-}
-
-/** For buffers whose shape is free but whose length is fixed (optimizer backups). */
-function expectLength(op: string, what: string, v: Matrix, length: number): void {
-  if (v.rows * v.cols !== length) {
-    throw new ChainruleError(
-      'SHAPE',
-      `${op}: ${what} is ${v.rows}×${v.cols} (${v.rows * v.cols} values), expected ${length} values`,
-    );
-  }
 }
 
 /** A matrix in WebAssembly memory that knows its byte offset and the kernels that own it. */
