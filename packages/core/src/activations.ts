@@ -32,7 +32,11 @@ export type TfjsActivation =
   /** A Dense layer's `activation` string. */
   | { readonly activation: string }
   /** A layer of its own after a linear Dense (e.g. `LeakyReLU` with `{ alpha }`). */
-  | { readonly layer: string; readonly config: (alpha: number) => Record<string, number> };
+  | {
+      readonly layer: string;
+      /** The layer's config for this α. */
+      readonly config: (alpha: number) => Record<string, number>;
+    };
 
 /** An activation's one parameter (leaky ReLU's slope, ELU's α): default and the open/closed range it must lie in. */
 export interface ActivationParameter {
@@ -75,7 +79,9 @@ export interface ElementwiseEntry extends ActivationEntryBase, ElementwiseActiva
 /** An activation computed per row (softmax): forward, and the Jacobian-vector product backward. */
 export interface RowwiseEntry extends ActivationEntryBase {
   readonly kind: 'rowwise';
+  /** a = φ(z) for the row of n values at `offset`. */
   forwardRow(z: Float32Array, a: Float32Array, offset: number, n: number): void;
+  /** ∂J/∂z from ∂J/∂a for the row at `offset` (the Jacobian-vector product). */
   backwardRow(a: Float32Array, dA: Float32Array, dZ: Float32Array, offset: number, n: number): void;
 }
 

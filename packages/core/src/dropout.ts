@@ -58,10 +58,12 @@ export class Dropout implements Layer {
     return this.layerName;
   }
 
+  /** Its width: given, or the previous layer's output size once built (0 before that). */
   get inputSize(): number {
     return this.built?.size ?? this.givenSize ?? 0;
   }
 
+  /** The same as its input size: it keeps the width. */
   get outputSize(): number {
     return this.inputSize;
   }

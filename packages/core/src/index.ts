@@ -58,6 +58,20 @@ export {
 export { Matrix, type MatrixLike } from './matrix.js';
 export { accuracy, classificationThreshold } from './metrics.js';
 export { type MlpOptions, mlp } from './mlp.js';
+export type {
+  BatchInfo,
+  EpochLog,
+  EpochOptions,
+  Evaluation,
+  FitCallbacks,
+  FitOptions,
+  Gradients,
+  GradientsResult,
+  History,
+  LayerTrace,
+  SequentialOptions,
+  Trace,
+} from './model-types.js';
 export {
   Adam,
   Momentum,
@@ -71,21 +85,7 @@ export {
   SGD,
 } from './optimizers.js';
 export { Rng } from './rng.js';
-export {
-  type BatchInfo,
-  type EpochLog,
-  type EpochOptions,
-  type Evaluation,
-  type FitCallbacks,
-  type FitOptions,
-  type Gradients,
-  type GradientsResult,
-  type History,
-  type LayerTrace,
-  Sequential,
-  type SequentialOptions,
-  type Trace,
-} from './sequential.js';
+export { Sequential } from './sequential.js';
 export {
   type LayerReader,
   layerTypes,

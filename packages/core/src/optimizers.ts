@@ -334,8 +334,7 @@ export interface OptimizerEntry {
 const lr = (settings: Record<string, unknown>, fallback: number) =>
   (settings.learningRate ?? fallback) as number;
 
-/** The optimizers by name: the one place each is described. */
-export const optimizerTable = {
+const table = {
   sgd: {
     label: 'SGD',
     description: 'w ← w − η·g',
@@ -360,7 +359,10 @@ export const optimizerTable = {
 } as const satisfies Record<string, OptimizerEntry>;
 
 /** An optimizer's name: a key of `optimizerTable`. */
-export type OptimizerName = keyof typeof optimizerTable;
+export type OptimizerName = keyof typeof table;
+
+/** The optimizers by name: the one place each is described. */
+export const optimizerTable: Readonly<Record<OptimizerName, OptimizerEntry>> = table;
 
 /** Every optimizer name `resolveOptimizer` accepts. */
 export const optimizerNames = Object.keys(optimizerTable) as OptimizerName[];
@@ -370,7 +372,7 @@ export const optimizerNames = Object.keys(optimizerTable) as OptimizerName[];
  * `{ name: 'adam', learningRate: 0.01 }`. Default: SGD with learning rate 0.01.
  */
 export function resolveOptimizer(spec: Optimizer | OptimizerSpec | OptimizerName | undefined): Optimizer {
-  if (spec === undefined) return optimizerTable.sgd.make({});
+  if (spec === undefined) return table.sgd.make({});
   if (typeof (spec as Optimizer).step === 'function') return spec as Optimizer;
   const settings = (typeof spec === 'string' ? { name: spec } : spec) as Record<string, unknown> | null;
   const name = settings?.name;

@@ -1,4 +1,4 @@
-import { checkFinite } from './checks.js';
+import { checkBatch, checkTargets, gatherRows, yieldToEventLoop } from './batch.js';
 import { ChainruleError, checkNumber, shapeOf } from './errors.js';
 import { inspectParameter, type ParameterInspection, type ParameterTarget } from './inspect.js';
 import { jsKernels } from './js-kernels.js';
@@ -7,164 +7,23 @@ import type { Layer, LayerWeights, Param } from './layer.js';
 import { type Loss, type LossSpec, resolveLoss } from './losses.js';
 import { type Matrix, type MatrixLike, toMatrix } from './matrix.js';
 import { accuracy, classificationThreshold } from './metrics.js';
+import type {
+  BatchHooks,
+  Cursor,
+  EpochLog,
+  EpochOptions,
+  EpochState,
+  Evaluation,
+  FitOptions,
+  Gradients,
+  GradientsResult,
+  History,
+  SequentialOptions,
+} from './model-types.js';
 import { type Optimizer, type OptimizerName, type OptimizerSpec, resolveOptimizer } from './optimizers.js';
 import { Rng } from './rng.js';
 import { type LayerReader, type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
 import { type Workspace, WorkspacePool } from './workspace.js';
-
-/** How a `Sequential` is built. */
-export interface SequentialOptions {
-  /** The loss J: a name, `{ name, reduction }`, or an object implementing `Loss`. */
-  loss: LossSpec;
-  /** Where the arithmetic runs; default `jsKernels`. */
-  kernels?: Kernels;
-  /** Seeds initialization and shuffling: one seed, bit-identical runs. Default 1. */
-  seed?: number;
-}
-
-/** One layer's part of a backward pass, as the derivations name it. Copies, on the JS heap. */
-export interface LayerTrace {
-  /** Z = X·W + b */
-  Z: Matrix;
-  /** A = φ(Z) */
-  A: Matrix;
-  /** ∂J/∂A */
-  dA: Matrix;
-  /** ∂J/∂Z = ∂J/∂A ⊙ φ'(Z) */
-  dZ: Matrix;
-  /** ∂J/∂W = Xᵀ·∂J/∂Z (plus the regularization gradient) */
-  dW: Matrix;
-  /** ∂J/∂b = Σ_rows ∂J/∂Z */
-  db: Float32Array;
-}
-
-/** Everything one backward pass computed, as `gradients()` returns it. */
-export interface Trace {
-  /** The batch the pass ran on. */
-  X: Matrix;
-  layers: LayerTrace[];
-  /** ∂J/∂X = ∂J/∂Z¹·W¹ᵀ, the gradient with respect to the input (seed 003's ∂E/∂a¹). */
-  dX: Matrix;
-}
-
-/** What `gradients(x, y, { trace: false })` returns. */
-export interface Gradients {
-  /** J on this batch, including any regularization penalty. */
-  loss: number;
-  /** The regularization part of `loss` (0 without regularization). */
-  penalty: number;
-  /** ∂J/∂W and ∂J/∂b per layer (empty for layers without parameters). */
-  grads: LayerWeights[];
-}
-
-/** What `gradients()` returns: the gradients and the trace of the pass. */
-export interface GradientsResult extends Gradients {
-  trace: Trace;
-}
-
-/** What `onBatchEnd` receives after each batch. */
-export interface BatchInfo {
-  epoch: number;
-  batch: number;
-  batches: number;
-  /** J on this batch (before the update). */
-  loss: number;
-  /** Rows in this batch. */
-  size: number;
-}
-
-/** One epoch of a `fit` history. */
-export interface EpochLog {
-  epoch: number;
-  /** Mean J over the epoch's batches, weighted by batch size, measured before each update. */
-  loss: number;
-  accuracy?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-}
-
-/** Hooks `fit` calls as it trains. */
-export interface FitCallbacks {
-  /** Called after every batch's update; return `false` to stop training. */
-  onBatchEnd?(info: BatchInfo): unknown;
-  /** Called after every epoch; return `false` (or a promise of it) to stop training. */
-  onEpochEnd?(log: EpochLog): unknown;
-}
-
-/** How `fit` trains. */
-export interface FitOptions {
-  /** Passes over the data; default 1. */
-  epochs?: number;
-  /** Rows per update; default 32 (at most N). */
-  batchSize?: number;
-  /** Reshuffle the rows every epoch (seeded); default true. */
-  shuffle?: boolean;
-  /** Default SGD with learning rate 0.01. Reusing one instance across calls keeps its state. */
-  optimizer?: Optimizer | OptimizerSpec | OptimizerName;
-  /** Held-out data evaluated after every epoch. */
-  validation?: { x: MatrixLike; y: MatrixLike };
-  callbacks?: FitCallbacks;
-  /** Aborting stops training after the current batch; the history so far is returned. */
-  signal?: { readonly aborted: boolean };
-  /** Yield to the event loop at most this often (ms) so timers, UIs and `signal` get a turn; default 16. */
-  yieldEveryMs?: number;
-}
-
-/** What `fit` returns: one log per finished epoch. */
-export interface History {
-  epochs: EpochLog[];
-  /** Why training ended before `epochs`, if it did. */
-  stopped?: 'aborted' | 'callback';
-}
-
-/** What `evaluate` returns. */
-export interface Evaluation {
-  loss: number;
-  /** Fraction of rows classified right, for classification outputs (sigmoid, tanh or softmax). */
-  accuracy?: number;
-}
-
-/** How `trainEpoch` trains. */
-export interface EpochOptions {
-  /** The optimizer; an instance, so its state carries over from epoch to epoch. */
-  optimizer: Optimizer;
-  /** Rows per update; default 32 (at most N). */
-  batchSize?: number;
-  /** Reshuffle the rows (seeded); default true. */
-  shuffle?: boolean;
-  /** Called after every batch's update; return `false` to stop the epoch there (its log then has loss NaN). */
-  onBatchEnd?(info: BatchInfo): unknown;
-  /** Aborting stops the epoch after the current batch. */
-  signal?: { readonly aborted: boolean };
-}
-
-/** Passing the state of one `fit` to its batches without allocating per batch. */
-interface Cursor {
-  epoch: number;
-  batch: number;
-}
-
-/** What the batch loop needs from its caller. */
-interface BatchHooks {
-  onBatchEnd?: ((info: BatchInfo) => unknown) | undefined;
-  signal?: { readonly aborted: boolean } | undefined;
-}
-
-/** One epoch in progress. */
-interface EpochState {
-  readonly X: Matrix;
-  readonly Y: Matrix;
-  readonly number: number;
-  readonly batchSize: number;
-  readonly batches: number;
-  /** The next batch to train. */
-  next: number;
-  lossSum: number;
-  correct: number;
-  readonly threshold: number | null;
-  readonly cursor: Cursor;
-  stopped: 'aborted' | 'callback' | undefined;
-}
 
 /**
  * A stack of layers trained by backpropagation (docs/math.md §4): forward layer by layer, the loss and its
@@ -331,7 +190,7 @@ export class Sequential {
     // Shapes are checked up front; values only if the step goes non-finite, to name the culprit without
     // scanning every batch in the hot path.
     const X = this.checkInput('trainBatch', x, false);
-    const Y = this.checkTarget('trainBatch', X, y, false);
+    const Y = checkTargets('trainBatch', this.outputLayer, X, y, false);
     try {
       return this.step(this.load(X, Y), optimizer, null);
     } catch (err) {
@@ -659,42 +518,12 @@ export class Sequential {
 
   private checkInput(op: string, x: MatrixLike, scanValues = true): Matrix {
     if (this.disposed) throw new ChainruleError('INVALID_OPTION', `${op}: the model has been disposed`);
-    const X = toMatrix(x);
-    const first = this.layers[0] as Layer;
-    if (X.rows === 0)
-      throw new ChainruleError('EMPTY', `${op}: X is empty (0 rows); a batch needs at least one row`);
-    if (X.cols !== first.inputSize) {
-      throw new ChainruleError(
-        'SHAPE',
-        `${op}: layer '${first.name}' expects ${first.inputSize} input columns, got X of shape ${shapeOf(X.rows, X.cols)}`,
-      );
-    }
-    if (scanValues) checkFinite(`${op}: X`, X.data, X.cols);
-    return X;
+    return checkBatch(op, this.layers[0] as Layer, x, scanValues);
   }
 
   private checkPair(op: string, x: MatrixLike, y: MatrixLike): [Matrix, Matrix] {
     const X = this.checkInput(op, x);
-    return [X, this.checkTarget(op, X, y)];
-  }
-
-  private checkTarget(op: string, X: Matrix, y: MatrixLike, scanValues = true): Matrix {
-    const Y = toMatrix(y);
-    const last = this.outputLayer;
-    if (Y.rows !== X.rows) {
-      throw new ChainruleError(
-        'SHAPE',
-        `${op}: X has ${X.rows} rows but Y has ${Y.rows} (X ${shapeOf(X.rows, X.cols)}, Y ${shapeOf(Y.rows, Y.cols)})`,
-      );
-    }
-    if (Y.cols !== last.outputSize) {
-      throw new ChainruleError(
-        'SHAPE',
-        `${op}: layer '${last.name}' outputs ${last.outputSize} columns, got Y of shape ${shapeOf(Y.rows, Y.cols)}`,
-      );
-    }
-    if (scanValues) checkFinite(`${op}: Y`, Y.data, Y.cols);
-    return Y;
+    return [X, checkTargets(op, this.outputLayer, X, y)];
   }
 }
 
@@ -705,22 +534,4 @@ function where(cursor: Cursor | null): string {
 
 function lastOf(ws: Workspace): Workspace['layers'][number] {
   return ws.layers[ws.layers.length - 1] as Workspace['layers'][number];
-}
-
-/** Copies rows order[start…start+out.rows) of `src` into `out`, element by element (no views allocated). */
-function gatherRows(src: Matrix, order: Uint32Array, start: number, out: Matrix): void {
-  const d = src.cols;
-  const S = src.data;
-  const O = out.data;
-  for (let i = 0; i < out.rows; i++) {
-    const from = (order[start + i] as number) * d;
-    const to = i * d;
-    for (let j = 0; j < d; j++) O[to + j] = S[from + j] as number;
-  }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  // Core has no DOM or Node types; every runtime it targets has setTimeout.
-  const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown };
-  return new Promise((resolve) => timers.setTimeout(resolve, 0));
 }
