@@ -1,14 +1,10 @@
 // Bias add fused with each activation's forward, and each activation's derivative fused with the product by the
-// upstream gradient (docs/math.md §2, §4). The activation codes match src/codes.ts.
+// upstream gradient (docs/math.md §2, §4). The codes come from core's activationTable (assembly/codes.ts, generated
+// by scripts/gen-codes.mjs): a case naming a code the table lacks does not compile, and a table entry without a
+// case here reaches `default: unreachable()` — a trap the conformance suite reports as a failing test.
 
-import { exp4, sigmoid4, tanh4 } from './exp';
-
-export const LINEAR: i32 = 0;
-export const SIGMOID: i32 = 1;
-export const TANH: i32 = 2;
-export const RELU: i32 = 3;
-export const LEAKY_RELU: i32 = 4;
-export const SOFTMAX: i32 = 5;
+import { ELU, LEAKY_RELU, LINEAR, RELU, SIGMOID, SILU, SOFTMAX, SOFTPLUS, TANH } from './codes';
+import { exp4, expm1_4, log1p4, sigmoid4, tanh4 } from './exp';
 
 // @ts-expect-error: decorator
 @inline function sigmoid(z: f32): f32 {
@@ -16,6 +12,39 @@ export const SOFTMAX: i32 = 5;
   if (z >= 0) return 1 / (1 + Mathf.exp(-z));
   const e = Mathf.exp(z);
   return e / (1 + e);
+}
+
+// @ts-expect-error: decorator
+@inline function silu(z: f32): f32 {
+  return z * sigmoid(z);
+}
+
+// @ts-expect-error: decorator
+@inline function softplus(z: f32): f32 {
+  // max(z, 0) + log(1 + e^−|z|): finite for every z, and NaN stays NaN.
+  return Mathf.max(z, 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(z)));
+}
+
+/** SiLU′ = σ(z)(1 + z(1 − σ(z))), with σ and 1 − σ = σ(−z) each from e = e^−|z|, so neither cancels. */
+// @ts-expect-error: decorator
+@inline function siluDerivative(z: f32): f32 {
+  const e = Mathf.exp(-Mathf.abs(z));
+  const r: f32 = 1 / (1 + e);
+  const s = z >= 0 ? r : e * r;
+  const c = z >= 0 ? e * r : r;
+  return s * (1 + z * c);
+}
+
+/** SiLU′ for four lanes, as siluDerivative. */
+// @ts-expect-error: decorator
+@inline function siluDerivative4(z: v128): v128 {
+  const e = exp4(f32x4.neg(f32x4.abs(z)));
+  const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  const er = f32x4.mul(e, r);
+  const pos = f32x4.ge(z, f32x4.splat(0));
+  const s = v128.bitselect(r, er, pos);
+  const c = v128.bitselect(er, r, pos);
+  return f32x4.mul(s, f32x4.add(f32x4.splat(1), f32x4.mul(z, c)));
 }
 
 /** Softmax of one row of n, stable: subtract the row max before exp (four lanes at a time, sum in f64). */
@@ -102,6 +131,42 @@ export function biasActivation(z: usize, bias: usize, a: usize, rows: i32, cols:
       for (; i < n; i++) store<f32>(a + (<usize>i << 2), Mathf.tanh(load<f32>(z + (<usize>i << 2))));
       break;
     }
+    case ELU: {
+      // z for z > 0, α(e^z − 1) below (e^z − 1 without cancellation: expm1_4).
+      const zero = f32x4.splat(0);
+      const va = f32x4.splat(alpha);
+      let i = 0;
+      for (; i < vecN; i += 4) {
+        const v = v128.load(z + (<usize>i << 2));
+        v128.store(a + (<usize>i << 2), v128.bitselect(v, f32x4.mul(va, expm1_4(v)), f32x4.gt(v, zero)));
+      }
+      for (; i < n; i++) {
+        const v = load<f32>(z + (<usize>i << 2));
+        store<f32>(a + (<usize>i << 2), v > 0 ? v : alpha * Mathf.expm1(v));
+      }
+      break;
+    }
+    case SOFTPLUS: {
+      // max(z, 0) + log(1 + e^−|z|): e^−|z| ≤ 1 never overflows; pmax passes NaN on.
+      const zero = f32x4.splat(0);
+      let i = 0;
+      for (; i < vecN; i += 4) {
+        const v = v128.load(z + (<usize>i << 2));
+        const e = exp4(f32x4.neg(f32x4.abs(v)));
+        v128.store(a + (<usize>i << 2), f32x4.add(f32x4.pmax(v, zero), log1p4(e)));
+      }
+      for (; i < n; i++) store<f32>(a + (<usize>i << 2), softplus(load<f32>(z + (<usize>i << 2))));
+      break;
+    }
+    case SILU: {
+      let i = 0;
+      for (; i < vecN; i += 4) {
+        const v = v128.load(z + (<usize>i << 2));
+        v128.store(a + (<usize>i << 2), f32x4.mul(v, sigmoid4(v)));
+      }
+      for (; i < n; i++) store<f32>(a + (<usize>i << 2), silu(load<f32>(z + (<usize>i << 2))));
+      break;
+    }
     case SOFTMAX: {
       for (let i = 0; i < rows; i++) softmaxRow(z + <usize>i * rowBytes, a + <usize>i * rowBytes, cols);
       break;
@@ -112,8 +177,9 @@ export function biasActivation(z: usize, bias: usize, a: usize, rows: i32, cols:
 }
 
 /**
- * dZ = dA ⊙ φ'(·): σ' = a(1 − a), tanh' = 1 − a², ReLU' = [z > 0], leaky ReLU' = 1 or α; softmax per row
- * dZ_j = a_j (dA_j − Σ_k a_k dA_k). dZ may alias dA.
+ * dZ = dA ⊙ φ'(·): σ' = a(1 − a), tanh' = 1 − a², ReLU' = [z > 0], leaky ReLU' = 1 or α, ELU' = 1 or a + α,
+ * softplus' = σ(z), SiLU' = σ(z)(1 + z(1 − σ(z))); softmax per row dZ_j = a_j (dA_j − Σ_k a_k dA_k). dZ may alias
+ * dA.
  */
 export function activationBackward(z: usize, a: usize, dA: usize, dZ: usize, rows: i32, cols: i32, kind: i32, alpha: f32): void {
   const n = rows * cols;
@@ -174,6 +240,44 @@ export function activationBackward(z: usize, a: usize, dA: usize, dZ: usize, row
         const o = <usize>i << 2;
         const g = load<f32>(dA + o);
         store<f32>(dZ + o, load<f32>(z + o) > 0 ? g : alpha * g);
+      }
+      break;
+    }
+    case ELU: {
+      // 1 for z > 0; α·e^z = a + α below (from a, as in core's table).
+      const va = f32x4.splat(alpha);
+      for (; i < vecN; i += 4) {
+        const o = <usize>i << 2;
+        const g = v128.load(dA + o);
+        const below = f32x4.mul(g, f32x4.add(v128.load(a + o), va));
+        v128.store(dZ + o, v128.bitselect(g, below, f32x4.gt(v128.load(z + o), zero)));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        const g = load<f32>(dA + o);
+        store<f32>(dZ + o, load<f32>(z + o) > 0 ? g : g * (load<f32>(a + o) + alpha));
+      }
+      break;
+    }
+    case SOFTPLUS: {
+      for (; i < vecN; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(dZ + o, f32x4.mul(v128.load(dA + o), sigmoid4(v128.load(z + o))));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        store<f32>(dZ + o, load<f32>(dA + o) * sigmoid(load<f32>(z + o)));
+      }
+      break;
+    }
+    case SILU: {
+      for (; i < vecN; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(dZ + o, f32x4.mul(v128.load(dA + o), siluDerivative4(v128.load(z + o))));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        store<f32>(dZ + o, load<f32>(dA + o) * siluDerivative(load<f32>(z + o)));
       }
       break;
     }
