@@ -7,121 +7,11 @@ import {
   type LossKind,
   Matrix,
 } from '@chainrule/core';
+import type { KernelExports } from './kernel-exports.js';
 import { activationCode, lossCode } from './codes.js';
 import { Heap } from './heap.js';
 
-/** The module's exports (assembly/index.ts). Pointers are byte offsets into `memory`. */
-export interface KernelExports {
-  /** The module's memory; JS owns its layout. */
-  memory: WebAssembly.Memory;
-  /** First byte the JS heap may use. */
-  heapBase(): number;
-  /** Bytes of scratch the matmul driver needs. */
-  gemmScratchBytes(): number;
-  /** Tells the matmul driver where its scratch is. */
-  setScratch(ptr: number): void;
-  /** out = a·b (assembly/matmul.ts). */
-  matmul(a: number, b: number, out: number, M: number, K: number, N: number): void;
-  /** out = aᵀ·b. */
-  matmulTransA(a: number, b: number, out: number, M: number, K: number, N: number): void;
-  /** out = a·bᵀ. */
-  matmulTransB(a: number, b: number, out: number, M: number, K: number, N: number): void;
-  /** z += b; a = φ(z) (assembly/activations.ts). */
-  biasActivation(
-    z: number,
-    bias: number,
-    a: number,
-    rows: number,
-    cols: number,
-    kind: number,
-    alpha: number,
-  ): void;
-  /** dZ = dA ⊙ φ′. */
-  activationBackward(
-    z: number,
-    a: number,
-    dA: number,
-    dZ: number,
-    rows: number,
-    cols: number,
-    kind: number,
-    alpha: number,
-  ): void;
-  /** Z = X·W + b, A = φ(Z) in one call (assembly/dense.ts). */
-  denseForward(
-    x: number,
-    w: number,
-    b: number,
-    z: number,
-    a: number,
-    N: number,
-    K: number,
-    U: number,
-    kind: number,
-    alpha: number,
-  ): void;
-  /** A dense layer's backward pass in one call. */
-  denseBackward(
-    x: number,
-    w: number,
-    z: number,
-    a: number,
-    dA: number,
-    dZ: number,
-    dW: number,
-    db: number,
-    dX: number,
-    N: number,
-    K: number,
-    U: number,
-    kind: number,
-    alpha: number,
-    dZReady: number,
-    wantDX: number,
-  ): void;
-  /** out_j = Σ_i m_ij (assembly/reductions.ts). */
-  columnSums(m: number, out: number, rows: number, cols: number): void;
-  /** 1 if every value is finite, else 0. */
-  allFinite(p: number, n: number): number;
-  /** scale·Σℓ, with the gradient written to grad. */
-  loss(
-    kind: number,
-    pred: number,
-    target: number,
-    grad: number,
-    rows: number,
-    cols: number,
-    scale: number,
-  ): number;
-  /** Adds the L1/L2 gradient; returns the penalty. */
-  regularize(param: number, grad: number, n: number, l1: number, l2: number): number;
-  /** w ← w − η·g (assembly/optimizers.ts). */
-  sgdUpdate(param: number, grad: number, n: number, lr: number, backup: number): number;
-  /** v ← μ·v − η·g; w ← w + v. */
-  momentumUpdate(
-    param: number,
-    grad: number,
-    velocity: number,
-    n: number,
-    lr: number,
-    mu: number,
-    backup: number,
-  ): number;
-  /** One Adam step at step t. */
-  adamUpdate(
-    param: number,
-    grad: number,
-    m: number,
-    v: number,
-    n: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    epsilon: number,
-    step: number,
-    backup: number,
-  ): number;
-}
+export type { KernelExports };
 
 /** Which build is running: fused multiply-add (relaxed SIMD) or plain SIMD. */
 export type WasmVariant = 'relaxed-simd' | 'simd';
@@ -350,8 +240,8 @@ class WasmKernelsImpl implements WasmKernels {
       U,
       activationCode('denseBackward', activation.name),
       activation.alpha,
-      dZReady ? 1 : 0,
-      dX ? 1 : 0,
+      dZReady,
+      dX !== null,
     );
   }
 
