@@ -219,6 +219,49 @@ function ourStep(kernels, sizes, hidden, output, loss, batch, lr) {
   return () => model.trainBatch(X, Y, opt);
 }
 
+/** Our gradients without a trace (loss and ∂J/∂W, ∂J/∂b copied out), the model's own batch. */
+function ourGradients(kernels, sizes, hidden, output, loss, batch) {
+  const layers = sizes
+    .slice(1)
+    .map((u, i) => new Dense(sizes[i], u, { activation: i === sizes.length - 2 ? output : hidden }));
+  const model = new Sequential(layers, { loss, kernels, seed: 1 });
+  const X = filled(batch, sizes[0], 3);
+  const Y = new Matrix(batch, sizes.at(-1));
+  for (let i = 0; i < Y.data.length; i++) Y.data[i] = Math.sin(i);
+  return () => model.gradients(X, Y, { trace: false });
+}
+
+/** TensorFlow.js's `variableGrads` on the same network: the loss and the gradients read back, nothing applied. */
+function tfGradients(sizes, hidden, output, batch) {
+  const vars = [];
+  for (let i = 1; i < sizes.length; i++) {
+    vars.push(tf.variable(tf.randomNormal([sizes[i - 1], sizes[i]], 0, Math.sqrt(2 / sizes[i - 1]))));
+    vars.push(tf.variable(tf.zeros([sizes[i]])));
+  }
+  const x = tf.tensor2d(filled(batch, sizes[0], 3).data, [batch, sizes[0]]);
+  const y = tf.tensor2d(
+    Float32Array.from({ length: batch * sizes.at(-1) }, (_, i) => Math.sin(i)),
+    [batch, sizes.at(-1)],
+  );
+  const f = () => {
+    let a = x;
+    for (let l = 0; l < vars.length / 2; l++) {
+      const z = tf.add(tf.matMul(a, vars[2 * l]), vars[2 * l + 1]);
+      a = l === vars.length / 2 - 1 && output === 'linear' ? z : hidden === 'relu' ? tf.relu(z) : tf.tanh(z);
+    }
+    return tf.losses.meanSquaredError(y, a);
+  };
+  return () => {
+    const { value, grads } = tf.variableGrads(f, vars);
+    value.dataSync();
+    for (const g of Object.values(grads)) {
+      g.dataSync();
+      g.dispose();
+    }
+    value.dispose();
+  };
+}
+
 function tfStep(sizes, hidden, output, batch, lr) {
   const vars = [];
   for (let i = 1; i < sizes.length; i++) {
@@ -350,6 +393,23 @@ const steps = [
   ),
   await benchStep('2-8-8-1, tanh, MSE, batch 10', [2, 8, 8, 1], 'tanh', 'tanh', 'mse', 10, 0.03, true),
 ];
+const grads = await (async () => {
+  const sizes = [2, 8, 8, 1];
+  await tfWasmEngine();
+  const tfw = tfGradients(sizes, 'tanh', 'tanh', 10);
+  await tfCpuEngine();
+  const tfc = tfGradients(sizes, 'tanh', 'tanh', 10);
+  await tfWasmEngine();
+  return compare([
+    { name: 'wasm', fn: ourGradients(simd, sizes, 'tanh', 'tanh', 'mse', 10) },
+    { name: 'step', fn: ourStep(simd, sizes, 'tanh', 'tanh', 'mse', 10, 0.03) },
+    { name: 'tfwasm', setup: tfWasmEngine, fn: tfw },
+    { name: 'tfcpu', setup: tfCpuEngine, fn: tfc },
+    { name: 'js', fn: ourGradients(jsKernels, sizes, 'tanh', 'tanh', 'mse', 10) },
+  ]);
+})();
+await tfWasmEngine();
+
 console.log('\n## Training step (forward + backward + SGD update), median time per step\n');
 console.log(
   '| network | chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | brain.js | ×TF.js wasm | ×TF.js cpu | ×our JS | ×brain.js |',
@@ -362,3 +422,14 @@ for (const { label, ms } of steps) {
     `| ${label} | ${t(ms.wasm)} | ${t(ms.relaxed)} | ${t(ms.tfwasm)} | ${t(ms.tfcpu)} | ${t(ms.js)} | ${t(ms.brain)} | ${ratio(ms.tfwasm, ms.wasm)} | ${ratio(ms.tfcpu, ms.wasm)} | ${ratio(ms.js, ms.wasm)} | ${ratio(ms.brain, ms.wasm)} |`,
   );
 }
+
+console.log(
+  '\n## Gradients only, 2-8-8-1 tanh, MSE, batch 10: `gradients(X, Y, { trace: false })` vs `tf.variableGrads`\n',
+);
+console.log(
+  '| chainrule wasm | its trainBatch | TF.js wasm | TF.js cpu | our JS kernels | ×TF.js wasm | ×TF.js cpu | gradients ÷ trainBatch |',
+);
+console.log('|--:|--:|--:|--:|--:|--:|--:|--:|');
+console.log(
+  `| ${t(grads.wasm)} | ${t(grads.step)} | ${t(grads.tfwasm)} | ${t(grads.tfcpu)} | ${t(grads.js)} | ${ratio(grads.tfwasm, grads.wasm)} | ${ratio(grads.tfcpu, grads.wasm)} | ${(grads.wasm / grads.step).toFixed(2)} |`,
+);
