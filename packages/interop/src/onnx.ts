@@ -1,8 +1,15 @@
-import { ChainruleError, type Dense, type Sequential } from '@chainrule/core';
+import {
+  type Activation,
+  activationTable,
+  ChainruleError,
+  type Dense,
+  type OnnxNodeWriter,
+  type Sequential,
+} from '@chainrule/core';
 import { uniqueNames } from './names.js';
 import { ProtoWriter } from './protobuf.js';
 
-/** The ONNX operator set the export targets (Gemm, Sigmoid, Tanh, Relu, LeakyRelu, Softmax with axis −1). */
+/** The ONNX operator set the export targets: `Gemm`, and the nodes each activation writes (`activationTable`). */
 export const ONNX_OPSET = 13;
 /** ONNX IR version 7 goes with opset 13. */
 const IR_VERSION = 7;
@@ -52,12 +59,111 @@ function tensor(w: ProtoWriter, name: string, dims: number[], data: Float32Array
     );
 }
 
+type AttributeValue = { float: number } | { int: number };
+type Attributes = Readonly<Record<string, AttributeValue>>;
+
+/** One node an activation wrote, its values still placeholders (see `ActivationRecorder`). */
+interface RecordedNode {
+  readonly op: string;
+  readonly inputs: readonly string[];
+  readonly output: string;
+  readonly attributes: Attributes;
+}
+
+/**
+ * The `OnnxNodeWriter` an activation writes itself into. It records the nodes, naming their values by placeholders
+ * (`x`, and one per node), so that every name in the graph can be chosen once all layers are known: the values then
+ * get their layer's names (`<name>_a` for the activation's result, the graph output for the last layer's).
+ */
+class ActivationRecorder implements OnnxNodeWriter {
+  readonly nodes: RecordedNode[] = [];
+  /** The placeholder of the activation's input, the Gemm's output. */
+  readonly x: string;
+
+  constructor(private readonly where: string) {
+    this.x = this.placeholder(0);
+  }
+
+  /** `\0` cannot appear in a name an activation makes up, so a placeholder is never mistaken for one. */
+  private placeholder(k: number): string {
+    return `\u0000${k}`;
+  }
+
+  /** Whether `value` is the input or an output of a node written so far. */
+  knows(value: string): boolean {
+    return value === this.x || this.nodes.some((n) => n.output === value);
+  }
+
+  node(op: string, inputs: readonly string[], attributes: Attributes = {}): string {
+    for (const input of inputs) {
+      if (!this.knows(input)) {
+        throw new ChainruleError(
+          'INVALID_OPTION',
+          `toOnnx: ${this.where}: a ${op} node reads ${JSON.stringify(input)}, which is neither the activation's input nor a node's output`,
+        );
+      }
+    }
+    const output = this.placeholder(this.nodes.length + 1);
+    this.nodes.push({ op, inputs: [...inputs], output, attributes: { ...attributes } });
+    return output;
+  }
+}
+
+/** The first of `base`, `base2`, `base3`, … not in `used` (and claims it). No underscore is added: see `toOnnx`. */
+function claim(used: Set<string>, base: string): string {
+  let name = base;
+  for (let k = 2; used.has(name); k++) name = `${base}${k}`;
+  used.add(name);
+  return name;
+}
+
+/** A layer's ONNX nodes and values, named relative to the layer: the full name is `<layer name>_<suffix>`. */
+interface LayerPlan {
+  readonly act: Activation;
+  readonly recorder: ActivationRecorder;
+  /** The placeholder whose value is the layer's result. */
+  readonly result: string;
+  /** Suffix of each activation node's name. */
+  readonly nodeSuffixes: readonly string[];
+  /** Suffix of each placeholder's value (the Gemm's output and every node's); the result's is absent. */
+  readonly valueSuffixes: ReadonlyMap<string, string>;
+}
+
+/** Runs a layer's activation through a recorder and names what it wrote (suffixes without underscores). */
+function planLayer(act: Activation, where: string): LayerPlan {
+  const recorder = new ActivationRecorder(where);
+  const result = activationTable[act.name].toOnnx(recorder, recorder.x, act.alpha);
+  if (!recorder.knows(result)) {
+    throw new ChainruleError(
+      'INVALID_OPTION',
+      `toOnnx: ${where}: activation ${act.name} returned ${JSON.stringify(result)}, which is not a value it wrote`,
+    );
+  }
+  const word = (s: string) => s.replace(/[^A-Za-z0-9]/g, '');
+  // Nodes: `<activation>` when it writes one, else `<activation><Op>` (`siluSigmoid`, `siluMul`).
+  const nodeNames = new Set(['gemm']);
+  const nodeSuffixes = recorder.nodes.map((n) =>
+    claim(nodeNames, word(recorder.nodes.length === 1 ? act.name : `${act.name}${n.op}`)),
+  );
+  // Values: W, b, z (the Gemm's output) and a (the activation's result); a value between two activation nodes is
+  // named as the node that writes it.
+  const valueNames = new Set(['W', 'b', 'z', 'a']);
+  const valueSuffixes = new Map<string, string>();
+  if (result !== recorder.x) valueSuffixes.set(recorder.x, 'z');
+  recorder.nodes.forEach((n, k) => {
+    if (n.output !== result) valueSuffixes.set(n.output, claim(valueNames, nodeSuffixes[k] as string));
+  });
+  return { act, recorder, result, nodeSuffixes, valueSuffixes };
+}
+
 /**
  * Writes a Sequential of Dense layers as a standard ONNX model (opset 13): per layer a `Gemm` (X·W + b, with W
- * stored inputs×units as chainrule keeps it) and its activation node (`Sigmoid`, `Tanh`, `Relu`, `LeakyRelu` with
- * its alpha, `Softmax` over the last axis; none for linear). The input is float32 [N, inputs]; N is symbolic.
- * Values and nodes are named after their layer (`<name>_W`, `<name>_gemm`, …), with names made unique by
- * `uniqueNames`. Load it with ONNX Runtime, convert it to PyTorch, or serve it.
+ * stored inputs×units as chainrule keeps it), then the nodes its activation writes (`activationTable[name].toOnnx`:
+ * `Sigmoid`, `LeakyRelu` with its alpha, `Softmax` over the last axis, `Sigmoid` and `Mul` for SiLU, …; none for
+ * linear). The input is float32 [N, inputs]; N is symbolic; the last layer's result is the graph output.
+ * Values and nodes are named after their layer (`<name>_W`, `<name>_b`, `<name>_z` out of `<name>_gemm`, `<name>_a`
+ * out of the activation's node `<name>_<activation>`, or `<name>_<activation><Op>` when it writes several), with
+ * layer names made unique by `uniqueNames`. Load it with ONNX Runtime, convert it to PyTorch, or serve it.
  */
 export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array {
   const inputName = options.inputName ?? 'input';
@@ -74,13 +180,15 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
   }
   if (inputName === outputName)
     throw new ChainruleError('INVALID_OPTION', `toOnnx: inputName and outputName are both '${inputName}'`);
-  // Every value a layer writes is `<name>_<suffix>` with one of these suffixes (and nodes `<name>_gemm`,
-  // `<name>_<activation>`), so unique layer names give unique values and nodes. A layer name whose value would be
-  // the graph's input or output name is renamed too.
-  const suffixes = ['W', 'b', 'z', 'a'];
-  const reserved = [inputName, outputName].flatMap((n) =>
-    suffixes.filter((s) => n.endsWith(`_${s}`)).map((s) => n.slice(0, -s.length - 1)),
-  );
+  const plans = layers.map((l, i) => planLayer(l.activation, `layer ${i} ('${l.name}')`));
+  // Every value a layer writes is `<name>_<suffix>` and every node `<name>_<suffix>`, with suffixes that have no
+  // underscore: so the layer name is everything before the last underscore, and unique layer names give unique
+  // values and nodes. A layer name whose value would be the graph's input or output name is renamed too.
+  const suffixes = new Set(['W', 'b', 'z', 'a', ...plans.flatMap((p) => [...p.valueSuffixes.values()])]);
+  const reserved = [inputName, outputName].flatMap((n) => {
+    const at = n.lastIndexOf('_');
+    return at >= 0 && suffixes.has(n.slice(at + 1)) ? [n.slice(0, at)] : [];
+  });
   const names = uniqueNames(
     layers.map((l) => l.name),
     reserved,
@@ -92,57 +200,52 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
     .message(Model.opsetImport, (o) => o.string(Opset.domain, '').int(Opset.version, ONNX_OPSET))
     .message(Model.graph, (g) => {
       g.string(Graph.name, 'chainrule_sequential');
+      const node = (
+        op: string,
+        inputs: readonly string[],
+        output: string,
+        name: string,
+        attributes: Attributes,
+      ) =>
+        g.message(Graph.node, (n) => {
+          for (const input of inputs) n.string(Node.input, input);
+          n.string(Node.output, output).string(Node.name, name).string(Node.opType, op);
+          for (const [key, value] of Object.entries(attributes)) {
+            n.message(Node.attribute, (a) => {
+              a.string(Attribute.name, key);
+              if ('float' in value)
+                a.float(Attribute.f, value.float).int(Attribute.type, AttributeType.FLOAT);
+              else a.int(Attribute.i, value.int).int(Attribute.type, AttributeType.INT);
+            });
+          }
+        });
       let current = inputName;
-      layers.forEach((layer, i) => {
+      plans.forEach((plan, i) => {
         const { W, b } = weights[i] as {
           W: { rows: number; cols: number; data: Float32Array };
           b: Float32Array;
         };
-        const last = i === layers.length - 1;
-        const act = layer.activation;
         const name = names[i] as string;
-        const gemmOut = last && act.name === 'linear' ? outputName : `${name}_z`;
+        const last = i === layers.length - 1;
+        // The result is the graph output for the last layer; `<name>_z` or `<name>_a` otherwise.
+        const value = (placeholder: string): string => {
+          if (placeholder !== plan.result) return `${name}_${plan.valueSuffixes.get(placeholder) as string}`;
+          if (last) return outputName;
+          return `${name}_${placeholder === plan.recorder.x ? 'z' : 'a'}`;
+        };
         g.message(Graph.initializer, (t) => tensor(t, `${name}_W`, [W.rows, W.cols], W.data));
         g.message(Graph.initializer, (t) => tensor(t, `${name}_b`, [W.cols], b));
-        g.message(Graph.node, (n) =>
-          n
-            .string(Node.input, current)
-            .string(Node.input, `${name}_W`)
-            .string(Node.input, `${name}_b`)
-            .string(Node.output, gemmOut)
-            .string(Node.name, `${name}_gemm`)
-            .string(Node.opType, 'Gemm'),
-        );
-        current = gemmOut;
-        if (act.name === 'linear') return;
-        const out = last ? outputName : `${name}_a`;
-        const op = {
-          sigmoid: 'Sigmoid',
-          tanh: 'Tanh',
-          relu: 'Relu',
-          leakyRelu: 'LeakyRelu',
-          softmax: 'Softmax',
-        }[act.name];
-        g.message(Graph.node, (n) => {
-          n.string(Node.input, current)
-            .string(Node.output, out)
-            .string(Node.name, `${name}_${act.name}`)
-            .string(Node.opType, op);
-          if (act.name === 'leakyRelu') {
-            n.message(Node.attribute, (a) =>
-              a
-                .string(Attribute.name, 'alpha')
-                .float(Attribute.f, act.alpha)
-                .int(Attribute.type, AttributeType.FLOAT),
-            );
-          }
-          if (act.name === 'softmax') {
-            n.message(Node.attribute, (a) =>
-              a.string(Attribute.name, 'axis').int(Attribute.i, -1).int(Attribute.type, AttributeType.INT),
-            );
-          }
+        node('Gemm', [current, `${name}_W`, `${name}_b`], value(plan.recorder.x), `${name}_gemm`, {});
+        plan.recorder.nodes.forEach((n, k) => {
+          node(
+            n.op,
+            n.inputs.map(value),
+            value(n.output),
+            `${name}_${plan.nodeSuffixes[k] as string}`,
+            n.attributes,
+          );
         });
-        current = out;
+        current = value(plan.result);
       });
       g.message(Graph.input, (v) => valueInfo(v, inputName, model.inputSize));
       g.message(Graph.output, (v) => valueInfo(v, outputName, model.outputSize));

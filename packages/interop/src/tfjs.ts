@@ -1,11 +1,18 @@
 import {
+  type ActivationName,
   type ActivationSpec,
+  activationNames,
+  activationTable,
   ChainruleError,
   Dense,
   type Kernels,
+  type LossName,
   type LossSpec,
+  lossNames,
+  lossTable,
   Matrix,
   Sequential,
+  type TfjsActivation,
 } from '@chainrule/core';
 import { uniqueNames } from './names.js';
 
@@ -39,17 +46,52 @@ interface TfjsLayer {
   config: Record<string, unknown>;
 }
 
-const tfLoss: Record<string, string> = {
+/** Keras' abbreviations for its losses, which a saved training config may use (TensorFlow.js accepts them too). */
+const kerasLossAbbreviations: Readonly<Record<string, string>> = {
   mse: 'meanSquaredError',
-  binaryCrossEntropy: 'binaryCrossentropy',
-  softmaxCrossEntropy: 'categoricalCrossentropy',
+  mae: 'meanAbsoluteError',
+  mape: 'meanAbsolutePercentageError',
+  msle: 'meanSquaredLogarithmicError',
+  kld: 'kullbackLeiblerDivergence',
 };
+
+/** The TensorFlow.js loss a model without a training config is read with (`fromTfjs`). */
+const DEFAULT_TFJS_LOSS = 'meanSquaredError';
+
+const activationEntries = activationNames.map((name) => [name, activationTable[name].tfjs] as const);
+
+/** A Dense layer's `activation` string in TensorFlow.js → chainrule's activation (`activationTable[name].tfjs`). */
+const byDenseActivation = new Map(
+  activationEntries.flatMap(([name, tfjs]) =>
+    'activation' in tfjs ? [[tfjs.activation, name] as const] : [],
+  ),
+);
+
+/** A TensorFlow.js activation layer's class name (`LeakyReLU`) → chainrule's activation. */
+const byLayerClass = new Map(
+  activationEntries.flatMap(([name, tfjs]) => ('layer' in tfjs ? [[tfjs.layer, name] as const] : [])),
+);
+
+/** TensorFlow.js's identity activation: a Dense layer's when a layer of its own follows with the activation. */
+const TFJS_LINEAR = 'linear';
+
+/** `leakyRelu` → `leaky_relu`: Keras' snake_case, for the names of activation layers. */
+const snakeCase = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
+/** `a, b and c`. */
+const listed = (items: readonly string[]) =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
 /**
  * Writes a Sequential of Dense layers in the TensorFlow.js layers format: `model.json` (topology, weights manifest,
- * and the loss as training config) and one `weights.bin`. Leaky ReLU, a layer rather than an activation in
- * TensorFlow.js, becomes a linear Dense followed by a `LeakyReLU` layer. Kernels are inputs×units in both. Layer
- * and weight names are the layers' names made unique by `uniqueNames`.
+ * and the loss as training config: `lossTable[name].tfjs`) and one `weights.bin`. Each activation is written as
+ * `activationTable[name].tfjs` says: a Dense layer's `activation` string, or — for those TensorFlow.js has as a
+ * layer of their own (Leaky ReLU, ELU) — a linear Dense followed by that layer (`LeakyReLU` with `{ alpha }`), named
+ * `<dense name>_<snake_case activation>` (`<name>_leaky_relu`). Kernels are inputs×units in both. Layer and weight names
+ * are the layers' names made unique by `uniqueNames`.
+ *
+ * TensorFlow.js 4.22 refuses to load an `ELU` layer whose alpha is not 1 (its `ELU` is not implemented for other
+ * values): such an ELU is still written, with its alpha, and `fromTfjs` reads it back.
  */
 export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArtifacts {
   const weights = model.getWeights();
@@ -61,16 +103,22 @@ export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArti
     if (!(layer instanceof Dense))
       throw new ChainruleError('INVALID_OPTION', `toTfjs: layer ${i} is not a Dense layer`);
   }
-  // Dense layers keep their names where unique; a LeakyReLU layer's `<name>_leaky_relu` gives way to them.
+  const forms = dense.map((l) => activationTable[l.activation.name].tfjs);
+  // Dense layers keep their names where unique; an activation layer's `<name>_<activation>` gives way to them.
   const names = uniqueNames(dense.map((l) => l.name));
-  const leaky = dense.flatMap((l, i) => (l.activation.name === 'leakyRelu' ? [i] : []));
-  const leakyNames = uniqueNames(
-    leaky.map((i) => `${names[i]}_leaky_relu`),
+  const withLayer = dense.flatMap((l, i) =>
+    'layer' in (forms[i] as TfjsActivation)
+      ? [{ i, name: `${names[i]}_${snakeCase(l.activation.name)}` }]
+      : [],
+  );
+  const layerNames = uniqueNames(
+    withLayer.map((l) => l.name),
     names,
   );
   dense.forEach((layer, i) => {
     const w = weights[i] as { W: Matrix; b: Float32Array };
     const act = layer.activation;
+    const form = forms[i] as TfjsActivation;
     const name = names[i] as string;
     layers.push({
       class_name: 'Dense',
@@ -79,15 +127,20 @@ export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArti
         trainable: true,
         dtype: 'float32',
         units: layer.outputSize,
-        activation: act.name === 'leakyRelu' ? 'linear' : act.name,
+        activation: 'activation' in form ? form.activation : TFJS_LINEAR,
         use_bias: true,
         ...(i === 0 ? { batch_input_shape: [null, layer.inputSize] } : {}),
       },
     });
-    if (act.name === 'leakyRelu') {
+    if ('layer' in form) {
       layers.push({
-        class_name: 'LeakyReLU',
-        config: { name: leakyNames[leaky.indexOf(i)], trainable: true, dtype: 'float32', alpha: act.alpha },
+        class_name: form.layer,
+        config: {
+          name: layerNames[withLayer.findIndex((l) => l.i === i)],
+          trainable: true,
+          dtype: 'float32',
+          ...form.config(act.alpha),
+        },
       });
     }
     specs.push({ name: `${name}/kernel`, shape: [w.W.rows, w.W.cols], dtype: 'float32' });
@@ -101,7 +154,8 @@ export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArti
     flat.set(p, at);
     at += p.length;
   }
-  const loss = tfLoss[model.loss.name];
+  const name = model.loss.name;
+  const loss = Object.hasOwn(lossTable, name) ? lossTable[name as LossName].tfjs : undefined;
   return {
     modelJson: {
       format: 'layers-model',
@@ -125,9 +179,10 @@ function bad(message: string): never {
 }
 
 /**
- * Reads a TensorFlow.js layers-format Sequential of Dense layers (each optionally followed by a LeakyReLU layer, or
- * an Activation layer) into a chainrule model. The loss comes from `options.loss`, else from the model's training
- * config, else mean squared error.
+ * Reads a TensorFlow.js layers-format Sequential of Dense layers into a chainrule model. Activations are read back
+ * through `activationTable`: a Dense layer's `activation` string, or a layer of its own (`LeakyReLU`, `ELU`, with
+ * `config.alpha`; or an `Activation` layer) after a linear Dense. The loss comes from `options.loss`, else from the
+ * model's training config (the first loss in `lossTable` with that TensorFlow.js name), else mean squared error.
  */
 export function fromTfjs(
   modelJson: unknown,
@@ -165,10 +220,23 @@ export function fromTfjs(
     if (n !== length) bad(`weight ${name} has ${n} values, expected ${length}`);
     return new Float32Array(weights.slice(hit.offset, hit.offset + 4 * n));
   };
+  /** The chainrule activation of a TensorFlow.js activation string, by `activationTable`. */
+  const fromString = (where: string, activation: string): ActivationSpec => {
+    const name = byDenseActivation.get(activation);
+    if (name === undefined) {
+      bad(
+        `${where}: activation ${JSON.stringify(activation)} has no chainrule equivalent; ` +
+          `read are the activations ${listed([...byDenseActivation.keys()])} and the layers ${listed(['Activation', ...byLayerClass.keys()])}`,
+      );
+    }
+    return name;
+  };
 
   const dense: {
     inputs: number;
     units: number;
+    /** Whether a layer of its own may still give this Dense its activation (its own is TensorFlow.js's linear). */
+    open: boolean;
     activation: ActivationSpec;
     name: string;
     W: Float32Array;
@@ -176,7 +244,7 @@ export function fromTfjs(
   }[] = [];
   let inputs: number | null = null;
   for (const [i, layer] of raw.entries()) {
-    const c = layer.config as Record<string, unknown>;
+    const c = (layer.config ?? {}) as Record<string, unknown>;
     if (layer.class_name === 'Dense') {
       const shape = (c.batch_input_shape ?? c.batchInputShape) as (number | null)[] | undefined;
       if (inputs === null) {
@@ -185,44 +253,62 @@ export function fromTfjs(
       }
       const units = c.units as number;
       const name = String(c.name ?? `dense_${i}`);
-      const activation =
-        c.activation === 'linear' || c.activation === undefined ? 'linear' : (c.activation as string);
-      const known = ['linear', 'sigmoid', 'tanh', 'relu', 'softmax'];
-      if (!known.includes(activation))
-        bad(`layer ${name}: activation ${activation} has no chainrule equivalent`);
+      const tfjsActivation =
+        c.activation === undefined || c.activation === null ? TFJS_LINEAR : String(c.activation);
+      const activation = fromString(`layer ${name}`, tfjsActivation);
       if (c.use_bias === false) bad(`layer ${name}: layers without bias are not supported`);
       dense.push({
         inputs,
         units,
-        activation: activation as ActivationSpec,
+        open: tfjsActivation === TFJS_LINEAR,
+        activation,
         name,
         W: read(`${name}/kernel`, inputs * units),
         b: read(`${name}/bias`, units),
       });
       inputs = units;
-    } else if (layer.class_name === 'LeakyReLU' || layer.class_name === 'Activation') {
+    } else if (layer.class_name === 'Activation' || byLayerClass.has(layer.class_name)) {
+      const where = `layer ${String(c.name ?? i)} (${layer.class_name})`;
       const last = dense[dense.length - 1];
-      if (last?.activation !== 'linear') bad(`a ${layer.class_name} layer must follow a linear Dense layer`);
-      last.activation =
-        layer.class_name === 'LeakyReLU'
-          ? { name: 'leakyRelu', alpha: Number(c.alpha ?? 0.3) }
-          : (String(c.activation) as ActivationSpec);
+      if (!last?.open) bad(`a ${layer.class_name} layer must follow a linear Dense layer`);
+      last.open = false;
+      if (layer.class_name === 'Activation') {
+        last.activation = fromString(where, String(c.activation));
+      } else {
+        const name = byLayerClass.get(layer.class_name) as ActivationName;
+        if (activationTable[name].alpha) {
+          const alpha = c.alpha;
+          if (typeof alpha !== 'number')
+            bad(`${where}: config.alpha is ${JSON.stringify(alpha)}, not a number`);
+          last.activation = { name, alpha };
+        } else {
+          last.activation = name;
+        }
+      }
     } else {
-      bad(`layer ${i} is a ${layer.class_name}; only Dense, LeakyReLU and Activation layers are read`);
+      bad(
+        `layer ${i} is a ${layer.class_name}; only ${listed(['Dense', 'Activation', ...byLayerClass.keys()])} layers are read`,
+      );
     }
   }
   // TensorFlow.js writes Keras' snake_case names (binary_crossentropy) when it saves a training config.
-  const normalize = (name: unknown) =>
-    String(name ?? '').replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
-  const trainingLoss = Object.entries(tfLoss).find(
-    ([, v]) =>
-      v === normalize(mj.trainingConfig?.loss) ||
-      (v === 'meanSquaredError' && mj.trainingConfig?.loss === 'mse'),
-  )?.[0];
+  const tfjsLoss = (raw: unknown): string => {
+    const s = String(raw);
+    return (
+      kerasLossAbbreviations[s.toLowerCase()] ?? s.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase())
+    );
+  };
+  const lossOf = (tfjs: string) => lossNames.find((name) => lossTable[name].tfjs === tfjs);
+  const configured = mj.trainingConfig?.loss;
+  const loss =
+    options.loss ??
+    (configured === undefined || configured === null ? undefined : lossOf(tfjsLoss(configured))) ??
+    lossOf(DEFAULT_TFJS_LOSS) ??
+    bad(`no chainrule loss has TensorFlow.js's ${DEFAULT_TFJS_LOSS}`);
   const model = new Sequential(
     dense.map((d) => new Dense(d.inputs, d.units, { activation: d.activation, name: d.name, init: 'zeros' })),
     {
-      loss: options.loss ?? (trainingLoss as LossSpec | undefined) ?? 'mse',
+      loss,
       ...(options.kernels ? { kernels: options.kernels } : {}),
     },
   );

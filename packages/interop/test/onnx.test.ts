@@ -1,7 +1,8 @@
-import { type ActivationName, Dense, Rng, Sequential } from '@chainrule/core';
+import { type ActivationSpec, Dense, Rng, Sequential } from '@chainrule/core';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ONNX_OPSET, toOnnx } from '../src/index.js';
+import { hiddenable, lossFor, variants } from './variants.js';
 
 /** A protobuf message's fields (varint and 32-bit ones with empty bytes); enough to walk an ONNX graph. */
 function fields(bytes: Uint8Array): { field: number; bytes: Uint8Array }[] {
@@ -47,26 +48,25 @@ function graphNames(model: Uint8Array): { nodes: string[]; values: string[] } {
   };
 }
 
-const acts: ActivationName[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'];
+const init = { name: 'normal', std: 0.8 } as const;
 
-function modelWith(hidden: ActivationName, output: ActivationName, seed: number): Sequential {
+/** Two hidden layers with `hidden`, a linear output. */
+function hiddenModel(hidden: ActivationSpec, seed: number): Sequential {
   return new Sequential(
     [
-      new Dense(5, 7, {
-        activation: hidden === 'leakyRelu' ? { name: 'leakyRelu', alpha: 0.2 } : hidden,
-        init: { name: 'normal', std: 0.8 },
-      }),
-      new Dense(7, 6, {
-        activation: hidden === 'softmax' ? 'tanh' : hidden,
-        init: { name: 'normal', std: 0.8 },
-      }),
-      new Dense(6, 3, { activation: output, init: { name: 'normal', std: 0.8 } }),
+      new Dense(5, 7, { activation: hidden, init }),
+      new Dense(7, 6, { activation: hidden, init }),
+      new Dense(6, 3, { init }),
     ],
-    {
-      loss:
-        output === 'softmax' ? 'softmaxCrossEntropy' : output === 'sigmoid' ? 'binaryCrossEntropy' : 'mse',
-      seed,
-    },
+    { loss: 'mse', seed },
+  );
+}
+
+/** A tanh hidden layer and an `output` layer, with its loss. */
+function outputModel(output: ActivationSpec, seed: number): Sequential {
+  return new Sequential(
+    [new Dense(5, 7, { activation: 'tanh', init }), new Dense(7, 3, { activation: output, init })],
+    { loss: lossFor(output), seed },
   );
 }
 
@@ -109,14 +109,28 @@ async function expectOnnxPredicts(
 const unique = (names: string[]) => expect(new Set(names).size, names.join(', ')).toBe(names.length);
 
 describe('toOnnx', () => {
-  for (const act of acts) {
-    it(`ONNX Runtime reproduces predict for ${act} (hidden) layers`, async () => {
-      await expectOnnxPredicts(modelWith(act, act === 'softmax' ? 'softmax' : act, acts.indexOf(act) + 1));
+  for (const [k, { label, spec }] of variants.entries()) {
+    if (hiddenable(spec)) {
+      it(`ONNX Runtime reproduces predict for ${label} hidden layers`, async () => {
+        const model = hiddenModel(spec, k + 1);
+        await expectOnnxPredicts(model);
+        const { nodes, values } = graphNames(toOnnx(model));
+        unique(nodes);
+        unique(values);
+      });
+    }
+    it(`ONNX Runtime reproduces predict for ${label} as the output layer`, async () => {
+      const model = outputModel(spec, k + 1);
+      await expectOnnxPredicts(model);
+      const { nodes, values } = graphNames(toOnnx(model));
+      unique(nodes);
+      unique(values);
+      expect(values[values.length - 1]).toBe('output');
     });
   }
 
   it('declares opset 13, a symbolic batch size, and names inputs and outputs', async () => {
-    const model = modelWith('tanh', 'sigmoid', 1);
+    const model = outputModel('sigmoid', 1);
     const session = await ort.InferenceSession.create(toOnnx(model));
     expect(session.inputNames).toEqual(['input']);
     expect(session.outputNames).toEqual(['output']);
@@ -186,5 +200,31 @@ describe('toOnnx', () => {
     expect(() => toOnnx(model, { inputName: 'x', outputName: 'x' })).toThrow(
       "toOnnx: inputName and outputName are both 'x'",
     );
+  });
+
+  it('names the nodes and values of an activation that writes several (SiLU: Sigmoid, then Mul)', async () => {
+    const model = new Sequential(
+      [
+        new Dense(3, 4, { name: 'hidden', activation: 'silu', init }),
+        new Dense(4, 2, { name: 'out', activation: 'silu', init }),
+      ],
+      { loss: 'mse', seed: 6 },
+    );
+    await expectOnnxPredicts(model);
+    const { nodes, values } = graphNames(toOnnx(model));
+    expect(nodes).toEqual([
+      ...['hidden_gemm', 'hidden_siluSigmoid', 'hidden_siluMul'],
+      ...['out_gemm', 'out_siluSigmoid', 'out_siluMul'],
+    ]);
+    expect(values).toEqual([
+      ...['input', 'hidden_W', 'hidden_b', 'out_W', 'out_b'],
+      ...['hidden_z', 'hidden_siluSigmoid', 'hidden_a', 'out_z', 'out_siluSigmoid', 'output'],
+    ]);
+    // A graph output named like an intermediate value renames the layer that would write it.
+    const options = { outputName: 'hidden_siluSigmoid' };
+    await expectOnnxPredicts(model, options);
+    const renamed = graphNames(toOnnx(model, options));
+    unique(renamed.values);
+    expect(renamed.values).toContain('hidden_2_siluSigmoid');
   });
 });
