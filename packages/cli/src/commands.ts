@@ -2,20 +2,25 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ActivationName,
-  Adam,
+  activationTable,
+  activationToJSON,
+  ChainruleError,
+  classificationThreshold,
   Dense,
   jsKernels,
   type Kernels,
   type LossName,
+  lossTable,
   Matrix,
-  Momentum,
   type Optimizer,
+  type OptimizerSpec,
+  resolveOptimizer,
   Sequential,
-  SGD,
 } from '@chainrule/core';
 import { toOnnx, toTfjs } from '@chainrule/interop';
 import { loadWasmKernels } from '@chainrule/kernels-wasm';
 import cliProgress from 'cli-progress';
+import { parseActivation, parseLoss, parseOptimizer } from './choices.js';
 import { CliError, numberAt, readTable } from './table.js';
 
 /** What the CLI stores beside the model, so `predict` knows the columns and class names. */
@@ -89,21 +94,22 @@ function design(file: string, text: string, target: string, loss: LossName) {
   const labels = table.rows.map((row) => row[t] as string);
   let classes: string[] | null = null;
   let Y: Matrix;
-  if (loss === 'softmaxCrossEntropy' || loss === 'binaryCrossEntropy') {
+  const task = lossTable[loss].task;
+  if (task !== 'regression') {
     classes = [...new Set(labels)].sort((a, b) =>
       Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : a.localeCompare(b),
     );
-    if (loss === 'binaryCrossEntropy' && classes.length !== 2) {
+    if (task === 'binary' && classes.length !== 2) {
       throw new CliError(
-        `${file}: binaryCrossEntropy needs exactly 2 classes in "${target}", found ${classes.length}: ${classes.slice(0, 5).join(', ')}`,
+        `${file}: ${loss} needs exactly 2 classes in "${target}", found ${classes.length}: ${classes.slice(0, 5).join(', ')}`,
       );
     }
     if (classes.length < 2) throw new CliError(`${file}: "${target}" has only one class (${classes[0]})`);
     const index = new Map(classes.map((c, i) => [c, i]));
-    Y = loss === 'binaryCrossEntropy' ? new Matrix(n, 1) : new Matrix(n, classes.length);
+    Y = task === 'binary' ? new Matrix(n, 1) : new Matrix(n, classes.length);
     labels.forEach((l, r) => {
       const k = index.get(l) as number;
-      if (loss === 'binaryCrossEntropy') Y.set(r, 0, k);
+      if (task === 'binary') Y.set(r, 0, k);
       else Y.set(r, k, 1);
     });
   } else {
@@ -142,44 +148,43 @@ function split(X: Matrix, Y: Matrix, fraction: number, seed: number) {
 
 /** `chainrule train`: builds, trains and saves a model; returns the final metrics line. */
 export async function train(file: string, o: TrainOptions, log: (line: string) => void): Promise<string> {
-  const losses: LossName[] = ['mse', 'halfSquaredError', 'binaryCrossEntropy', 'softmaxCrossEntropy'];
-  if (!losses.includes(o.loss as LossName))
-    throw new CliError(`--loss must be one of ${losses.join(', ')}, got "${o.loss}"`);
-  const loss = o.loss as LossName;
-  const acts: ActivationName[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'];
-  if (!acts.includes(o.activation as ActivationName))
-    throw new CliError(`--activation must be one of ${acts.join(', ')}, got "${o.activation}"`);
+  const loss = parseLoss(o.loss);
+  const activation = parseActivation(o.activation);
+  const optimizerName = parseOptimizer(o.optimizer);
   const hidden = o.layers.trim() === '' ? [] : o.layers.split(',').map((s) => int('layers', s.trim(), 1));
   const epochs = int('epochs', o.epochs, 1);
   const batchSize = int('batch-size', o.batchSize, 1);
   const lr = num('learning-rate', o.learningRate, (v) => v > 0, 'a number > 0');
   const seed = int('seed', o.seed, 0);
   const valSplit = num('validation-split', o.validationSplit, (v) => v >= 0 && v < 1, 'in [0, 1)');
-  const makeOptimizer = (): Optimizer => {
-    if (o.optimizer === 'sgd') return new SGD({ learningRate: lr });
-    if (o.optimizer === 'momentum') return new Momentum({ learningRate: lr });
-    if (o.optimizer === 'adam') return new Adam({ learningRate: lr });
-    throw new CliError(`--optimizer must be sgd, momentum or adam, got "${o.optimizer}"`);
-  };
-  const optimizer = makeOptimizer();
+  let optimizer: Optimizer;
+  try {
+    // (A union of names makes no member of OptimizerSpec's union on its own, hence the assertion.)
+    optimizer = resolveOptimizer({ name: optimizerName, learningRate: lr } as OptimizerSpec);
+  } catch (err) {
+    if (err instanceof ChainruleError) throw new CliError(`--optimizer ${optimizerName}: ${err.message}`);
+    throw err;
+  }
   const kernels = await kernelsFor(o.kernels);
 
   const { X, Y, features, classes } = design(file, await readText(file), o.target, loss);
   const data = split(X, Y, valSplit, seed);
-  const output: ActivationName =
-    loss === 'softmaxCrossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : 'linear';
+  const output: ActivationName = lossTable[loss].fusedActivation ?? 'linear';
   const sizes = [features.length, ...hidden, Y.cols];
   const model = new Sequential(
     sizes.slice(1).map(
       (u, i) =>
         new Dense(sizes[i] as number, u, {
-          activation: i === sizes.length - 2 ? output : (o.activation as ActivationName),
+          activation: i === sizes.length - 2 ? output : activationToJSON(activation),
         }),
     ),
     { loss, kernels, seed },
   );
+  const hiddenName = activationTable[activation.name].alpha
+    ? `${activation.name} α=${activation.alpha}`
+    : activation.name;
   log(
-    `Training ${sizes.join('-')} (${o.activation}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
+    `Training ${sizes.join('-')} (${hiddenName}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
   );
   // On a terminal a live bar; elsewhere (pipes, CI) the same fields as lines, ten times over the run.
   const interactive = o.progress && process.stderr.isTTY === true;
@@ -296,9 +301,12 @@ export async function predict(modelFile: string, dataFile: string): Promise<stri
       );
     }
   } else if (classes && P.cols === 1) {
+    // The output activation's threshold (sigmoid's 0.5, tanh's 0), as training measured accuracy.
+    const output = model.layers[model.layers.length - 1]?.activation.name;
+    const threshold = (output === undefined ? null : classificationThreshold(output)) ?? 0.5;
     out.push(`prediction,p_${classes[1]}`);
     for (let r = 0; r < P.rows; r++)
-      out.push(`${P.get(r, 0) >= 0.5 ? classes[1] : classes[0]},${P.get(r, 0).toFixed(6)}`);
+      out.push(`${P.get(r, 0) >= threshold ? classes[1] : classes[0]},${P.get(r, 0).toFixed(6)}`);
   } else {
     out.push(P.cols === 1 ? 'prediction' : Array.from({ length: P.cols }, (_, k) => `y${k}`).join(','));
     for (let r = 0; r < P.rows; r++)

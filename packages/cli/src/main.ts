@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { lossNames, optimizerNames } from '@chainrule/core';
 import { Command, CommanderError } from 'commander';
+import { choicesHelp, hiddenActivationNames, trainDefaults } from './choices.js';
 import { exportModel, predict, train } from './commands.js';
 import { CliError } from './table.js';
 
@@ -19,21 +21,22 @@ program
   .argument('<data.csv>', 'training data')
   .requiredOption('-t, --target <column>', 'the column to predict')
   .option('-l, --layers <sizes>', 'hidden layer sizes, comma-separated ("" for none)', '16,16')
-  .option('-a, --activation <name>', 'hidden activation: linear, sigmoid, tanh, relu, leakyRelu', 'tanh')
   .option(
-    '--loss <name>',
-    'mse | halfSquaredError (regression), binaryCrossEntropy | softmaxCrossEntropy (classes)',
-    'softmaxCrossEntropy',
+    '-a, --activation <name[:alpha]>',
+    `hidden activation: ${hiddenActivationNames.join(' | ')} (below)`,
+    trainDefaults.activation,
   )
+  .option('--loss <name>', `${lossNames.join(' | ')} (below)`, trainDefaults.loss)
   .option('-e, --epochs <n>', 'passes over the data', '50')
   .option('-b, --batch-size <n>', 'rows per update', '32')
-  .option('-r, --learning-rate <x>', 'learning rate', '0.01')
-  .option('--optimizer <name>', 'sgd | momentum | adam', 'adam')
+  .option('-r, --learning-rate <x>', 'learning rate', trainDefaults.learningRate)
+  .option('--optimizer <name>', `${optimizerNames.join(' | ')} (below)`, trainDefaults.optimizer)
   .option('--validation-split <fraction>', 'hold out this fraction of rows to validate on', '0')
   .option('--seed <n>', 'seed for initialization, shuffling and the split', '1')
   .option('--kernels <name>', 'wasm (WebAssembly SIMD) | js', 'wasm')
   .option('-o, --out <model.json>', 'where to save the model', 'model.json')
   .option('--no-progress', 'no progress bar')
+  .addHelpText('after', choicesHelp)
   .action(async (data: string, options) => {
     const line = await train(data, options, (l) => console.error(l));
     console.log(line);

@@ -2,7 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Sequential } from '@chainrule/core';
+import {
+  activationNames,
+  activationTable,
+  lossNames,
+  lossTable,
+  optimizerNames,
+  optimizerTable,
+  Sequential,
+} from '@chainrule/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const main = new URL('../dist/main.js', import.meta.url).pathname;
@@ -242,5 +250,113 @@ describe('--help', () => {
       expect(t).toContain(o);
     }
     expect(cli('export', '--help').out).toContain('--tfjs <directory>');
+  });
+});
+
+describe('activations, losses and optimizers come from core’s tables', () => {
+  const hiddenNames = activationNames.filter((a) => activationTable[a].kind === 'elementwise');
+  const train = (...extra: string[]) =>
+    cli(
+      'train',
+      'iris.csv',
+      '-t',
+      'species',
+      '-l',
+      '16,16',
+      '-e',
+      '50',
+      '--kernels',
+      'js',
+      '--no-progress',
+      ...extra,
+    );
+
+  for (const activation of ['elu', 'softplus', 'silu']) {
+    it(`--activation ${activation} trains to the accuracy tanh reaches`, () => {
+      const r = train('--activation', activation, '-o', `${activation}.json`);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toContain(`Training 2-16-16-3 (${activation}`);
+      expect(r.out.trim()).toMatch(/^epochs 50 · loss \d\.\d{4} · accuracy (9\d|100)\.\d% · /);
+      const json = JSON.parse(readFileSync(at(`${activation}.json`), 'utf8'));
+      const first = json.layers[0].activation;
+      expect(typeof first === 'string' ? first : first.name).toBe(activation);
+      expect(cli('predict', `${activation}.json`, 'iris.csv').code).toBe(0);
+    });
+  }
+
+  it('name:alpha sets the parameter of the activations that have one, checked by core', () => {
+    const r = train('--activation', 'elu:0.7', '-o', 'elu07.json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('Training 2-16-16-3 (elu α=0.7, softmax output)');
+    const json = JSON.parse(readFileSync(at('elu07.json'), 'utf8'));
+    expect(json.layers[0].activation).toEqual({ name: 'elu', alpha: 0.7 });
+    expect(json.layers[1].activation).toEqual({ name: 'elu', alpha: 0.7 });
+    expect(train('-a', 'leakyRelu:0.1', '-e', '1', '-o', 'lr.json').code).toBe(0);
+    const cases: [string, string][] = [
+      ['elu:0', 'chainrule: --activation: elu alpha must be in (0, 100], got 0'],
+      ['leakyRelu:1', 'chainrule: --activation: leakyRelu alpha must be in [0, 1), got 1'],
+      ['elu:abc', `chainrule: --activation: elu's alpha must be a number, got "abc"`],
+      [
+        'relu:0.2',
+        'chainrule: --activation: relu has no parameter; only leakyRelu, elu take one (name:alpha), got "relu:0.2"',
+      ],
+    ];
+    for (const [spec, message] of cases) {
+      const bad = train('-a', spec, '-e', '1', '-o', 'bad.json');
+      expect(bad.code, spec).toBe(1);
+      expect(bad.err.trim(), spec).toBe(message);
+    }
+  });
+
+  it('a bad name lists the known ones; a row-wise activation is refused as a hidden one', () => {
+    const bad = train('--activation', 'swish', '-e', '1');
+    expect(bad.code).toBe(1);
+    expect(bad.err.trim()).toBe(
+      `chainrule: --activation must be one of ${hiddenNames.join(', ')}, got "swish"`,
+    );
+    for (const name of activationNames) {
+      if (activationTable[name].kind === 'elementwise') expect(bad.err).toContain(name);
+      else expect(bad.err).not.toContain(name);
+    }
+    const softmax = train('--activation', 'softmax', '-e', '1');
+    expect(softmax.code).toBe(1);
+    expect(softmax.err).toContain('softmax works on whole rows, so it can only be an output layer');
+    const optimizer = train('--optimizer', 'rmsprop', '-e', '1');
+    expect(optimizer.code).toBe(1);
+    expect(optimizer.err.trim()).toBe(
+      `chainrule: --optimizer must be one of ${optimizerNames.join(', ')}, got "rmsprop"`,
+    );
+    expect(train('--loss', 'hinge', '-e', '1').err.trim()).toBe(
+      `chainrule: --loss must be one of ${lossNames.join(', ')}, got "hinge"`,
+    );
+  });
+
+  it('every optimizer in the table trains (made by resolveOptimizer at --learning-rate)', () => {
+    for (const name of optimizerNames) {
+      const r = train('--optimizer', name, '-r', '0.05', '-e', '20', '-o', `opt-${name}.json`);
+      expect(r.code, `${name}: ${r.err}`).toBe(0);
+      expect(r.out, name).toMatch(/accuracy (9\d|100)\.\d%/);
+    }
+  });
+
+  it('train --help lists every activation, loss and optimizer of the tables with its description', () => {
+    const help = cli('train', '--help').out;
+    const line = (name: string) => help.split('\n').find((l) => new RegExp(`^\\s+${name}\\s{2,}`).test(l));
+    for (const name of activationNames) {
+      const entry = activationTable[name];
+      if (entry.kind === 'elementwise') {
+        expect(line(name), name).toContain(`${entry.label}: ${entry.description}`);
+        expect(help).toMatch(
+          new RegExp(`--activation <name\\[:alpha\\]>\\s+hidden activation:[^(]*\\b${name}\\b`),
+        );
+        if (entry.alpha) expect(line(name), name).toContain(`${name}:α with α in`);
+      } else {
+        expect(help).toContain(`(${name}: row-wise, output layers only)`);
+      }
+    }
+    for (const name of lossNames) expect(line(name), name).toContain(lossTable[name].description);
+    for (const name of optimizerNames) expect(line(name), name).toContain(optimizerTable[name].description);
+    expect(help).toMatch(/\(default:\s+"tanh"\)/);
+    expect(help).toMatch(/\(default:\s+"adam"\)/);
   });
 });

@@ -1,3 +1,4 @@
+import { activationTable, optimizerTable } from '@chainrule/core';
 import {
   activationChoices,
   type Config,
@@ -15,10 +16,6 @@ const regRates = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 /** The list of choices, with the current value added in its place if a link brought one not on the list. */
 function withValue(list: number[], value: number): number[] {
   return list.includes(value) ? list : [...list, value].sort((a, b) => a - b);
-}
-
-function activationTitle(a: string): string {
-  return a === 'relu' ? 'ReLU' : a === 'leakyRelu' ? 'Leaky ReLU' : `${a[0]?.toUpperCase()}${a.slice(1)}`;
 }
 
 function fmtRate(n: number): string {
@@ -106,7 +103,7 @@ export function Controls() {
         label="Activation"
         testid="activation"
         value={config.activation}
-        options={activationChoices.map((a) => [a, activationTitle(a)])}
+        options={activationChoices.map((a) => [a, activationTable[a].label])}
         onChange={(v) => update({ activation: v as Config['activation'], layerActivations: [] })}
       />
       <Choice
@@ -128,7 +125,7 @@ export function Controls() {
         label="Optimizer"
         testid="optimizer"
         value={config.optimizer}
-        options={optimizerChoices.map((o) => [o, o === 'sgd' ? 'SGD' : o === 'adam' ? 'Adam' : 'Momentum'])}
+        options={optimizerChoices.map((o) => [o, optimizerTable[o].label])}
         onChange={(v) => update({ optimizer: v as Config['optimizer'] })}
       />
       <div className="stat">

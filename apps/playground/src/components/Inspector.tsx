@@ -1,3 +1,4 @@
+import { activationTable } from '@chainrule/core';
 import { useEffect, useState } from 'react';
 import { usePlayground } from '../state/store';
 import { send } from '../worker/client';
@@ -103,7 +104,7 @@ export function Inspector() {
               )}
             </label>
             <span className="hint">
-              J = {n(i.loss)} over {i.examples} training points; {i.activation} unit
+              J = {n(i.loss)} over {i.examples} training points; {activationTable[i.activation].label} unit
             </span>
           </div>
           <table className="chain">
@@ -124,7 +125,9 @@ export function Inspector() {
                   <td>{n(r.dA)}</td>
                   <td>
                     {r.dadz === null ? (
-                      <span title="softmax: a Jacobian-vector product, not a single factor">J·v</span>
+                      <span title={`${i.activation}: a Jacobian-vector product, not a single factor`}>
+                        J·v
+                      </span>
                     ) : (
                       n(r.dadz)
                     )}

@@ -1,3 +1,4 @@
+import { activationTable } from '@chainrule/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { featureInfo, gridPoints } from '../data/datasets';
 import { css, diverging, normalizer } from '../render/colors';
@@ -268,7 +269,7 @@ export function NetworkView() {
               <div key={col}>
                 <div className="column-label" style={{ left: pos(col, 0).x - 24, top: 0 }}>
                   {last ? (
-                    <span>Output · {config.output}</span>
+                    <span>Output · {activationTable[config.output].label}</span>
                   ) : (
                     <>
                       <span className="neuron-buttons">
@@ -308,8 +309,8 @@ export function NetworkView() {
                         }}
                       >
                         {activationChoices.map((a) => (
-                          <option key={a} value={a}>
-                            {a}
+                          <option key={a} value={a} title={activationTable[a].description}>
+                            {activationTable[a].label}
                           </option>
                         ))}
                       </select>

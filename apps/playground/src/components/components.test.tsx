@@ -1,7 +1,9 @@
+import { activationNames, activationTable, optimizerNames, optimizerTable } from '@chainrule/core';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../state/config';
 import { usePlayground } from '../state/store';
+import { Controls } from './Controls';
 import { DataPanel } from './DataPanel';
 import { Inspector } from './Inspector';
 import { activeLayer, NetworkView } from './NetworkView';
@@ -66,5 +68,43 @@ describe('components', () => {
     expect(stageName(3, 3)).toMatch(/^Loss/);
     expect(stageName(4, 3)).toMatch(/^Backward, layer 3/);
     expect(stageName(7, 3)).toMatch(/^Update/);
+  });
+
+  it('the activation selects offer every element-wise activation of core’s table, by its label', () => {
+    render(
+      <>
+        <Controls />
+        <NetworkView />
+      </>,
+    );
+    const offered = (testid: string) =>
+      [...(screen.getByTestId(testid) as HTMLSelectElement).options].map((o) => [o.value, o.textContent]);
+    for (const testid of ['activation', 'layer-activation-0', 'layer-activation-1']) {
+      const options = offered(testid);
+      for (const name of activationNames) {
+        const entry = activationTable[name];
+        // Row-wise activations (softmax) are output layers only.
+        if (entry.kind === 'elementwise')
+          expect(options, `${testid}: ${name}`).toContainEqual([name, entry.label]);
+        else
+          expect(
+            options.map(([v]) => v),
+            `${testid}: ${name}`,
+          ).not.toContain(name);
+      }
+      expect(options).toHaveLength(
+        activationNames.filter((a) => activationTable[a].kind === 'elementwise').length,
+      );
+    }
+    expect(offered('optimizer')).toEqual(optimizerNames.map((o) => [o, optimizerTable[o].label]));
+    expect(screen.getByText(`Output · ${activationTable[defaultConfig.output].label}`)).toBeTruthy();
+
+    fireEvent.change(screen.getByTestId('activation'), { target: { value: 'silu' } });
+    expect(usePlayground.getState().config.activation).toBe('silu');
+    fireEvent.change(screen.getByTestId('layer-activation-1'), { target: { value: 'elu' } });
+    expect(usePlayground.getState().config.layerActivations).toEqual([null, 'elu']);
+    expect((screen.getByTestId('layer-activation-0') as HTMLSelectElement).value).toBe('silu');
+    fireEvent.change(screen.getByTestId('optimizer'), { target: { value: 'adam' } });
+    expect(usePlayground.getState().config.optimizer).toBe('adam');
   });
 });

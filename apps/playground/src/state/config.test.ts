@@ -1,5 +1,16 @@
+import { activationNames, activationTable, lossNames, lossTable, optimizerNames } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
-import { type Config, consistencyProblem, defaultConfig, fromHash, toHash } from './config';
+import {
+  activationChoices,
+  type Config,
+  consistencyProblem,
+  defaultConfig,
+  fromHash,
+  lossChoices,
+  optimizerChoices,
+  outputChoices,
+  toHash,
+} from './config';
 
 describe('the config in the URL', () => {
   it('the defaults make an empty hash and read back as the defaults', () => {
@@ -57,5 +68,78 @@ describe('the config in the URL', () => {
       'binary cross-entropy needs a sigmoid output',
     );
     expect(consistencyProblem({ ...defaultConfig, output: 'tanh', loss: 'mse' })).toBeNull();
+  });
+
+  it('takes its choices from core’s tables: every element-wise activation for hidden layers, any for the output', () => {
+    expect(activationChoices).toEqual(
+      activationNames.filter((a) => activationTable[a].kind === 'elementwise'),
+    );
+    expect(outputChoices).toEqual(activationNames);
+    expect(lossChoices).toEqual(lossNames);
+    expect(optimizerChoices).toEqual(optimizerNames);
+    for (const activation of activationChoices) {
+      const c: Config = {
+        ...defaultConfig,
+        hidden: [3, 3],
+        activation,
+        layerActivations: [null, activation],
+      };
+      expect(fromHash(`#${toHash(c)}`), activation).toEqual({ config: c, notice: null });
+    }
+    for (const optimizer of optimizerChoices) {
+      const c: Config = { ...defaultConfig, optimizer };
+      expect(fromHash(`#${toHash(c)}`), optimizer).toEqual({ config: c, notice: null });
+    }
+    // A row-wise activation is no hidden layer's.
+    expect(fromHash('#activation=softmax').notice).toMatch(/“activation” is not valid/);
+    expect(fromHash('#hidden=2,2&layerActivations=,softmax').notice).toMatch(
+      /“layerActivations\.1” is not valid/,
+    );
+  });
+
+  it('reads the links written before the choices came from the tables', () => {
+    const links: [string, Partial<Config>][] = [
+      ['activation=relu', { activation: 'relu' }],
+      ['activation=leakyRelu&optimizer=momentum', { activation: 'leakyRelu', optimizer: 'momentum' }],
+      [
+        'hidden=4,2,3&layerActivations=,sigmoid,linear',
+        { hidden: [4, 2, 3], layerActivations: [null, 'sigmoid', 'linear'] },
+      ],
+      [
+        'dataset=reg-plane&output=linear&loss=halfSquaredError',
+        { dataset: 'reg-plane', output: 'linear', loss: 'halfSquaredError' },
+      ],
+      ['output=tanh&loss=mse', { output: 'tanh', loss: 'mse' }],
+      [
+        'dataset=multi&output=softmax&loss=softmaxCrossEntropy&hidden=6&optimizer=adam&speed=0',
+        {
+          dataset: 'multi',
+          output: 'softmax',
+          loss: 'softmaxCrossEntropy',
+          hidden: [6],
+          optimizer: 'adam',
+          speed: 0,
+        },
+      ],
+    ];
+    for (const [hash, changes] of links)
+      expect(fromHash(`#${hash}`), hash).toEqual({ config: { ...defaultConfig, ...changes }, notice: null });
+  });
+
+  it('checks each fused loss against its output activation from the loss table', () => {
+    for (const loss of lossNames) {
+      const fused = lossTable[loss].fusedActivation;
+      const dataset = fused === 'softmax' ? 'multi' : 'circle';
+      if (fused)
+        expect(consistencyProblem({ ...defaultConfig, dataset, loss, output: fused }), loss).toBeNull();
+      else
+        expect(
+          consistencyProblem({ ...defaultConfig, dataset: 'reg-plane', loss, output: 'silu' }),
+          loss,
+        ).toBeNull();
+    }
+    expect(consistencyProblem({ ...defaultConfig, dataset: 'multi', output: 'sigmoid', loss: 'mse' })).toBe(
+      'the multi-class dataset needs a softmax output',
+    );
   });
 });

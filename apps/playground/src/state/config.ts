@@ -1,3 +1,13 @@
+import {
+  type ActivationName,
+  activationNames,
+  activationTable,
+  type LossName,
+  lossNames,
+  lossTable,
+  type OptimizerName,
+  optimizerNames,
+} from '@chainrule/core';
 import { z } from 'zod';
 
 /**
@@ -19,10 +29,20 @@ export type DatasetName = (typeof datasetNames)[number];
 export const featureNames = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as const;
 export type FeatureName = (typeof featureNames)[number];
 
-export const activationChoices = ['tanh', 'relu', 'sigmoid', 'linear', 'leakyRelu'] as const;
-export const outputChoices = ['sigmoid', 'tanh', 'linear', 'softmax'] as const;
-export const lossChoices = ['binaryCrossEntropy', 'mse', 'halfSquaredError', 'softmaxCrossEntropy'] as const;
-export const optimizerChoices = ['sgd', 'momentum', 'adam'] as const;
+/*
+ * Activations, losses and optimizers are core's tables (`activationTable`, `lossTable`, `optimizerTable`): the
+ * schema's enums and the selects' options and labels come from them, so a new entry appears here unedited. Links
+ * carry the names, the tables' keys.
+ */
+
+/** What a hidden layer can take: every element-wise activation (a row-wise one, softmax, is an output only). */
+export const activationChoices: readonly ActivationName[] = activationNames.filter(
+  (name) => activationTable[name].kind === 'elementwise',
+);
+/** What the output layer can take: any activation; `consistencyProblem` checks it against the loss and data. */
+export const outputChoices: readonly ActivationName[] = activationNames;
+export const lossChoices: readonly LossName[] = lossNames;
+export const optimizerChoices: readonly OptimizerName[] = optimizerNames;
 export const regularizationChoices = ['none', 'l1', 'l2'] as const;
 
 export const MAX_LAYERS = 6;
@@ -93,15 +113,19 @@ export function outputFor(dataset: DatasetName): Pick<Config, 'output' | 'loss'>
 /** The activation of hidden layer i. */
 export const layerActivation = (c: Config, i: number) => c.layerActivations[i] ?? c.activation;
 
-/** Checks the combinations a schema cannot: a fused loss needs its output activation, softmax needs classes. */
+/**
+ * Checks the combinations a schema cannot: a fused loss needs its output activation (`lossTable`), a row-wise
+ * output (softmax) needs classes and the classes need one.
+ */
 export function consistencyProblem(c: Config): string | null {
-  if (c.loss === 'binaryCrossEntropy' && c.output !== 'sigmoid')
-    return 'binary cross-entropy needs a sigmoid output';
-  if (c.loss === 'softmaxCrossEntropy' && c.output !== 'softmax')
-    return 'softmax cross-entropy needs a softmax output';
-  if (c.output === 'softmax' && classCount(c) < 2) return 'a softmax output needs the multi-class dataset';
-  if (c.dataset === 'multi' && c.output !== 'softmax')
-    return 'the multi-class dataset needs a softmax output';
+  const fused = lossTable[c.loss].fusedActivation;
+  if (fused && c.output !== fused) return `${lossTable[c.loss].label.toLowerCase()} needs a ${fused} output`;
+  const rowwise = activationTable[c.output].kind === 'rowwise';
+  if (rowwise && classCount(c) < 2) return `a ${c.output} output needs the multi-class dataset`;
+  if (classCount(c) > 1 && !rowwise) {
+    const outputs = outputChoices.filter((a) => activationTable[a].kind === 'rowwise');
+    return `the multi-class dataset needs a ${outputs.join(' or ')} output`;
+  }
   return null;
 }
 

@@ -3,6 +3,7 @@
  * snapshots are transferred, not copied.
  */
 
+import type { ActivationName } from '@chainrule/core';
 import type { Point } from '../data/datasets';
 import type { Config } from '../state/config';
 
@@ -29,7 +30,7 @@ export type ToWorker =
 export interface LayerSnapshot {
   inputs: number;
   units: number;
-  activation: string;
+  activation: ActivationName;
   /** inputs×units, row-major. */
   W: Float32Array;
   b: Float32Array;
@@ -72,7 +73,7 @@ export interface ChainRow {
 export interface Inspection {
   target: InspectTarget;
   value: number;
-  activation: string;
+  activation: ActivationName;
   examples: number;
   /** The first rows, to read. */
   rows: ChainRow[];

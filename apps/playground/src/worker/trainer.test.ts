@@ -1,4 +1,4 @@
-import { jsKernels, Sequential } from '@chainrule/core';
+import { activationTable, Dense, jsKernels, optimizerNames, Sequential } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
 import { generatePoints, splitPoints } from '../data/datasets';
 import { type Config, defaultConfig } from '../state/config';
@@ -127,5 +127,53 @@ describe('the trainer behind the worker', () => {
     expect(t.epoch).toBe(3);
     t.configure({ ...config, hidden: [3] }, train, test, true);
     expect(t.epoch).toBe(0);
+  });
+
+  it('a network with SiLU hidden layers trains the circle to over 90% test accuracy', () => {
+    const { t } = trainer({ activation: 'silu', hidden: [4, 4] });
+    for (let i = 0; i < 300; i++) t.trainEpoch();
+    const after = t.snapshot(false, { steps: 0, epochs: 0 }, false);
+    expect(after.layers.map((l) => l.activation)).toEqual(['silu', 'silu', 'sigmoid']);
+    expect(after.accTest).toBeGreaterThan(0.9);
+    // The inspector's ∂a/∂z is the table's derivative: ∂J/∂z = ∂J/∂a · ∂a/∂z per example.
+    const i = t.inspect({ kind: 'weight', layer: 1, from: 2, to: 1 });
+    expect(i.activation).toBe('silu');
+    expect(Math.abs(i.sumOfProducts - i.gradient)).toBeLessThan(1e-6 * Math.max(1, Math.abs(i.gradient)));
+    for (const r of i.rows) {
+      expect(r.dadz).not.toBeNull();
+      expect(r.dZ).toBeCloseTo(r.dA * (r.dadz as number), 6);
+    }
+  });
+
+  it('every optimizer of the table trains, and a row-wise output has no single ∂a/∂z', () => {
+    for (const optimizer of optimizerNames) {
+      const { t } = trainer({ optimizer, learningRate: optimizer === 'adam' ? 0.03 : 0.1 });
+      const before = t.snapshot(false, { steps: 0, epochs: 0 }, false).lossTrain;
+      for (let i = 0; i < 20; i++) t.trainEpoch();
+      expect(t.snapshot(false, { steps: 0, epochs: 0 }, false).lossTrain, optimizer).toBeLessThan(before);
+    }
+    const { t } = trainer({
+      dataset: 'multi',
+      output: 'softmax',
+      loss: 'softmaxCrossEntropy',
+      activation: 'elu',
+    });
+    t.trainEpoch();
+    expect(activationTable.softmax.kind).toBe('rowwise');
+    expect(t.inspect({ kind: 'bias', layer: 2, unit: 0 }).rows.every((r) => r.dadz === null)).toBe(true);
+    expect(t.inspect({ kind: 'bias', layer: 0, unit: 0 }).rows.every((r) => r.dadz !== null)).toBe(true);
+  });
+
+  it('imports a model with any hidden activation the selects offer, and refuses a row-wise hidden layer', () => {
+    const a = trainer({ activation: 'softplus', layerActivations: [null, 'silu'] }).t;
+    const changes = trainer().t.importModel(a.exportModel());
+    expect(changes).toMatchObject({ activation: 'softplus', layerActivations: [null, 'silu'] });
+    const softmaxHidden = new Sequential(
+      [new Dense(2, 3, { activation: 'softmax' }), new Dense(3, 1, { activation: 'sigmoid' })],
+      { loss: 'binaryCrossEntropy', kernels: jsKernels },
+    );
+    expect(() => trainer().t.importModel(JSON.stringify(softmaxHidden.toJSON()))).toThrow(
+      /the model has a softmax hidden layer; the playground's hidden layers take linear, sigmoid, tanh/,
+    );
   });
 });

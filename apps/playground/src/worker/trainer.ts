@@ -1,19 +1,18 @@
 import {
   type ActivationName,
-  Adam,
+  activationTable,
   ChainruleError,
   Dense,
-  elementwise,
   type Kernels,
   type LossSpec,
   Matrix,
-  Momentum,
   type Optimizer,
+  type OptimizerSpec,
+  resolveOptimizer,
   Sequential,
-  SGD,
 } from '@chainrule/core';
 import { featureMatrix, gridPoints, type Point, targetMatrix } from '../data/datasets';
-import { type Config, layerActivation } from '../state/config';
+import { activationChoices, type Config, defaultConfig, layerActivation } from '../state/config';
 import type {
   ChainRow,
   Inspection,
@@ -78,7 +77,7 @@ export class Trainer {
       this.iterations = 0;
     }
     this.optimizer?.dispose();
-    this.optimizer = makeOptimizer(config);
+    this.optimizer = optimizerFor(config);
   }
 
   /** Same config, fresh weights from the seed, epoch 0. */
@@ -87,7 +86,7 @@ export class Trainer {
     this.model?.dispose();
     this.model = buildModel(this.config, this.X.cols, this.kernels);
     this.optimizer?.dispose();
-    this.optimizer = makeOptimizer(this.config);
+    this.optimizer = optimizerFor(this.config);
     this.epoch = 0;
     this.iterations = 0;
     this.rng = this.config.seed + 1;
@@ -102,7 +101,7 @@ export class Trainer {
     this.model = buildModel(this.config, this.X.cols, kernels);
     this.model.setWeights(weights);
     this.optimizer?.dispose();
-    this.optimizer = makeOptimizer(this.config);
+    this.optimizer = optimizerFor(this.config);
   }
 
   private buildBatches(): void {
@@ -241,6 +240,7 @@ export class Trainer {
     const t = trace.layers[l] as (typeof trace.layers)[number];
     const input = l === 0 ? trace.X : (trace.layers[l - 1] as (typeof trace.layers)[number]).A;
     const act = layer.activation;
+    const entry = activationTable[act.name];
     const rows: ChainRow[] = [];
     let sum = 0;
     for (let n = 0; n < this.X.rows; n++) {
@@ -248,7 +248,8 @@ export class Trainer {
       const a = t.A.get(n, unit);
       const dA = t.dA.get(n, unit);
       const dZ = t.dZ.get(n, unit);
-      const dadz = act.name === 'softmax' ? null : elementwise[act.name].derivative(z, a, act.alpha);
+      // A row-wise activation (softmax) has a Jacobian-vector product, not one factor per unit.
+      const dadz = entry.kind === 'elementwise' ? entry.derivative(z, a, act.alpha) : null;
       const dzdw = from >= 0 ? input.get(n, from) : 1;
       const product = dZ * dzdw;
       sum += product;
@@ -345,12 +346,20 @@ export class Trainer {
     const hidden = layers.slice(0, -1);
     const out = layers[layers.length - 1] as Dense;
     const acts = hidden.map((l) => l.activation.name);
-    const activation = (acts[0] ?? 'tanh') as Config['activation'];
+    const unsupported = acts.find((a) => !activationChoices.includes(a));
+    if (unsupported) {
+      loaded.dispose();
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `the model has a ${unsupported} hidden layer; the playground's hidden layers take ${activationChoices.join(', ')}`,
+      );
+    }
+    const activation = acts[0] ?? defaultConfig.activation;
     const changes: Partial<Config> = {
       hidden: hidden.map((l) => l.outputSize),
       activation,
-      layerActivations: acts.map((a) => (a === activation ? null : (a as Config['activation']))),
-      output: out.activation.name as Config['output'],
+      layerActivations: acts.map((a) => (a === activation ? null : a)),
+      output: out.activation.name,
       loss: loaded.loss.name as Config['loss'],
     };
     const weights = loaded.getWeights();
@@ -361,7 +370,7 @@ export class Trainer {
     this.model = buildModel(config, this.X.cols, this.kernels);
     this.model.setWeights(weights);
     this.optimizer?.dispose();
-    this.optimizer = makeOptimizer(config);
+    this.optimizer = optimizerFor(config);
     return changes;
   }
 
@@ -394,15 +403,10 @@ function onlyLearningRateDiffers(a: Config, b: Config): boolean {
   return JSON.stringify({ ...a, learningRate: 0 }) === JSON.stringify({ ...b, learningRate: 0 });
 }
 
-function makeOptimizer(config: Config): Optimizer {
-  switch (config.optimizer) {
-    case 'sgd':
-      return new SGD({ learningRate: config.learningRate });
-    case 'momentum':
-      return new Momentum({ learningRate: config.learningRate });
-    case 'adam':
-      return new Adam({ learningRate: config.learningRate });
-  }
+/** The config's optimizer, by name from core's `optimizerTable`, at the config's learning rate. */
+function optimizerFor(config: Config): Optimizer {
+  // (A union of names is no one member of OptimizerSpec's union, hence the assertion.)
+  return resolveOptimizer({ name: config.optimizer, learningRate: config.learningRate } as OptimizerSpec);
 }
 
 function sameShapes(a: { W: Matrix }[], b: { W: Matrix }[]): boolean {
