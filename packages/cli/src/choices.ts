@@ -1,5 +1,5 @@
 import {
-  type Activation,
+  type ResolvedActivation,
   type ActivationName,
   type ActivationParameter,
   activationNames,
@@ -50,7 +50,7 @@ function range(p: ActivationParameter): string {
  * Reads `--activation`: a hidden activation's name, or `name:alpha` for the ones with a parameter
  * (`leakyRelu:0.1`, `elu:0.7`). The name and the parameter's range are checked by core's `resolveActivation`.
  */
-export function parseActivation(text: string): Activation {
+export function parseActivation(text: string): ResolvedActivation {
   const colon = text.indexOf(':');
   const name = (colon < 0 ? text : text.slice(0, colon)).trim();
   const alphaText = colon < 0 ? undefined : text.slice(colon + 1).trim();

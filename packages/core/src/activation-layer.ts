@@ -1,4 +1,9 @@
-import { type Activation, type ActivationSpec, activationToJSON, resolveActivation } from './activations.js';
+import {
+  type ActivationSpec,
+  activationToJSON,
+  type ResolvedActivation,
+  resolveActivation,
+} from './activations.js';
 import { checkNoWeights } from './dropout.js';
 import { ChainruleError, checkNumber } from './errors.js';
 import { positiveInt, within } from './json.js';
@@ -27,9 +32,9 @@ export interface ActivationLayerJSON extends LayerJSON {
  * A parameter-free layer that applies φ: Z = X, A = φ(Z); backward ∂J/∂Z = ∂J/∂A ⊙ φ′ and ∂J/∂X = ∂J/∂Z. A linear
  * `Dense` followed by it computes what a `Dense` with that activation does (Keras's `Activation` layer).
  */
-export class ActivationLayer implements Layer {
+export class Activation implements Layer {
   readonly type = 'activation';
-  readonly activation: Activation;
+  readonly activation: ResolvedActivation;
   private readonly givenSize: number | undefined;
   private readonly givenName: string | undefined;
   private layerName: string;
@@ -79,13 +84,13 @@ export class ActivationLayer implements Layer {
   }
 
   forward(x: Matrix, buffers: LayerBuffers): void {
-    const s = this.built as NonNullable<ActivationLayer['built']>;
+    const s = this.built as NonNullable<Activation['built']>;
     buffers.z.data.set(x.data);
     s.kernels.biasActivation(buffers.z, s.zeroBias, this.activation, buffers.a);
   }
 
   backward(_x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void {
-    const s = this.built as NonNullable<ActivationLayer['built']>;
+    const s = this.built as NonNullable<Activation['built']>;
     if (!dZReady) s.kernels.activationBackward(this.activation, buffers.z, buffers.a, buffers.dA, buffers.dZ);
     if (dX) dX.data.set(buffers.dZ.data);
   }
@@ -115,12 +120,12 @@ export class ActivationLayer implements Layer {
   static fromJSON(
     json: Readonly<Record<string, unknown>>,
     path: string,
-  ): { layer: ActivationLayer; weights: LayerWeights } {
+  ): { layer: Activation; weights: LayerWeights } {
     const size = positiveInt(json.size, `${path}.size`);
     const name = typeof json.name === 'string' && json.name.length > 0 ? json.name : undefined;
     const layer = within(
       `${path}.activation`,
-      () => new ActivationLayer(json.activation as ActivationSpec, { size, ...(name ? { name } : {}) }),
+      () => new Activation(json.activation as ActivationSpec, { size, ...(name ? { name } : {}) }),
     );
     return { layer, weights: layer.getWeights() };
   }

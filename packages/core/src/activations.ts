@@ -264,7 +264,7 @@ export const activationTable: Readonly<Record<ActivationName, ActivationEntry>> 
 export type ActivationSpec = ActivationName | { name: ActivationName; alpha?: number };
 
 /** A resolved activation: the name plus its one parameter (0 for those without). */
-export interface Activation {
+export interface ResolvedActivation {
   readonly name: ActivationName;
   readonly alpha: number;
 }
@@ -285,8 +285,11 @@ export const elementwise = Object.fromEntries(
 /** The default slope of leaky ReLU for x < 0. */
 export const DEFAULT_LEAKY_ALPHA = table.leakyRelu.alpha.default;
 
-/** Resolves a name or `{ name, alpha }` into an `Activation`, with a clear error for anything else. */
-export function resolveActivation(spec: ActivationSpec | undefined, where = 'activation'): Activation {
+/** Resolves a name or `{ name, alpha }` into a `ResolvedActivation`, with a clear error for anything else. */
+export function resolveActivation(
+  spec: ActivationSpec | undefined,
+  where = 'activation',
+): ResolvedActivation {
   const raw = spec ?? 'linear';
   const name = typeof raw === 'string' ? raw : raw?.name;
   if (typeof name !== 'string' || !Object.hasOwn(activationTable, name)) {
@@ -309,6 +312,6 @@ export function resolveActivation(spec: ActivationSpec | undefined, where = 'act
 }
 
 /** The JSON form of an activation: its name alone unless it has a parameter. */
-export function activationToJSON(act: Activation): ActivationSpec {
+export function activationToJSON(act: ResolvedActivation): ActivationSpec {
   return activationTable[act.name].alpha ? { name: act.name, alpha: act.alpha } : act.name;
 }

@@ -1,8 +1,8 @@
 import {
-  type Activation,
   type ActivationSpec,
   activationTable,
   activationToJSON,
+  type ResolvedActivation,
   resolveActivation,
 } from './activations.js';
 import { checkFinite } from './checks.js';
@@ -47,7 +47,7 @@ export class Dense implements Layer {
   readonly type = 'dense';
   readonly inputSize: number;
   readonly outputSize: number;
-  readonly activation: Activation;
+  readonly activation: ResolvedActivation;
   readonly l1: number;
   readonly l2: number;
   private readonly init: InitializerSpec;

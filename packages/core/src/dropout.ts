@@ -1,4 +1,4 @@
-import { type Activation, resolveActivation } from './activations.js';
+import { type ResolvedActivation, resolveActivation } from './activations.js';
 import { ChainruleError, checkNumber, shapeOf } from './errors.js';
 import { invalid, positiveInt, within } from './json.js';
 import type { Kernels } from './kernels.js';
@@ -32,7 +32,7 @@ export interface DropoutJSON extends LayerJSON {
 export class Dropout implements Layer {
   readonly type = 'dropout';
   /** Dropout applies no φ: as a model's last layer it is linear. */
-  readonly activation: Activation = resolveActivation('linear');
+  readonly activation: ResolvedActivation = resolveActivation('linear');
   readonly extraBuffers = ['mask'] as const;
   readonly rate: number;
   private readonly givenSize: number | undefined;

@@ -1,10 +1,9 @@
 export {
-  ActivationLayer,
+  Activation,
   type ActivationLayerJSON,
   type ActivationLayerOptions,
 } from './activation-layer.js';
 export {
-  type Activation,
   type ActivationEntry,
   type ActivationName,
   type ActivationParameter,
@@ -17,6 +16,7 @@ export {
   type ElementwiseEntry,
   elementwise,
   type OnnxNodeWriter,
+  type ResolvedActivation,
   type RowwiseEntry,
   resolveActivation,
   softmaxBackwardRow,

@@ -1,11 +1,16 @@
-import { type Activation, type ActivationEntry, activationTable, elementwise } from './activations.js';
+import {
+  type ActivationEntry,
+  activationTable,
+  elementwise,
+  type ResolvedActivation,
+} from './activations.js';
 import { expectLength, expectShape } from './checks.js';
 import { ChainruleError } from './errors.js';
 import type { Kernels, LossKind } from './kernels.js';
 import { Matrix } from './matrix.js';
 
 /** The activation's table entry, or UNKNOWN_NAME (never a silent default). */
-function entryOf(op: string, activation: Activation): ActivationEntry {
+function entryOf(op: string, activation: ResolvedActivation): ActivationEntry {
   const entry = Object.hasOwn(activationTable, activation.name)
     ? activationTable[activation.name]
     : undefined;

@@ -1,4 +1,4 @@
-import type { Activation } from './activations.js';
+import type { ResolvedActivation } from './activations.js';
 import type { Matrix } from './matrix.js';
 
 /**
@@ -46,21 +46,28 @@ export interface Kernels {
   matmulTransB(a: Matrix, b: Matrix, out: Matrix): void;
 
   /** z ← z + b (b broadcast over rows), then a = φ(z). z and a are N×units, b is 1×units. */
-  biasActivation(z: Matrix, bias: Matrix, activation: Activation, a: Matrix): void;
+  biasActivation(z: Matrix, bias: Matrix, activation: ResolvedActivation, a: Matrix): void;
   /** ∂J/∂Z = ∂J/∂A ⊙ φ'(…) (for softmax the row-wise Jacobian-vector product). dZ may alias dA. */
-  activationBackward(activation: Activation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void;
+  activationBackward(activation: ResolvedActivation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void;
 
   /**
    * A dense layer's forward pass in one call, exactly `matmul(x, W, z)` then `biasActivation(z, b, activation, a)`:
    * Z = X·W + b, A = φ(Z). One call instead of two is what small networks are bound by.
    */
-  denseForward(x: Matrix, W: Matrix, bias: Matrix, activation: Activation, z: Matrix, a: Matrix): void;
+  denseForward(
+    x: Matrix,
+    W: Matrix,
+    bias: Matrix,
+    activation: ResolvedActivation,
+    z: Matrix,
+    a: Matrix,
+  ): void;
   /**
    * A dense layer's backward pass in one call, exactly: unless `dZReady`, `activationBackward` (∂J/∂Z from ∂J/∂A);
    * then `matmulTransA(x, dZ, dW)`, `columnSums(dZ, db)`, and `matmulTransB(dZ, W, dX)` when `dX` is given.
    */
   denseBackward(
-    activation: Activation,
+    activation: ResolvedActivation,
     x: Matrix,
     W: Matrix,
     z: Matrix,

@@ -1,4 +1,4 @@
-import type { Activation } from './activations.js';
+import type { ResolvedActivation } from './activations.js';
 import type { Kernels } from './kernels.js';
 import type { Matrix } from './matrix.js';
 import type { Rng } from './rng.js';
@@ -53,7 +53,7 @@ export interface BuildContext {
 
 /**
  * A layer maps an N×inputSize batch to N×outputSize: Z from X, then A = φ(Z). Implement it to add a layer kind —
- * `Dense`, `Dropout` and `Activation` are the references — and register its JSON reader with `registerLayerType`
+ * `Dense`, `Dropout` and `Activation` are the references — and give its JSON reader to `layerTypes` (or to `Sequential.fromJSON`'s `layerTypes` option)
  * so models containing it load (`Sequential.fromJSON`) and tools find it by `type`. A layer allocates through the
  * kernels it is built with, in `build`, and allocates nothing in `forward`/`backward`.
  */
@@ -64,7 +64,7 @@ export interface Layer {
   readonly inputSize: number;
   readonly outputSize: number;
   /** φ at this layer's output (linear if it applies none): what a fused loss and accuracy look at. */
-  readonly activation: Activation;
+  readonly activation: ResolvedActivation;
   /** Extra N×outputSize buffers it needs per batch, by name (Dropout: its mask); the model allocates them. */
   readonly extraBuffers?: readonly string[];
   /** Allocates and initializes parameters; called once by the model before anything else. A build that throws frees

@@ -35,7 +35,9 @@ export interface Optimizer {
 export type OptimizerSpec =
   | { name: 'sgd'; learningRate?: number }
   | { name: 'momentum'; learningRate?: number; momentum?: number }
-  | { name: 'adam'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
+  | { name: 'adam'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
+  /** Any optimizer of the table by a name only known at run time (a CLI flag, a select). */
+  | { name: OptimizerName; learningRate?: number };
 
 function checkLearningRate(where: string, lr: unknown): number {
   return checkNumber(where, 'learningRate', lr, { min: 0, exclusiveMin: true });

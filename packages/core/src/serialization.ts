@@ -1,4 +1,4 @@
-import { ActivationLayer } from './activation-layer.js';
+import { Activation } from './activation-layer.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { ChainruleError } from './errors.js';
@@ -58,7 +58,7 @@ export interface PreviousLayer {
 export const layerTypes: Readonly<Record<string, LayerReader>> = {
   dense: Dense.fromJSON,
   dropout: Dropout.fromJSON,
-  activation: ActivationLayer.fromJSON,
+  activation: Activation.fromJSON,
 };
 
 /** Validates model JSON (object or text) and returns what `Sequential.fromJSON` needs to rebuild it. */

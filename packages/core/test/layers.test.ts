@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ActivationLayer,
+  Activation,
   ChainruleError,
   Dense,
   Dropout,
@@ -167,7 +167,7 @@ describe(`Activation layer (${kernels.name} kernels)`, () => {
       ['tanh', 'mse'],
       ['softmax', 'softmaxCrossEntropy'],
     ] as const) {
-      const split = new Sequential([new Dense(3, 2), new ActivationLayer(act)], { loss, kernels, seed: 4 });
+      const split = new Sequential([new Dense(3, 2), new Activation(act)], { loss, kernels, seed: 4 });
       const fused = new Sequential([new Dense(3, 2, { activation: act })], { loss, kernels, seed: 4 });
       fused.setWeights([split.getWeights()[0] as LayerWeights]);
       const target = loss === 'mse' ? Y : Y.map((_, i) => (i % 2 ? [1, 0] : [0, 1]));
@@ -186,8 +186,8 @@ describe(`Activation layer (${kernels.name} kernels)`, () => {
   });
 
   it('validates its activation and frees its buffer', () => {
-    expect(caught(() => new ActivationLayer('swish' as never)).code).toBe('UNKNOWN_NAME');
-    const m = new Sequential([new Dense(2, 2), new ActivationLayer({ name: 'elu', alpha: 0.5 })], {
+    expect(caught(() => new Activation('swish' as never)).code).toBe('UNKNOWN_NAME');
+    const m = new Sequential([new Dense(2, 2), new Activation({ name: 'elu', alpha: 0.5 })], {
       loss: 'mse',
       kernels,
     });
@@ -199,7 +199,7 @@ describe(`Activation layer (${kernels.name} kernels)`, () => {
 describe('layers travel as JSON through the layer types table', () => {
   it('Dense, Dropout and Activation round-trip: same types, names, rate, activation and predictions', () => {
     const m = new Sequential(
-      [new Dense(3, 4), new ActivationLayer('silu'), new Dropout(0.25, { name: 'drop' }), new Dense(4, 2)],
+      [new Dense(3, 4), new Activation('silu'), new Dropout(0.25, { name: 'drop' }), new Dense(4, 2)],
       { loss: 'mse', kernels, seed: 8 },
     );
     const json = JSON.parse(JSON.stringify(m.toJSON()));
@@ -225,7 +225,7 @@ describe('layers travel as JSON through the layer types table', () => {
     );
     // A custom type: read as an Activation layer of its own JSON's size (what a user's reader would do).
     const reader: LayerReader = (raw) => {
-      const layer = new ActivationLayer('linear', { size: raw.units as number });
+      const layer = new Activation('linear', { size: raw.units as number });
       return { layer, weights: layer.getWeights() };
     };
     const loaded = Sequential.fromJSON(

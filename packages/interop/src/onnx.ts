@@ -1,5 +1,5 @@
 import {
-  type Activation,
+  type ResolvedActivation,
   activationTable,
   ChainruleError,
   type Dense,
@@ -119,7 +119,7 @@ function claim(used: Set<string>, base: string): string {
 
 /** A layer's ONNX nodes and values, named relative to the layer: the full name is `<layer name>_<suffix>`. */
 interface LayerPlan {
-  readonly act: Activation;
+  readonly act: ResolvedActivation;
   readonly recorder: ActivationRecorder;
   /** The placeholder whose value is the layer's result. */
   readonly result: string;
@@ -130,7 +130,7 @@ interface LayerPlan {
 }
 
 /** Runs a layer's activation through a recorder and names what it wrote (suffixes without underscores). */
-function planLayer(act: Activation, where: string): LayerPlan {
+function planLayer(act: ResolvedActivation, where: string): LayerPlan {
   const recorder = new ActivationRecorder(where);
   const result = activationTable[act.name].toOnnx(recorder, recorder.x, act.alpha);
   if (!recorder.knows(result)) {

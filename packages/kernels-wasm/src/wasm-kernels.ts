@@ -1,5 +1,5 @@
 import {
-  type Activation,
+  type ResolvedActivation,
   ChainruleError,
   expectLength,
   expectShape,
@@ -149,7 +149,7 @@ class WasmKernelsImpl implements WasmKernels {
     this.product('matmulTransB', a, b, out);
   }
 
-  biasActivation(z: Matrix, bias: Matrix, activation: Activation, a: Matrix): void {
+  biasActivation(z: Matrix, bias: Matrix, activation: ResolvedActivation, a: Matrix): void {
     expectShape('biasActivation', 'bias', bias, 1, z.cols);
     expectShape('biasActivation', 'a', a, z.rows, z.cols);
     this.x.biasActivation(
@@ -163,7 +163,7 @@ class WasmKernelsImpl implements WasmKernels {
     );
   }
 
-  activationBackward(activation: Activation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void {
+  activationBackward(activation: ResolvedActivation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void {
     expectShape('activationBackward', 'a', a, z.rows, z.cols);
     expectShape('activationBackward', 'dA', dA, z.rows, z.cols);
     expectShape('activationBackward', 'dZ', dZ, z.rows, z.cols);
@@ -179,7 +179,7 @@ class WasmKernelsImpl implements WasmKernels {
     );
   }
 
-  denseForward(x: Matrix, W: Matrix, bias: Matrix, activation: Activation, z: Matrix, a: Matrix): void {
+  denseForward(x: Matrix, W: Matrix, bias: Matrix, activation: ResolvedActivation, z: Matrix, a: Matrix): void {
     const N = x.rows;
     const K = x.cols;
     const U = W.cols;
@@ -202,7 +202,7 @@ class WasmKernelsImpl implements WasmKernels {
   }
 
   denseBackward(
-    activation: Activation,
+    activation: ResolvedActivation,
     x: Matrix,
     W: Matrix,
     z: Matrix,

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
-import { type Activation, activationNames, activationTable, type Matrix } from '@chainrule/core';
+import { activationNames, activationTable, type Matrix, type ResolvedActivation } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
 import { type KernelExports, loadWasmKernels } from '../src/index.js';
 
@@ -29,7 +29,7 @@ describe('activation codes', () => {
     for (const name of activationNames) {
       const entry = activationTable[name];
       it(`${k.variant}: ${name} (code ${entry.kernelCode}) runs forward and backward without trapping`, () => {
-        const act: Activation = { name, alpha: entry.alpha?.default ?? 0 };
+        const act: ResolvedActivation = { name, alpha: entry.alpha?.default ?? 0 };
         // 3×5: four lanes and a scalar tail.
         const m = (fill: (i: number) => number): Matrix => {
           const x = k.alloc(3, 5);

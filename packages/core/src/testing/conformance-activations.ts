@@ -1,4 +1,4 @@
-import { type Activation, activationTable } from '../activations.js';
+import { activationTable, type ResolvedActivation } from '../activations.js';
 import { ChainruleError } from '../errors.js';
 import type { Kernels, LossKind } from '../kernels.js';
 import { Rng } from '../rng.js';
@@ -100,7 +100,7 @@ export function casesActivations(k: Kernels, seed: number, add: AddCase): void {
       }
       fail(`${what}: ran an unknown name instead of refusing it`);
     };
-    const bogus = { name: 'swoosh', alpha: 0 } as unknown as Activation;
+    const bogus = { name: 'swoosh', alpha: 0 } as unknown as ResolvedActivation;
     const z = alloc(k, 2, 3, () => 0.5);
     const a = alloc(k, 2, 3, () => 0);
     const b = vector(k, 3, () => 0);

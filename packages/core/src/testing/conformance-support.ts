@@ -1,4 +1,4 @@
-import { type Activation, activationNames, activationTable } from '../activations.js';
+import { activationNames, activationTable, type ResolvedActivation } from '../activations.js';
 import type { Kernels } from '../kernels.js';
 import type { Matrix } from '../matrix.js';
 
@@ -54,7 +54,7 @@ export const MATMUL_SHAPES: readonly (readonly [number, number, number])[] = [
  * Every activation in the table; those with a parameter at a value other than its default, so a kernel that
  * ignores alpha fails.
  */
-export const ACTIVATIONS: readonly Activation[] = activationNames.map((name) => {
+export const ACTIVATIONS: readonly ResolvedActivation[] = activationNames.map((name) => {
   const param = activationTable[name].alpha;
   return { name, alpha: param ? 0.7 * param.default + 0.03 : 0 };
 });

@@ -1,7 +1,7 @@
 // The property suite: the kernels equal float64 references over random shapes. Shared by property.test.ts (plain
 // SIMD) and property-relaxed.test.ts (relaxed SIMD, fused multiply-add), so both builds are held to the same
 // assertions and tolerances.
-import { type Activation, activationNames, activationTable } from '@chainrule/core';
+import { activationNames, activationTable, type ResolvedActivation } from '@chainrule/core';
 import { refActivation, refMatmul } from '@chainrule/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -117,7 +117,7 @@ export function propertyTests(k: WasmKernels): void {
 
     it('bias + activation equals the reference for any shape and elementwise activation', () => {
       // Every elementwise activation in the table; a parameter at half its default (leaky ReLU 0.005, ELU 0.5).
-      const acts: Activation[] = activationNames
+      const acts: ResolvedActivation[] = activationNames
         .filter((name) => activationTable[name].kind === 'elementwise')
         .map((name) => ({ name, alpha: (activationTable[name].alpha?.default ?? 0) / 2 }));
       fc.assert(
