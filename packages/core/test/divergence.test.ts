@@ -11,6 +11,7 @@ import {
   Sequential,
   SGD,
 } from '../src/index.js';
+import { caught } from './caught.js';
 import { kernels } from './kernels.js';
 
 // A divergence must leave everything as it was — the weights and the optimizer's state (velocity, moments, step
@@ -35,16 +36,6 @@ const optimizers: [string, () => Optimizer][] = [
 
 /** A learning rate far past float32: every update it drives overflows. */
 const HUGE = 1e300;
-
-function caught(fn: () => unknown): ChainruleError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChainruleError);
-    return err as ChainruleError;
-  }
-  throw new Error('expected a ChainruleError, nothing was thrown');
-}
 
 const weights = (m: Sequential) => m.getWeights().flatMap((w) => [...w.W.data, ...w.b]);
 

@@ -10,6 +10,7 @@ import {
   Sequential,
   SGD,
 } from '../src/index.js';
+import { caught, caughtAsync } from './caught.js';
 
 const net = (loss: 'mse' | 'binaryCrossEntropy' = 'mse') =>
   new Sequential(
@@ -21,27 +22,6 @@ const net = (loss: 'mse' | 'binaryCrossEntropy' = 'mse') =>
       loss,
     },
   );
-
-/** Runs fn and returns the ChainruleError it throws (failing if it throws anything else, or nothing). */
-function caught(fn: () => unknown): ChainruleError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChainruleError);
-    return err as ChainruleError;
-  }
-  throw new Error('expected a ChainruleError, nothing was thrown');
-}
-
-async function caughtAsync(fn: () => Promise<unknown>): Promise<ChainruleError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChainruleError);
-    return err as ChainruleError;
-  }
-  throw new Error('expected a ChainruleError, nothing was thrown');
-}
 
 describe('bad input gets a clear error', () => {
   it('layers that do not chain: names both layers and sizes', () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ChainruleError, Dense, Dropout, Matrix, Sequential } from '../src/index.js';
+import { caught } from './caught.js';
 import { kernels } from './kernels.js';
 
 const X = Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(1.3 * i)]);
 const Y = X.map(([a = 0, b = 0]) => [Math.tanh(a - b)]);
-
-function caught(fn: () => unknown): ChainruleError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChainruleError);
-    return err as ChainruleError;
-  }
-  throw new Error('expected a ChainruleError, nothing was thrown');
-}
 
 describe(`inspect: one parameter's chain rule, term by term (${kernels.name} kernels)`, () => {
   it('the per-example products sum, with the penalty, to the backward pass’s ∂J/∂w, and the finite difference agrees', () => {

@@ -10,6 +10,7 @@ import {
   Sequential,
   SGD,
 } from '../src/index.js';
+import { caught } from './caught.js';
 import { kernels } from './kernels.js';
 
 // The layer contract beyond Dense, on `kernels` (jsKernels here; both WebAssembly builds under growth stress in
@@ -23,16 +24,6 @@ const copyWeights = (from: Sequential, to: Sequential) => {
   let k = 0;
   to.setWeights(to.layers.map((l) => (l.type === 'dense' ? (dense[k++] as LayerWeights) : l.getWeights())));
 };
-
-function caught(fn: () => unknown): ChainruleError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChainruleError);
-    return err as ChainruleError;
-  }
-  throw new Error('expected a ChainruleError, nothing was thrown');
-}
 
 describe(`Dropout (${kernels.name} kernels)`, () => {
   const withDropout = (seed = 5, rate = 0.4) =>
