@@ -4,7 +4,7 @@
  * accuracy target.
  */
 import { createRequire } from 'node:module';
-import { Adam, Dense, type Kernels, Matrix, Sequential } from '@chainrule/core';
+import { Adam, Dense, type Kernels, Matrix, Rng, Sequential } from '@chainrule/core';
 
 export const BATCH = 64;
 export const LEARNING_RATE = 0.001;
@@ -30,12 +30,10 @@ export function loadDigits(): Digits {
     const set = mnist[d] as DigitSets[number];
     for (let i = 0; i < set.length; i++) rows.push({ x: set.get(i), label: d });
   }
-  let s = 12345;
-  for (let i = rows.length - 1; i > 0; i--) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [rows[i], rows[j]] = [rows[j] as (typeof rows)[number], rows[i] as (typeof rows)[number]];
-  }
+  // Core's seeded generator: the one shuffler in chainrule.
+  const order = Array.from(rows.keys());
+  new Rng(12345).shuffle(order);
+  const shuffled = order.map((i) => rows[i] as (typeof rows)[number]);
   const toMatrices = (part: typeof rows) => {
     const x = new Matrix(part.length, 784);
     const y = new Matrix(part.length, 10);
@@ -46,8 +44,8 @@ export function loadDigits(): Digits {
     return { x, y };
   };
   return {
-    train: toMatrices(rows.slice(0, 8000)),
-    test: toMatrices(rows.slice(8000, 10000)),
+    train: toMatrices(shuffled.slice(0, 8000)),
+    test: toMatrices(shuffled.slice(8000, 10000)),
     total: rows.length,
   };
 }
