@@ -1,2 +1,2 @@
 export { ONNX_OPSET, type OnnxOptions, toOnnx } from './onnx.js';
-export { fromTfjs, type TfjsArtifacts, type TfjsWeightSpec, toTfjs } from './tfjs.js';
+export { type ChainruleMetadata, fromTfjs, type TfjsArtifacts, type TfjsWeightSpec, toTfjs } from './tfjs.js';

@@ -1,9 +1,9 @@
 import {
-  type ResolvedActivation,
   activationTable,
   ChainruleError,
-  type Dense,
+  type Layer,
   type OnnxNodeWriter,
+  type ResolvedActivation,
   type Sequential,
 } from '@chainrule/core';
 import { uniqueNames } from './names.js';
@@ -117,23 +117,35 @@ function claim(used: Set<string>, base: string): string {
   return name;
 }
 
-/** A layer's ONNX nodes and values, named relative to the layer: the full name is `<layer name>_<suffix>`. */
+/** The layer types `toOnnx` writes, as `Layer.type` names them. */
+const ONNX_LAYER_TYPES = ['dense', 'dropout', 'activation'] as const;
+type OnnxLayerType = (typeof ONNX_LAYER_TYPES)[number];
+
+/**
+ * A layer's ONNX nodes and values, named relative to the layer: the full name is `<layer name>_<suffix>`. A dense
+ * layer's activation reads its Gemm's output; an activation layer's reads the previous layer's result (the graph
+ * input for the first layer); a dropout layer writes nothing (an inference graph has no dropout).
+ */
 interface LayerPlan {
-  readonly act: ResolvedActivation;
+  readonly type: OnnxLayerType;
   readonly recorder: ActivationRecorder;
-  /** The placeholder whose value is the layer's result. */
+  /** The placeholder whose value is the layer's result (`recorder.x` when it writes no activation node). */
   readonly result: string;
   /** Suffix of each activation node's name. */
   readonly nodeSuffixes: readonly string[];
-  /** Suffix of each placeholder's value (the Gemm's output and every node's); the result's is absent. */
+  /** Suffix of each placeholder's value that the layer names (a dense layer's Gemm output, nodes' outputs); the
+   * result's is absent, and so is an activation or dropout layer's input (the previous layer's value). */
   readonly valueSuffixes: ReadonlyMap<string, string>;
 }
 
-/** Runs a layer's activation through a recorder and names what it wrote (suffixes without underscores). */
-function planLayer(act: ResolvedActivation, where: string): LayerPlan {
+/**
+ * Runs a layer's activation (none for dropout) through a recorder and names what it wrote (suffixes without
+ * underscores).
+ */
+function planLayer(type: OnnxLayerType, act: ResolvedActivation | null, where: string): LayerPlan {
   const recorder = new ActivationRecorder(where);
-  const result = activationTable[act.name].toOnnx(recorder, recorder.x, act.alpha);
-  if (!recorder.knows(result)) {
+  const result = act ? activationTable[act.name].toOnnx(recorder, recorder.x, act.alpha) : recorder.x;
+  if (act && !recorder.knows(result)) {
     throw new ChainruleError(
       'INVALID_OPTION',
       `toOnnx: ${where}: activation ${act.name} returned ${JSON.stringify(result)}, which is not a value it wrote`,
@@ -141,26 +153,59 @@ function planLayer(act: ResolvedActivation, where: string): LayerPlan {
   }
   const word = (s: string) => s.replace(/[^A-Za-z0-9]/g, '');
   // Nodes: `<activation>` when it writes one, else `<activation><Op>` (`siluSigmoid`, `siluMul`).
-  const nodeNames = new Set(['gemm']);
+  const nodeNames = new Set(['gemm', 'identity']);
   const nodeSuffixes = recorder.nodes.map((n) =>
-    claim(nodeNames, word(recorder.nodes.length === 1 ? act.name : `${act.name}${n.op}`)),
+    claim(
+      nodeNames,
+      word(recorder.nodes.length === 1 ? (act as ResolvedActivation).name : `${act?.name}${n.op}`),
+    ),
   );
   // Values: W, b, z (the Gemm's output) and a (the activation's result); a value between two activation nodes is
   // named as the node that writes it.
   const valueNames = new Set(['W', 'b', 'z', 'a']);
   const valueSuffixes = new Map<string, string>();
-  if (result !== recorder.x) valueSuffixes.set(recorder.x, 'z');
+  if (type === 'dense' && result !== recorder.x) valueSuffixes.set(recorder.x, 'z');
   recorder.nodes.forEach((n, k) => {
     if (n.output !== result) valueSuffixes.set(n.output, claim(valueNames, nodeSuffixes[k] as string));
   });
-  return { act, recorder, result, nodeSuffixes, valueSuffixes };
+  return { type, recorder, result, nodeSuffixes, valueSuffixes };
+}
+
+/** The plan of each layer, by its `type`; any other type is refused, naming the layer. */
+function planLayers(layers: readonly Layer[], weights: readonly unknown[]): LayerPlan[] {
+  return layers.map((l, i) => {
+    const where = `layer ${i} ('${l.name}')`;
+    const type = l.type as OnnxLayerType;
+    if (!ONNX_LAYER_TYPES.includes(type)) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `toOnnx: ${where} has type ${JSON.stringify(l.type)}, which does not export; ` +
+          `the layer types that export are ${ONNX_LAYER_TYPES.join(', ')}`,
+      );
+    }
+    if (type === 'dense') {
+      const w = weights[i] as { W?: { rows: number; cols: number }; b?: { length: number } } | undefined;
+      if (w?.W?.rows !== l.inputSize || w.W.cols !== l.outputSize || w.b?.length !== l.outputSize) {
+        throw new ChainruleError(
+          'INVALID_OPTION',
+          `toOnnx: ${where} is a dense layer whose weights are not W ${l.inputSize}×${l.outputSize} and b of ${l.outputSize}`,
+        );
+      }
+    }
+    return planLayer(type, type === 'dropout' ? null : l.activation, where);
+  });
 }
 
 /**
- * Writes a Sequential of Dense layers as a standard ONNX model (opset 13): per layer a `Gemm` (X·W + b, with W
- * stored inputs×units as chainrule keeps it), then the nodes its activation writes (`activationTable[name].toOnnx`:
- * `Sigmoid`, `LeakyRelu` with its alpha, `Softmax` over the last axis, `Sigmoid` and `Mul` for SiLU, …; none for
- * linear). The input is float32 [N, inputs]; N is symbolic; the last layer's result is the graph output.
+ * Writes a Sequential as a standard ONNX inference model (opset 13), layer by layer as `Layer.type` says:
+ * - `dense`: a `Gemm` (X·W + b, with W stored inputs×units as chainrule keeps it), then the nodes its activation
+ *   writes (`activationTable[name].toOnnx`: `Sigmoid`, `LeakyRelu` with its alpha, `Softmax` over the last axis,
+ *   `Sigmoid` and `Mul` for SiLU, …; none for linear);
+ * - `activation`: the nodes its activation writes, on the previous layer's result (none for linear);
+ * - `dropout`: nothing, as inference is the identity (ONNX inference graphs drop dropout).
+ * A last layer that writes no node (dropout, a linear activation layer) writes an `Identity` node `<name>_identity`
+ * so that the graph output has its name. Any other layer type is refused.
+ * The input is float32 [N, inputs]; N is symbolic; the last layer's result is the graph output.
  * Values and nodes are named after their layer (`<name>_W`, `<name>_b`, `<name>_z` out of `<name>_gemm`, `<name>_a`
  * out of the activation's node `<name>_<activation>`, or `<name>_<activation><Op>` when it writes several), with
  * layer names made unique by `uniqueNames`. Load it with ONNX Runtime, convert it to PyTorch, or serve it.
@@ -168,19 +213,11 @@ function planLayer(act: ResolvedActivation, where: string): LayerPlan {
 export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array {
   const inputName = options.inputName ?? 'input';
   const outputName = options.outputName ?? 'output';
-  const layers = model.layers as Dense[];
+  const layers = model.layers;
   const weights = model.getWeights();
-  for (const [i, l] of layers.entries()) {
-    if (!('l1' in l) || !weights[i]) {
-      throw new ChainruleError(
-        'INVALID_OPTION',
-        `toOnnx: layer ${i} ('${l.name}') is not a Dense layer; only Dense stacks export`,
-      );
-    }
-  }
+  const plans = planLayers(layers, weights);
   if (inputName === outputName)
     throw new ChainruleError('INVALID_OPTION', `toOnnx: inputName and outputName are both '${inputName}'`);
-  const plans = layers.map((l, i) => planLayer(l.activation, `layer ${i} ('${l.name}')`));
   // Every value a layer writes is `<name>_<suffix>` and every node `<name>_<suffix>`, with suffixes that have no
   // underscore: so the layer name is everything before the last underscore, and unique layer names give unique
   // values and nodes. A layer name whose value would be the graph's input or output name is renamed too.
@@ -221,21 +258,30 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
         });
       let current = inputName;
       plans.forEach((plan, i) => {
-        const { W, b } = weights[i] as {
-          W: { rows: number; cols: number; data: Float32Array };
-          b: Float32Array;
-        };
         const name = names[i] as string;
         const last = i === layers.length - 1;
-        // The result is the graph output for the last layer; `<name>_z` or `<name>_a` otherwise.
+        const input = current;
+        // The result is the graph output for the last layer; otherwise `<name>_a` when an activation node wrote it,
+        // `<name>_z` for a linear dense layer's Gemm. An activation or dropout layer's input is the previous value.
         const value = (placeholder: string): string => {
-          if (placeholder !== plan.result) return `${name}_${plan.valueSuffixes.get(placeholder) as string}`;
-          if (last) return outputName;
-          return `${name}_${placeholder === plan.recorder.x ? 'z' : 'a'}`;
+          const suffix = plan.valueSuffixes.get(placeholder);
+          if (suffix !== undefined) return `${name}_${suffix}`;
+          if (placeholder === plan.result && last) return outputName;
+          if (placeholder !== plan.recorder.x) return `${name}_a`;
+          return plan.type === 'dense' ? `${name}_z` : input;
         };
-        g.message(Graph.initializer, (t) => tensor(t, `${name}_W`, [W.rows, W.cols], W.data));
-        g.message(Graph.initializer, (t) => tensor(t, `${name}_b`, [W.cols], b));
-        node('Gemm', [current, `${name}_W`, `${name}_b`], value(plan.recorder.x), `${name}_gemm`, {});
+        if (plan.type === 'dense') {
+          const { W, b } = weights[i] as {
+            W: { rows: number; cols: number; data: Float32Array };
+            b: Float32Array;
+          };
+          g.message(Graph.initializer, (t) => tensor(t, `${name}_W`, [W.rows, W.cols], W.data));
+          g.message(Graph.initializer, (t) => tensor(t, `${name}_b`, [W.cols], b));
+          node('Gemm', [input, `${name}_W`, `${name}_b`], value(plan.recorder.x), `${name}_gemm`, {});
+        } else if (last && plan.result === plan.recorder.x) {
+          // Nothing written, but the graph output must be named: pass the input through.
+          node('Identity', [input], outputName, `${name}_identity`, {});
+        }
         plan.recorder.nodes.forEach((n, k) => {
           node(
             n.op,

@@ -1,18 +1,22 @@
 import {
+  Activation,
   type ActivationName,
   type ActivationSpec,
   activationNames,
   activationTable,
   ChainruleError,
   Dense,
+  Dropout,
   type Kernels,
+  type Layer,
+  type LayerWeights,
   type LossName,
   type LossSpec,
   lossNames,
   lossTable,
   Matrix,
+  type ResolvedActivation,
   Sequential,
-  type TfjsActivation,
 } from '@chainrule/core';
 import { uniqueNames } from './names.js';
 
@@ -37,6 +41,8 @@ export interface TfjsArtifacts {
     };
     weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
     trainingConfig?: { loss: string };
+    /** Written when the model has `Activation` layers: see `ChainruleMetadata`. */
+    userDefinedMetadata?: { chainrule: ChainruleMetadata };
   };
   weights: ArrayBuffer;
 }
@@ -44,6 +50,17 @@ export interface TfjsArtifacts {
 interface TfjsLayer {
   class_name: string;
   config: Record<string, unknown>;
+}
+
+/**
+ * What `toTfjs` records in model.json's `userDefinedMetadata.chainrule` (TensorFlow.js keeps it when it loads the
+ * model). A TensorFlow.js activation layer after a linear Dense is read as that Dense's activation, which is how a
+ * Dense with Leaky ReLU or ELU is written; these names mark the layers written from chainrule `Activation` layers,
+ * which `fromTfjs` reads back as `Activation` layers wherever they are.
+ */
+export interface ChainruleMetadata {
+  /** The TensorFlow.js names of the layers written from chainrule `Activation` layers. */
+  activationLayers: string[];
 }
 
 /** Keras' abbreviations for its losses, which a saved training config may use (TensorFlow.js accepts them too). */
@@ -75,6 +92,9 @@ const byLayerClass = new Map(
 /** TensorFlow.js's identity activation: a Dense layer's when a layer of its own follows with the activation. */
 const TFJS_LINEAR = 'linear';
 
+/** The layer types `toTfjs` writes, as `Layer.type` names them. */
+const TFJS_LAYER_TYPES = ['dense', 'dropout', 'activation'] as const;
+
 /** `leakyRelu` → `leaky_relu`: Keras' snake_case, for the names of activation layers. */
 const snakeCase = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
@@ -82,13 +102,25 @@ const snakeCase = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').
 const listed = (items: readonly string[]) =>
   items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
+/** The TensorFlow.js layer that applies `act` on its own: `Activation` with its string, or the table's own layer. */
+function activationLayer(act: ResolvedActivation): TfjsLayer {
+  const form = activationTable[act.name].tfjs;
+  return 'activation' in form
+    ? { class_name: 'Activation', config: { activation: form.activation } }
+    : { class_name: form.layer, config: form.config(act.alpha) };
+}
+
 /**
- * Writes a Sequential of Dense layers in the TensorFlow.js layers format: `model.json` (topology, weights manifest,
- * and the loss as training config: `lossTable[name].tfjs`) and one `weights.bin`. Each activation is written as
- * `activationTable[name].tfjs` says: a Dense layer's `activation` string, or — for those TensorFlow.js has as a
- * layer of their own (Leaky ReLU, ELU) — a linear Dense followed by that layer (`LeakyReLU` with `{ alpha }`), named
- * `<dense name>_<snake_case activation>` (`<name>_leaky_relu`). Kernels are inputs×units in both. Layer and weight names
- * are the layers' names made unique by `uniqueNames`.
+ * Writes a Sequential in the TensorFlow.js layers format: `model.json` (topology, weights manifest, and the loss as
+ * training config: `lossTable[name].tfjs`) and one `weights.bin`. Layers are written by their `type`:
+ * - `dense`: a `Dense` layer, its activation as `activationTable[name].tfjs` says: the Dense layer's `activation`
+ *   string, or — for those TensorFlow.js has as a layer of their own (Leaky ReLU, ELU) — a linear Dense followed by
+ *   that layer (`LeakyReLU` with `{ alpha }`), named `<dense name>_<snake_case activation>` (`<name>_leaky_relu`).
+ *   Kernels are inputs×units in both.
+ * - `dropout`: a `Dropout` layer with its `rate` (TensorFlow.js, like chainrule, drops only in training).
+ * - `activation`: an `Activation` layer with the activation's string, or the table's own layer (`LeakyReLU`, `ELU`
+ *   with `{ alpha }`); their names are listed in `userDefinedMetadata.chainrule` (`ChainruleMetadata`).
+ * Any other layer type is refused. Layer and weight names are the layers' names made unique by `uniqueNames`.
  *
  * TensorFlow.js 4.22 refuses to load an `ELU` layer whose alpha is not 1 (its `ELU` is not implemented for other
  * values): such an ELU is still written, with its alpha, and `fromTfjs` reads it back.
@@ -98,50 +130,62 @@ export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArti
   const layers: TfjsLayer[] = [];
   const specs: TfjsWeightSpec[] = [];
   const parts: Float32Array[] = [];
-  const dense = model.layers as Dense[];
-  for (const [i, layer] of dense.entries()) {
-    if (!(layer instanceof Dense))
-      throw new ChainruleError('INVALID_OPTION', `toTfjs: layer ${i} is not a Dense layer`);
+  const source = model.layers;
+  for (const [i, layer] of source.entries()) {
+    if (!(TFJS_LAYER_TYPES as readonly string[]).includes(layer.type)) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `toTfjs: layer ${i} ('${layer.name}') has type ${JSON.stringify(layer.type)}, which does not export; ` +
+          `the layer types that export are ${TFJS_LAYER_TYPES.join(', ')}`,
+      );
+    }
   }
-  const forms = dense.map((l) => activationTable[l.activation.name].tfjs);
-  // Dense layers keep their names where unique; an activation layer's `<name>_<activation>` gives way to them.
-  const names = uniqueNames(dense.map((l) => l.name));
-  const withLayer = dense.flatMap((l, i) =>
-    'layer' in (forms[i] as TfjsActivation)
-      ? [{ i, name: `${names[i]}_${snakeCase(l.activation.name)}` }]
-      : [],
+  /** Whether a dense layer's activation is written as a layer of its own after it. */
+  const ownLayer = (l: Layer) => l.type === 'dense' && 'layer' in activationTable[l.activation.name].tfjs;
+  // Layers keep their names where unique; a Dense's activation layer `<name>_<activation>` gives way to them.
+  const names = uniqueNames(source.map((l) => l.name));
+  const withLayer = source.flatMap((l, i) =>
+    ownLayer(l) ? [{ i, name: `${names[i]}_${snakeCase(l.activation.name)}` }] : [],
   );
   const layerNames = uniqueNames(
     withLayer.map((l) => l.name),
     names,
   );
-  dense.forEach((layer, i) => {
-    const w = weights[i] as { W: Matrix; b: Float32Array };
-    const act = layer.activation;
-    const form = forms[i] as TfjsActivation;
+  const common = (name: string) => ({ name, trainable: true, dtype: 'float32' });
+  const inputShape = (i: number, layer: Layer) =>
+    i === 0 ? { batch_input_shape: [null, layer.inputSize] } : {};
+  const activationLayers: string[] = [];
+  source.forEach((layer, i) => {
     const name = names[i] as string;
+    if (layer.type === 'dropout') {
+      layers.push({
+        class_name: 'Dropout',
+        config: { ...common(name), rate: (layer as Dropout).rate, ...inputShape(i, layer) },
+      });
+      return;
+    }
+    if (layer.type === 'activation') {
+      const { class_name, config } = activationLayer(layer.activation);
+      layers.push({ class_name, config: { ...common(name), ...config, ...inputShape(i, layer) } });
+      activationLayers.push(name);
+      return;
+    }
+    const w = weights[i] as { W: Matrix; b: Float32Array };
+    const form = activationTable[layer.activation.name].tfjs;
     layers.push({
       class_name: 'Dense',
       config: {
-        name,
-        trainable: true,
-        dtype: 'float32',
+        ...common(name),
         units: layer.outputSize,
         activation: 'activation' in form ? form.activation : TFJS_LINEAR,
         use_bias: true,
-        ...(i === 0 ? { batch_input_shape: [null, layer.inputSize] } : {}),
+        ...inputShape(i, layer),
       },
     });
-    if ('layer' in form) {
-      layers.push({
-        class_name: form.layer,
-        config: {
-          name: layerNames[withLayer.findIndex((l) => l.i === i)],
-          trainable: true,
-          dtype: 'float32',
-          ...form.config(act.alpha),
-        },
-      });
+    if (ownLayer(layer)) {
+      const { class_name, config } = activationLayer(layer.activation);
+      const own = layerNames[withLayer.findIndex((l) => l.i === i)] as string;
+      layers.push({ class_name, config: { ...common(own), ...config } });
     }
     specs.push({ name: `${name}/kernel`, shape: [w.W.rows, w.W.cols], dtype: 'float32' });
     specs.push({ name: `${name}/bias`, shape: [w.b.length], dtype: 'float32' });
@@ -169,6 +213,7 @@ export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArti
       },
       weightsManifest: [{ paths: [weightsPath], weights: specs }],
       ...(loss ? { trainingConfig: { loss } } : {}),
+      ...(activationLayers.length > 0 ? { userDefinedMetadata: { chainrule: { activationLayers } } } : {}),
     },
     weights: flat.buffer,
   };
@@ -179,10 +224,13 @@ function bad(message: string): never {
 }
 
 /**
- * Reads a TensorFlow.js layers-format Sequential of Dense layers into a chainrule model. Activations are read back
- * through `activationTable`: a Dense layer's `activation` string, or a layer of its own (`LeakyReLU`, `ELU`, with
- * `config.alpha`; or an `Activation` layer) after a linear Dense. The loss comes from `options.loss`, else from the
- * model's training config (the first loss in `lossTable` with that TensorFlow.js name), else mean squared error.
+ * Reads a TensorFlow.js layers-format Sequential into a chainrule model: `Dense` layers as `Dense`, `Dropout` layers
+ * as `Dropout(rate)`, and activation layers (`Activation`; `LeakyReLU`, `ELU` with `config.alpha`). Activations are
+ * read through `activationTable`: a Dense layer's `activation` string, or an activation layer. An activation layer
+ * right after a linear Dense becomes that Dense's activation (how Keras writes a Dense with Leaky ReLU); one after
+ * any other layer (or first, or listed in `userDefinedMetadata.chainrule`: see `ChainruleMetadata`) becomes a
+ * chainrule `Activation` layer. The loss comes from `options.loss`, else from the model's training config (the
+ * first loss in `lossTable` with that TensorFlow.js name), else mean squared error.
  */
 export function fromTfjs(
   modelJson: unknown,
@@ -209,7 +257,7 @@ export function fromTfjs(
   }
   if (offset > weights.byteLength)
     bad(`the manifest lists ${offset} bytes of weights, the data has ${weights.byteLength}`);
-  const read = (name: string, length: number): Float32Array => {
+  const weight = (name: string, length: number): Float32Array => {
     const hit =
       byName.get(name) ??
       [...byName.entries()].find(([k]) => k.endsWith(`/${name.split('/').slice(-2).join('/')}`))?.[1];
@@ -232,62 +280,87 @@ export function fromTfjs(
     return name;
   };
 
-  const dense: {
-    inputs: number;
-    units: number;
-    /** Whether a layer of its own may still give this Dense its activation (its own is TensorFlow.js's linear). */
-    open: boolean;
-    activation: ActivationSpec;
-    name: string;
-    W: Float32Array;
-    b: Float32Array;
-  }[] = [];
-  let inputs: number | null = null;
+  /** Activation layers that stay layers of their own even after a linear Dense (written by `toTfjs`). */
+  const metadata = (mj as { userDefinedMetadata?: { chainrule?: Partial<ChainruleMetadata> } })
+    .userDefinedMetadata?.chainrule;
+  const standalone = new Set(Array.isArray(metadata?.activationLayers) ? metadata.activationLayers : []);
+  type Read =
+    | {
+        type: 'dense';
+        inputs: number;
+        units: number;
+        /** Whether a layer of its own may still give this Dense its activation (its own is TensorFlow.js's linear). */
+        open: boolean;
+        activation: ActivationSpec;
+        name: string;
+        W: Float32Array;
+        b: Float32Array;
+      }
+    | { type: 'dropout'; size: number; rate: number; name: string }
+    | { type: 'activation'; size: number; activation: ActivationSpec; name: string };
+  const read: Read[] = [];
+  /** The width of the data at this point: the first layer's `batch_input_shape`, then the last Dense's units. */
+  let width: number | null = null;
+  const widthAt = (c: Record<string, unknown>, where: string): number => {
+    if (width === null) {
+      const shape = (c.batch_input_shape ?? c.batchInputShape) as (number | null)[] | undefined;
+      if (!Array.isArray(shape)) bad(`the first layer (${where}) has no batch_input_shape`);
+      width = shape[shape.length - 1] as number;
+    }
+    return width;
+  };
   for (const [i, layer] of raw.entries()) {
     const c = (layer.config ?? {}) as Record<string, unknown>;
+    const name = String(c.name ?? `${snakeCase(String(layer.class_name))}_${i}`);
+    const where = `layer ${name} (${layer.class_name})`;
     if (layer.class_name === 'Dense') {
-      const shape = (c.batch_input_shape ?? c.batchInputShape) as (number | null)[] | undefined;
-      if (inputs === null) {
-        if (!shape) bad('the first Dense layer has no batch_input_shape');
-        inputs = shape[shape.length - 1] as number;
-      }
+      const inputs = widthAt(c, where);
       const units = c.units as number;
-      const name = String(c.name ?? `dense_${i}`);
       const tfjsActivation =
         c.activation === undefined || c.activation === null ? TFJS_LINEAR : String(c.activation);
       const activation = fromString(`layer ${name}`, tfjsActivation);
       if (c.use_bias === false) bad(`layer ${name}: layers without bias are not supported`);
-      dense.push({
+      read.push({
+        type: 'dense',
         inputs,
         units,
         open: tfjsActivation === TFJS_LINEAR,
         activation,
         name,
-        W: read(`${name}/kernel`, inputs * units),
-        b: read(`${name}/bias`, units),
+        W: weight(`${name}/kernel`, inputs * units),
+        b: weight(`${name}/bias`, units),
       });
-      inputs = units;
+      width = units;
+    } else if (layer.class_name === 'Dropout') {
+      const rate = c.rate;
+      if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
+        bad(`${where}: config.rate is ${JSON.stringify(rate)}, not a number in [0, 1)`);
+      read.push({ type: 'dropout', size: widthAt(c, where), rate, name });
     } else if (layer.class_name === 'Activation' || byLayerClass.has(layer.class_name)) {
-      const where = `layer ${String(c.name ?? i)} (${layer.class_name})`;
-      const last = dense[dense.length - 1];
-      if (!last?.open) bad(`a ${layer.class_name} layer must follow a linear Dense layer`);
-      last.open = false;
+      let activation: ActivationSpec;
       if (layer.class_name === 'Activation') {
-        last.activation = fromString(where, String(c.activation));
+        activation = fromString(where, String(c.activation));
       } else {
-        const name = byLayerClass.get(layer.class_name) as ActivationName;
-        if (activationTable[name].alpha) {
+        const act = byLayerClass.get(layer.class_name) as ActivationName;
+        if (activationTable[act].alpha) {
           const alpha = c.alpha;
           if (typeof alpha !== 'number')
             bad(`${where}: config.alpha is ${JSON.stringify(alpha)}, not a number`);
-          last.activation = { name, alpha };
+          activation = { name: act, alpha };
         } else {
-          last.activation = name;
+          activation = act;
         }
+      }
+      const last = read[read.length - 1];
+      if (last?.type === 'dense' && last.open && !standalone.has(name)) {
+        last.open = false;
+        last.activation = activation;
+      } else {
+        read.push({ type: 'activation', size: widthAt(c, where), activation, name });
       }
     } else {
       bad(
-        `layer ${i} is a ${layer.class_name}; only ${listed(['Dense', 'Activation', ...byLayerClass.keys()])} layers are read`,
+        `layer ${i} is a ${layer.class_name}; only ${listed(['Dense', 'Activation', ...byLayerClass.keys(), 'Dropout'])} layers are read`,
       );
     }
   }
@@ -305,13 +378,28 @@ export function fromTfjs(
     (configured === undefined || configured === null ? undefined : lossOf(tfjsLoss(configured))) ??
     lossOf(DEFAULT_TFJS_LOSS) ??
     bad(`no chainrule loss has TensorFlow.js's ${DEFAULT_TFJS_LOSS}`);
-  const model = new Sequential(
-    dense.map((d) => new Dense(d.inputs, d.units, { activation: d.activation, name: d.name, init: 'zeros' })),
-    {
-      loss,
-      ...(options.kernels ? { kernels: options.kernels } : {}),
-    },
+  const layers = read.map((r): Layer => {
+    const where = `layer ${r.name}`;
+    try {
+      if (r.type === 'dense')
+        return new Dense(r.inputs, r.units, { activation: r.activation, name: r.name, init: 'zeros' });
+      if (r.type === 'dropout') return new Dropout(r.rate, { size: r.size, name: r.name });
+      return new Activation(r.activation, { size: r.size, name: r.name });
+    } catch (err) {
+      return bad(`${where}: ${(err as Error).message}`);
+    }
+  });
+  const model = new Sequential(layers, {
+    loss,
+    ...(options.kernels ? { kernels: options.kernels } : {}),
+  });
+  model.setWeights(
+    read.map(
+      (r): LayerWeights =>
+        r.type === 'dense'
+          ? { W: new Matrix(r.inputs, r.units, r.W), b: r.b }
+          : { W: new Matrix(0, 0), b: new Float32Array(0) },
+    ),
   );
-  model.setWeights(dense.map((d) => ({ W: new Matrix(d.inputs, d.units, d.W), b: d.b })));
   return model;
 }

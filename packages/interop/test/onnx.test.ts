@@ -1,4 +1,4 @@
-import { type ActivationSpec, Dense, Rng, Sequential } from '@chainrule/core';
+import { Activation, type ActivationSpec, Dense, Dropout, Rng, Sequential } from '@chainrule/core';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ONNX_OPSET, toOnnx } from '../src/index.js';
@@ -34,12 +34,13 @@ const strings = (msg: Uint8Array, field: number) =>
     .filter((f) => f.field === field)
     .map((f) => f.bytes);
 
-/** The names in an exported graph: node names, and values (graph inputs, initializers, node outputs). */
-function graphNames(model: Uint8Array): { nodes: string[]; values: string[] } {
+/** The names in an exported graph: node names, and values (graph inputs, initializers, node outputs); node ops. */
+function graphNames(model: Uint8Array): { nodes: string[]; values: string[]; ops: string[] } {
   const graph = strings(model, 7)[0] as Uint8Array;
   const nodes = strings(graph, 1);
   return {
     nodes: nodes.flatMap((n) => strings(n, 3).map(text)),
+    ops: nodes.flatMap((n) => strings(n, 4).map(text)),
     values: [
       ...strings(graph, 11).flatMap((v) => strings(v, 1).map(text)),
       ...strings(graph, 5).flatMap((t) => strings(t, 8).map(text)),
@@ -226,5 +227,129 @@ describe('toOnnx', () => {
     const renamed = graphNames(toOnnx(model, options));
     unique(renamed.values);
     expect(renamed.values).toContain('hidden_2_siluSigmoid');
+  });
+
+  describe('Dropout and Activation layers', () => {
+    /** Dense(3,8,relu) → Dropout(0.3) → Dense(8,4) → Activation(act) → Dense(4,2,softmax). */
+    const mixed = (act: ActivationSpec) =>
+      new Sequential(
+        [
+          new Dense(3, 8, { activation: 'relu', init }),
+          new Dropout(0.3),
+          new Dense(8, 4, { init }),
+          new Activation(act),
+          new Dense(4, 2, { activation: 'softmax', init }),
+        ],
+        { loss: 'softmaxCrossEntropy', seed: 7 },
+      );
+
+    it('Dense → Dropout → Dense → Activation(silu) → Dense: ONNX Runtime reproduces predict', async () => {
+      const model = mixed('silu');
+      // Trained a little, so that the dropout layer has been active: inference is still the identity.
+      model.fit(
+        [
+          [1, 0, -1],
+          [0.5, 2, 0],
+        ],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        { epochs: 3, batchSize: 2 },
+      );
+      await expectOnnxPredicts(model);
+      const { nodes, values, ops } = graphNames(toOnnx(model));
+      unique(nodes);
+      unique(values);
+      // No node for the dropout; the activation layer's nodes read the linear Dense's Gemm output.
+      expect(ops).not.toContain('Dropout');
+      expect(nodes).toEqual([
+        ...['dense_1_gemm', 'dense_1_relu', 'dense_3_gemm'],
+        ...['activation_4_siluSigmoid', 'activation_4_siluMul', 'dense_5_gemm', 'dense_5_softmax'],
+      ]);
+      expect(values).toEqual([
+        ...['input', 'dense_1_W', 'dense_1_b', 'dense_3_W', 'dense_3_b', 'dense_5_W', 'dense_5_b'],
+        ...['dense_1_z', 'dense_1_a', 'dense_3_z', 'activation_4_siluSigmoid', 'activation_4_a'],
+        ...['dense_5_z', 'output'],
+      ]);
+    });
+
+    it('Dense → Dropout → Dense → Activation(leakyRelu 0.2) → Dense: ONNX Runtime reproduces predict', async () => {
+      const model = mixed({ name: 'leakyRelu', alpha: 0.2 });
+      await expectOnnxPredicts(model);
+      const { nodes, values, ops } = graphNames(toOnnx(model));
+      unique(nodes);
+      unique(values);
+      expect(ops).toEqual(['Gemm', 'Relu', 'Gemm', 'LeakyRelu', 'Gemm', 'Softmax']);
+      expect(nodes).toContain('activation_4_leakyRelu');
+      expect(values[values.length - 1]).toBe('output');
+    });
+
+    it('a first or last layer without nodes: Identity writes the graph output', async () => {
+      const model = new Sequential(
+        [
+          new Dropout(0.2, { size: 3 }),
+          new Activation('tanh'),
+          new Dense(3, 4, { init }),
+          new Activation('linear'),
+          new Dropout(0.5),
+        ],
+        { loss: 'mse', seed: 8 },
+      );
+      await expectOnnxPredicts(model);
+      const { nodes, values } = graphNames(toOnnx(model));
+      expect(nodes).toEqual(['activation_2_tanh', 'dense_3_gemm', 'dropout_5_identity']);
+      expect(values).toEqual([
+        ...['input', 'dense_3_W', 'dense_3_b'],
+        ...['activation_2_a', 'dense_3_z', 'output'],
+      ]);
+      // A model that is one dropout layer is the identity.
+      const identity = new Sequential([new Dropout(0.4, { size: 3 })], { loss: 'mse' });
+      await expectOnnxPredicts(identity);
+      expect(graphNames(toOnnx(identity)).ops).toEqual(['Identity']);
+      const lastActivation = new Sequential([new Dense(3, 2, { init }), new Activation('sigmoid')], {
+        loss: 'mse',
+      });
+      await expectOnnxPredicts(lastActivation);
+      expect(graphNames(toOnnx(lastActivation)).values).toEqual([
+        ...['input', 'dense_1_W', 'dense_1_b', 'dense_1_z', 'output'],
+      ]);
+    });
+
+    it('writes unique names when Dense, Dropout and Activation layers share names', async () => {
+      const model = new Sequential(
+        [
+          new Dense(3, 4, { name: 'h', init }),
+          new Activation('silu', { name: 'h' }),
+          new Dropout(0.1, { name: 'h' }),
+          new Dense(4, 2, { name: 'h_2', init }),
+          new Activation({ name: 'elu', alpha: 0.5 }, { name: 'h_2' }),
+        ],
+        { loss: 'mse', seed: 9 },
+      );
+      for (const options of [{}, { inputName: 'h_a' }, { outputName: 'h_3_siluSigmoid' }]) {
+        await expectOnnxPredicts(model, options);
+        const { nodes, values } = graphNames(toOnnx(model, options));
+        unique(nodes);
+        unique(values);
+      }
+      // Layer names h, h, h, h_2, h_2 export as h, h_3, h_4 (the dropout: no node), h_2, h_2_2.
+      const { nodes, values } = graphNames(toOnnx(model));
+      expect(nodes).toEqual([...['h_gemm', 'h_3_siluSigmoid', 'h_3_siluMul', 'h_2_gemm', 'h_2_2_elu']]);
+      expect(values).toEqual([
+        ...['input', 'h_W', 'h_b', 'h_2_W', 'h_2_b'],
+        ...['h_z', 'h_3_siluSigmoid', 'h_3_a', 'h_2_z', 'output'],
+      ]);
+    });
+
+    it('refuses a layer type it does not know, naming the layer and what exports', () => {
+      const model = new Sequential([new Dense(3, 4), new Activation('relu'), new Dense(4, 2)], {
+        loss: 'mse',
+      });
+      (model.layers[1] as { type: string }).type = 'conv2d';
+      expect(() => toOnnx(model)).toThrow(
+        'toOnnx: layer 1 (\'activation_2\') has type "conv2d", which does not export; the layer types that export are dense, dropout, activation',
+      );
+    });
   });
 });

@@ -1,7 +1,10 @@
 import {
+  Activation,
   type ActivationSpec,
   activationTable,
   Dense,
+  Dropout,
+  type Layer,
   lossNames,
   lossTable,
   Rng,
@@ -29,9 +32,27 @@ type Weights = { W: { data: Float32Array }; b: Float32Array }[];
 /** The activations of a model as [name, alpha] (alpha 0 for those without one). */
 const acts = (m: Sequential) => m.layers.map((l) => [l.activation.name, l.activation.alpha]);
 
-/** `fromTfjs` of an export gives back the same activations (with alpha), names, bit-identical weights and loss. */
-function expectReadsBack(model: Sequential, modelJson: unknown, weights: ArrayBuffer): Sequential {
+/** Each layer as [type, activation, alpha], and a dropout layer's rate. */
+const summary = (m: Sequential) =>
+  m.layers.map((l) => [
+    l.type,
+    l.activation.name,
+    l.activation.alpha,
+    ...(l instanceof Dropout ? [l.rate] : []),
+  ]);
+
+/**
+ * `fromTfjs` of an export gives back the same layer types, activations (with alpha), dropout rates, bit-identical
+ * weights and predictions.
+ */
+function expectReadsBack(
+  model: Sequential,
+  modelJson: unknown,
+  weights: ArrayBuffer,
+  x: number[][] = X,
+): Sequential {
   const back = fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights);
+  expect(summary(back)).toEqual(summary(model));
   expect(acts(back)).toEqual(acts(model));
   const want = model.getWeights() as Weights;
   const got = back.getWeights() as Weights;
@@ -40,7 +61,7 @@ function expectReadsBack(model: Sequential, modelJson: unknown, weights: ArrayBu
     expect(got[i]!.W.data, `layer ${i} W`).toEqual(w.W.data);
     expect(got[i]!.b, `layer ${i} b`).toEqual(w.b);
   }
-  close(back.predict(X).data, model.predict(X).data);
+  close(back.predict(x).data, model.predict(x).data);
   return back;
 }
 
@@ -107,7 +128,7 @@ describe('TensorFlow.js interchange', () => {
   }
 
   // [label, layers, the TensorFlow.js layer names the export must write]
-  const sameNames: [string, () => Dense[], string[]][] = [
+  const sameNames: [string, () => Layer[], string[]][] = [
     [
       'hidden, hidden',
       () => [
@@ -141,6 +162,16 @@ describe('TensorFlow.js interchange', () => {
       ],
       ['e', 'e_elu_2', 'e_elu'],
     ],
+    [
+      'h with Leaky ReLU, h_leaky_relu (an Activation), h (a Dropout)',
+      () => [
+        new Dense(4, 5, { name: 'h', activation: { name: 'leakyRelu', alpha: 0.1 }, init: normal }),
+        new Activation('relu', { name: 'h_leaky_relu' }),
+        new Dropout(0.2, { name: 'h' }),
+        new Dense(5, 3, { name: 'd', activation: 'softmax', init: normal }),
+      ],
+      ['h', 'h_leaky_relu_2', 'h_leaky_relu', 'h_2', 'd'],
+    ],
   ];
   for (const [label, layers, names] of sameNames) {
     it(`layers named ${label} export under unique names, load into TensorFlow.js and read back`, async () => {
@@ -164,10 +195,14 @@ describe('TensorFlow.js interchange', () => {
       close((loaded.predict(tf.tensor2d(X)) as tf.Tensor).dataSync(), model.predict(X).data);
 
       const back = expectReadsBack(model, modelJson, weights);
-      const denseNames = modelJson.modelTopology.config.layers
-        .filter((l) => l.class_name === 'Dense')
+      // Every layer but a Dense's own activation layer reads back as a layer, under its exported name.
+      const standalone = modelJson.userDefinedMetadata?.chainrule.activationLayers ?? [];
+      const layerNamesBack = modelJson.modelTopology.config.layers
+        .filter(
+          (l) => ['Dense', 'Dropout'].includes(l.class_name) || standalone.includes(l.config.name as string),
+        )
         .map((l) => l.config.name);
-      expect(back.layers.map((l) => l.name)).toEqual(denseNames);
+      expect(back.layers.map((l) => l.name)).toEqual(layerNamesBack);
     });
   }
 
@@ -294,11 +329,9 @@ describe('TensorFlow.js interchange', () => {
     expect(() =>
       fromTfjs(withLayer({ class_name: 'Activation', config: { name: 'g', activation: 'gelu' } }), weights),
     ).toThrow(/layer g \(Activation\): activation "gelu" has no chainrule equivalent/);
-    // An activation layer after a Dense that already has one, and one without its alpha.
+    // An activation layer without its alpha. (One after a Dense that already has one is an Activation layer: see
+    // 'reads activation layers after a non-linear Dense or another layer as Activation layers'.)
     const [cls] = layerClasses;
-    const twice = withLayer({ class_name: 'Activation', config: { name: 'a', activation: 'relu' } });
-    twice.modelTopology.config.layers.push({ class_name: cls, config: { name: 'b', alpha: 0.5 } });
-    expect(() => fromTfjs(twice, weights)).toThrow(`a ${cls} layer must follow a linear Dense layer`);
     expect(() => fromTfjs(withLayer({ class_name: cls!, config: { name: 'n' } }), weights)).toThrow(
       `layer n (${cls}): config.alpha is undefined, not a number`,
     );
@@ -308,5 +341,156 @@ describe('TensorFlow.js interchange', () => {
     expect(() => fromTfjs({ modelTopology: { class_name: 'Model' } }, weights)).toThrow(
       /expected a Sequential model/,
     );
+    // A dropout rate out of range, a first layer without its input shape, a layer type that does not export.
+    expect(() =>
+      fromTfjs(withLayer({ class_name: 'Dropout', config: { name: 'r', rate: 1 } }), weights),
+    ).toThrow('TensorFlow.js model: layer r (Dropout): config.rate is 1, not a number in [0, 1)');
+    const noShape = JSON.parse(JSON.stringify(modelJson));
+    noShape.modelTopology.config.layers.unshift({
+      class_name: 'Dropout',
+      config: { name: 'first', rate: 0.1 },
+    });
+    expect(() => fromTfjs(noShape, weights)).toThrow(
+      'TensorFlow.js model: the first layer (layer first (Dropout)) has no batch_input_shape',
+    );
+    const custom = new Sequential([new Dense(4, 3), new Dropout(0.5)], { loss: 'mse' });
+    (custom.layers[1] as { type: string }).type = 'gaussianNoise';
+    expect(() => toTfjs(custom)).toThrow(
+      `toTfjs: layer 1 ('dropout_2') has type "gaussianNoise", which does not export; the layer types that export are dense, dropout, activation`,
+    );
+  });
+
+  describe('Dropout and Activation layers', () => {
+    const X3 = X.map((r) => r.slice(0, 3));
+
+    /** Loads an export into TensorFlow.js. */
+    const load = ({ modelJson, weights }: ReturnType<typeof toTfjs>) =>
+      tf.loadLayersModel(
+        tf.io.fromMemory({
+          modelTopology: modelJson.modelTopology,
+          weightSpecs: modelJson.weightsManifest[0]!.weights,
+          weightData: weights,
+        }),
+      );
+
+    // [activation of the Activation layer, the TensorFlow.js layer it becomes (class, config)]
+    const cases: [ActivationSpec, string, Record<string, unknown>][] = [
+      ['silu', 'Activation', { activation: 'swish' }],
+      [{ name: 'leakyRelu', alpha: 0.2 }, 'LeakyReLU', { alpha: 0.2 }],
+    ];
+    for (const [act, cls, config] of cases) {
+      it(`Dense → Dropout → Dense → Activation(${JSON.stringify(act)}) → Dense loads into TensorFlow.js, predicts the same and reads back`, async () => {
+        const model = new Sequential(
+          [
+            new Dense(3, 8, { activation: 'relu', init: normal }),
+            new Dropout(0.3),
+            new Dense(8, 4, { init: normal }),
+            new Activation(act),
+            new Dense(4, 2, { activation: 'softmax', init: normal }),
+          ],
+          { loss: 'softmaxCrossEntropy', seed: 11 },
+        );
+        const exported = toTfjs(model);
+        const { modelJson, weights } = exported;
+        const tfjsLayers = modelJson.modelTopology.config.layers;
+        expect(tfjsLayers.map((l) => l.class_name)).toEqual(['Dense', 'Dropout', 'Dense', cls, 'Dense']);
+        expect(tfjsLayers[1]!.config).toMatchObject({ name: 'dropout_2', rate: 0.3 });
+        expect(tfjsLayers[2]!.config.activation).toBe('linear');
+        expect(tfjsLayers[3]!.config).toMatchObject({ name: 'activation_4', ...config });
+        expect(modelJson.userDefinedMetadata).toEqual({ chainrule: { activationLayers: ['activation_4'] } });
+        const layerNames = tfjsLayers.map((l) => l.config.name as string);
+        expect(new Set(layerNames).size, layerNames.join(', ')).toBe(layerNames.length);
+
+        const loaded = await load(exported);
+        expect(loaded.layers.map((l) => l.getClassName())).toEqual(tfjsLayers.map((l) => l.class_name));
+        expect(loaded.layers.map((l) => l.name)).toEqual(layerNames);
+        // TensorFlow.js applies dropout in training only: predict is the identity there, as in chainrule.
+        close((loaded.predict(tf.tensor2d(X3)) as tf.Tensor).dataSync(), model.predict(X3).data);
+
+        const back = expectReadsBack(model, modelJson, weights, X3);
+        expect(back.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
+        expect(back.layers[1]).toBeInstanceOf(Dropout);
+        expect((back.layers[1] as Dropout).rate).toBe(0.3);
+        expect(back.layers[3]).toBeInstanceOf(Activation);
+        expect(back.layers[3]!.activation).toEqual(typeof act === 'string' ? { name: act, alpha: 0 } : act);
+
+        // Without chainrule's metadata (a file TensorFlow.js wrote), the activation layer after the linear Dense
+        // becomes that Dense's activation: the same function in one layer fewer.
+        const { userDefinedMetadata: _, ...plain } = modelJson;
+        const folded = fromTfjs(JSON.parse(JSON.stringify(plain)), weights);
+        expect(summary(folded).map((l) => l[0])).toEqual(['dense', 'dropout', 'dense', 'dense']);
+        expect(folded.layers[2]!.activation).toEqual(back.layers[3]!.activation);
+        close(folded.predict(X3).data, model.predict(X3).data);
+      });
+    }
+
+    it('a model starting with an Activation layer and ending with a Dropout exports, loads and reads back', async () => {
+      const model = new Sequential(
+        [
+          new Activation('tanh', { size: 3 }),
+          new Dense(3, 5, { activation: 'relu', init: normal }),
+          new Activation('elu'),
+          new Dense(5, 4, { init: normal }),
+          new Dropout(0.5),
+        ],
+        { loss: 'mse', seed: 12 },
+      );
+      const exported = toTfjs(model);
+      const tfjsLayers = exported.modelJson.modelTopology.config.layers;
+      expect(tfjsLayers.map((l) => l.class_name)).toEqual(['Activation', 'Dense', 'ELU', 'Dense', 'Dropout']);
+      expect(tfjsLayers[0]!.config).toMatchObject({ activation: 'tanh', batch_input_shape: [null, 3] });
+      const loaded = await load(exported);
+      close((loaded.predict(tf.tensor2d(X3)) as tf.Tensor).dataSync(), model.predict(X3).data);
+      expectReadsBack(model, exported.modelJson, exported.weights, X3);
+    });
+
+    it('reads a model built in TensorFlow.js with dropout and activation layers between Dense layers', async () => {
+      const m = tf.sequential();
+      m.add(
+        tf.layers.dense({ inputShape: [4], units: 6, activation: 'relu', kernelInitializer: 'randomNormal' }),
+      );
+      m.add(tf.layers.dropout({ rate: 0.25 }));
+      m.add(tf.layers.activation({ activation: 'tanh' })); // after a Dropout: an Activation layer
+      m.add(tf.layers.dense({ units: 5, kernelInitializer: 'randomNormal' }));
+      m.add(tf.layers.activation({ activation: 'tanh' })); // after a linear Dense: that Dense's activation
+      m.add(tf.layers.dense({ units: 5, activation: 'sigmoid' }));
+      m.add(tf.layers.leakyReLU({ alpha: 0.3 })); // after a non-linear Dense: an Activation layer
+      m.add(tf.layers.dense({ units: 2 }));
+      m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      await m.fit(tf.tensor2d(X), tf.tensor2d(X.map((r) => [r[0]! * r[1]!, r[2]! - r[3]!])), {
+        epochs: 3,
+        verbose: 0,
+      });
+      const { modelJson, weights } = await saved(m);
+      const ours = fromTfjs(modelJson, weights);
+      expect(summary(ours)).toEqual([
+        ['dense', 'relu', 0],
+        ['dropout', 'linear', 0, 0.25],
+        ['activation', 'tanh', 0],
+        ['dense', 'tanh', 0],
+        ['dense', 'sigmoid', 0],
+        ['activation', 'leakyRelu', expect.closeTo(0.3, 7)],
+        ['dense', 'linear', 0],
+      ]);
+      expect(ours.layers.map((l) => l.name)).toEqual(m.layers.filter((_, i) => i !== 4).map((l) => l.name));
+      close(ours.predict(X).data, (m.predict(tf.tensor2d(X)) as tf.Tensor).dataSync());
+    });
+
+    it('reads activation layers after a non-linear Dense or another layer as Activation layers', () => {
+      const { modelJson, weights } = toTfjs(new Sequential([new Dense(4, 2)], { loss: 'mse' }));
+      const json = JSON.parse(JSON.stringify(modelJson));
+      json.modelTopology.config.layers.push(
+        { class_name: 'Activation', config: { name: 'a', activation: 'relu' } }, // folds into dense_1
+        { class_name: 'LeakyReLU', config: { name: 'b', alpha: 0.5 } },
+        { class_name: 'Activation', config: { name: 'c', activation: 'softmax' } },
+      );
+      const model = fromTfjs(json, weights);
+      expect(summary(model)).toEqual([
+        ['dense', 'relu', 0],
+        ['activation', 'leakyRelu', 0.5],
+        ['activation', 'softmax', 0],
+      ]);
+      expect(model.layers.map((l) => l.name)).toEqual(['dense_1', 'b', 'c']);
+    });
   });
 });
