@@ -1,5 +1,4 @@
 import {
-  type ResolvedActivation,
   type ActivationName,
   type ActivationParameter,
   activationNames,
@@ -11,6 +10,7 @@ import {
   type OptimizerName,
   optimizerNames,
   optimizerTable,
+  type ResolvedActivation,
   resolveActivation,
 } from '@chainrule/core';
 import { CliError } from './table.js';

@@ -7,13 +7,17 @@ import {
   ChainruleError,
   classificationThreshold,
   Dense,
+  Dropout,
   jsKernels,
   type Kernels,
+  type Layer,
   type LossName,
   lossTable,
   Matrix,
   type Optimizer,
   type OptimizerSpec,
+  type ResolvedActivation,
+  Rng,
   resolveOptimizer,
   Sequential,
 } from '@chainrule/core';
@@ -41,6 +45,8 @@ export interface TrainOptions {
   batchSize: string;
   learningRate: string;
   optimizer: string;
+  /** Default "0" (no dropout), for callers from before the option. */
+  dropout?: string;
   seed: string;
   validationSplit: string;
   kernels: string;
@@ -56,7 +62,8 @@ function int(name: string, value: string, min: number): number {
 }
 
 function num(name: string, value: string, check: (v: number) => boolean, rule: string): number {
-  const v = Number(value);
+  // Number('') is 0: an empty value is refused rather than read as zero.
+  const v = value.trim() === '' ? Number.NaN : Number(value);
   if (!Number.isFinite(v) || !check(v)) throw new CliError(`--${name} must be ${rule}, got "${value}"`);
   return v;
 }
@@ -122,12 +129,7 @@ function design(file: string, text: string, target: string, loss: LossName) {
 function split(X: Matrix, Y: Matrix, fraction: number, seed: number) {
   const n = X.rows;
   const order = Array.from({ length: n }, (_, i) => i);
-  let s = seed * 2654435761 || 1;
-  for (let i = n - 1; i > 0; i--) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
+  new Rng(seed).shuffle(order); // core's seeded generator: the one shuffler
   const nVal = fraction > 0 ? Math.max(1, Math.round(n * fraction)) : 0;
   const take = (m: Matrix, idx: number[]) => {
     const out = new Matrix(idx.length, m.cols);
@@ -146,6 +148,39 @@ function split(X: Matrix, Y: Matrix, fraction: number, seed: number) {
   };
 }
 
+/** How `buildModel` makes a network. */
+export interface ModelOptions {
+  loss: LossName;
+  /** Every hidden Dense layer's activation. */
+  activation: ResolvedActivation;
+  /** A Dropout at this rate after every hidden Dense layer; 0 for none. */
+  dropout: number;
+  kernels: Kernels;
+  seed: number;
+}
+
+/**
+ * The CLI's one model builder: `sizes` is [inputs, hidden…, outputs] and the model is
+ * [Dense, (Dropout), Dense, (Dropout), …, Dense] from core's layers, a Dropout after every hidden Dense when
+ * `dropout` > 0. Hidden layers take `activation`; the output layer the activation the loss is fused with
+ * (`lossTable[loss].fusedActivation`), else linear. Without dropout this is core's `mlp(sizes, …)`, which has no
+ * dropout of its own; a Dropout's build draws nothing from the seeded generator, so the Dense layers start from
+ * the same weights either way.
+ */
+export function buildModel(sizes: readonly number[], o: ModelOptions): Sequential {
+  const output: ActivationName = lossTable[o.loss].fusedActivation ?? 'linear';
+  const hidden = activationToJSON(o.activation);
+  const layers: Layer[] = [];
+  for (let i = 1; i < sizes.length; i++) {
+    const last = i === sizes.length - 1;
+    layers.push(
+      new Dense(sizes[i - 1] as number, sizes[i] as number, { activation: last ? output : hidden }),
+    );
+    if (!last && o.dropout > 0) layers.push(new Dropout(o.dropout));
+  }
+  return new Sequential(layers, { loss: o.loss, kernels: o.kernels, seed: o.seed });
+}
+
 /** `chainrule train`: builds, trains and saves a model; returns the final metrics line. */
 export async function train(file: string, o: TrainOptions, log: (line: string) => void): Promise<string> {
   const loss = parseLoss(o.loss);
@@ -157,6 +192,16 @@ export async function train(file: string, o: TrainOptions, log: (line: string) =
   const lr = num('learning-rate', o.learningRate, (v) => v > 0, 'a number > 0');
   const seed = int('seed', o.seed, 0);
   const valSplit = num('validation-split', o.validationSplit, (v) => v >= 0 && v < 1, 'in [0, 1)');
+  const dropout = num(
+    'dropout',
+    o.dropout ?? '0',
+    (v) => v >= 0 && v < 1,
+    'a rate in [0, 1) (the fraction of hidden units dropped while training; 1 would drop them all)',
+  );
+  if (dropout > 0 && hidden.length === 0)
+    throw new CliError(
+      `--dropout ${o.dropout} drops hidden units, but --layers "${o.layers}" has no hidden layers`,
+    );
   let optimizer: Optimizer;
   try {
     // (A union of names makes no member of OptimizerSpec's union on its own, hence the assertion.)
@@ -169,22 +214,14 @@ export async function train(file: string, o: TrainOptions, log: (line: string) =
 
   const { X, Y, features, classes } = design(file, await readText(file), o.target, loss);
   const data = split(X, Y, valSplit, seed);
-  const output: ActivationName = lossTable[loss].fusedActivation ?? 'linear';
   const sizes = [features.length, ...hidden, Y.cols];
-  const model = new Sequential(
-    sizes.slice(1).map(
-      (u, i) =>
-        new Dense(sizes[i] as number, u, {
-          activation: i === sizes.length - 2 ? output : activationToJSON(activation),
-        }),
-    ),
-    { loss, kernels, seed },
-  );
+  const model = buildModel(sizes, { loss, activation, dropout, kernels, seed });
   const hiddenName = activationTable[activation.name].alpha
     ? `${activation.name} α=${activation.alpha}`
     : activation.name;
+  const output = (model.layers.at(-1) as Layer).activation.name;
   log(
-    `Training ${sizes.join('-')} (${hiddenName}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
+    `Training ${sizes.join('-')} (${hiddenName}${dropout > 0 ? `, dropout ${dropout}` : ''}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
   );
   // On a terminal a live bar; elsewhere (pipes, CI) the same fields as lines, ten times over the run.
   const interactive = o.progress && process.stderr.isTTY === true;
@@ -266,6 +303,21 @@ async function loadModel(file: string): Promise<{ model: Sequential; meta: CliMe
   }
 }
 
+/**
+ * The activation that shapes the model's output at inference: the last layer's, looking back past layers that are
+ * the identity there — by `type`, Dropout, and an Activation layer that is linear — so a model JSON that ends in
+ * one (any layer type core reads: dense, dropout, activation) is thresholded by the φ before it.
+ */
+function outputActivation(model: Sequential): ActivationName | undefined {
+  for (let i = model.layers.length - 1; i >= 0; i--) {
+    const layer = model.layers[i] as Layer;
+    const identity =
+      layer.type === 'dropout' || (layer.type === 'activation' && layer.activation.name === 'linear');
+    if (!identity) return layer.activation.name;
+  }
+  return undefined;
+}
+
 /** `chainrule predict`: one output line per input row (class and probability, or the value), as CSV. */
 export async function predict(modelFile: string, dataFile: string): Promise<string> {
   const { model, meta } = await loadModel(modelFile);
@@ -302,7 +354,7 @@ export async function predict(modelFile: string, dataFile: string): Promise<stri
     }
   } else if (classes && P.cols === 1) {
     // The output activation's threshold (sigmoid's 0.5, tanh's 0), as training measured accuracy.
-    const output = model.layers[model.layers.length - 1]?.activation.name;
+    const output = outputActivation(model);
     const threshold = (output === undefined ? null : classificationThreshold(output)) ?? 0.5;
     out.push(`prediction,p_${classes[1]}`);
     for (let r = 0; r < P.rows; r++)
@@ -320,14 +372,24 @@ export async function exportModel(modelFile: string, o: { onnx?: string; tfjs?: 
   if (!o.onnx && !o.tfjs)
     throw new CliError('export: say what to write: --onnx <file> and/or --tfjs <directory>');
   const { model } = await loadModel(modelFile);
+  // A layer the exporters cannot write is the model file's problem, said as such (not an internal error).
+  const convert = <T>(make: () => T): T => {
+    try {
+      return make();
+    } catch (err) {
+      if (err instanceof ChainruleError) throw new CliError(`${modelFile}: ${err.message}`);
+      throw err;
+    }
+  };
   const wrote: string[] = [];
   if (o.onnx) {
-    await writeFile(o.onnx, toOnnx(model));
+    const bytes = convert(() => toOnnx(model));
+    await writeFile(o.onnx, bytes);
     wrote.push(o.onnx);
   }
   if (o.tfjs) {
+    const { modelJson, weights } = convert(() => toTfjs(model));
     await mkdir(o.tfjs, { recursive: true });
-    const { modelJson, weights } = toTfjs(model);
     const [json, bin] = [join(o.tfjs, 'model.json'), join(o.tfjs, 'weights.bin')];
     await writeFile(json, JSON.stringify(modelJson));
     await writeFile(bin, new Uint8Array(weights));

@@ -5,6 +5,14 @@ import { choicesHelp, hiddenActivationNames, trainDefaults } from './choices.js'
 import { exportModel, predict, train } from './commands.js';
 import { CliError } from './table.js';
 
+const dropoutHelp = [
+  '',
+  'Dropout (--dropout rate, default 0 for none): a Dropout layer after every hidden Dense layer. In each training',
+  'step it zeroes each hidden unit with probability rate and scales the others by 1/(1 - rate) (inverted dropout),',
+  'so at prediction it is the identity: `predict` and `export` use the weights as they are. The saved model JSON',
+  'lists the dropout layers between the Dense ones. Example: chainrule train data.csv -t label --dropout 0.2',
+].join('\n');
+
 const program = new Command();
 program
   .name('chainrule')
@@ -26,6 +34,11 @@ program
     `hidden activation: ${hiddenActivationNames.join(' | ')} (below)`,
     trainDefaults.activation,
   )
+  .option(
+    '--dropout <rate>',
+    "drop this fraction of every hidden layer's units while training, in [0, 1) (below)",
+    '0',
+  )
   .option('--loss <name>', `${lossNames.join(' | ')} (below)`, trainDefaults.loss)
   .option('-e, --epochs <n>', 'passes over the data', '50')
   .option('-b, --batch-size <n>', 'rows per update', '32')
@@ -36,6 +49,7 @@ program
   .option('--kernels <name>', 'wasm (WebAssembly SIMD) | js', 'wasm')
   .option('-o, --out <model.json>', 'where to save the model', 'model.json')
   .option('--no-progress', 'no progress bar')
+  .addHelpText('after', dropoutHelp)
   .addHelpText('after', choicesHelp)
   .action(async (data: string, options) => {
     const line = await train(data, options, (l) => console.error(l));

@@ -3,15 +3,23 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  Activation,
   activationNames,
   activationTable,
+  Dense,
+  Dropout,
+  jsKernels,
   lossNames,
   lossTable,
+  Matrix,
+  mlp,
   optimizerNames,
   optimizerTable,
+  resolveActivation,
   Sequential,
 } from '@chainrule/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from '../src/commands.js';
 
 const main = new URL('../dist/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'chainrule-cli-'));
@@ -236,6 +244,7 @@ describe('--help', () => {
       '--target',
       '--layers',
       '--activation',
+      '--dropout <rate>',
       '--loss',
       '--epochs',
       '--batch-size',
@@ -358,5 +367,115 @@ describe('activations, losses and optimizers come from core’s tables', () => {
     for (const name of optimizerNames) expect(line(name), name).toContain(optimizerTable[name].description);
     expect(help).toMatch(/\(default:\s+"tanh"\)/);
     expect(help).toMatch(/\(default:\s+"adam"\)/);
+  });
+});
+
+describe('--dropout: a Dropout after every hidden layer', () => {
+  const train = (...extra: string[]) =>
+    cli('train', 'iris.csv', '-t', 'species', '-l', '16,16', '--kernels', 'js', '--no-progress', ...extra);
+  type LayerJson = { type: string; name: string; rate?: number; size?: number };
+
+  it('buildModel is core’s mlp without dropout, and the same Dense layers with a Dropout after each hidden one', () => {
+    const sizes = [2, 16, 8, 3];
+    const common = { loss: 'softmaxCrossEntropy', kernels: jsKernels, seed: 7 } as const;
+    const reference = mlp(sizes, { ...common, activation: { name: 'elu', alpha: 0.7 } }).toJSON();
+    const activation = resolveActivation({ name: 'elu', alpha: 0.7 });
+    expect(buildModel(sizes, { ...common, activation, dropout: 0 }).toJSON()).toEqual(reference);
+    const withDropout = buildModel(sizes, { ...common, activation, dropout: 0.3 }).toJSON();
+    expect((withDropout.layers as LayerJson[]).map((l) => l.type)).toEqual([
+      'dense',
+      'dropout',
+      'dense',
+      'dropout',
+      'dense',
+    ]);
+    const strip = (layers: object[]) => layers.map((l) => ({ ...l, name: undefined }));
+    expect(strip((withDropout.layers as LayerJson[]).filter((l) => l.type === 'dense'))).toEqual(
+      strip(reference.layers),
+    );
+  });
+
+  it('train --dropout 0.2 reaches the accuracy bar and saves dropout layers between the Dense layers', () => {
+    const r = train('--dropout', '0.2', '-e', '50', '-o', 'dropout.json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('Training 2-16-16-3 (tanh, dropout 0.2, softmax output) on 300 rows, js kernels');
+    expect(r.out.trim()).toMatch(/^epochs 50 · loss \d\.\d{4} · accuracy (9\d|100)\.\d% · /);
+    const json = JSON.parse(readFileSync(at('dropout.json'), 'utf8'));
+    const layers = json.layers as LayerJson[];
+    expect(layers.map((l) => l.type)).toEqual(['dense', 'dropout', 'dense', 'dropout', 'dense']);
+    for (const i of [1, 3]) expect(layers[i]).toMatchObject({ type: 'dropout', rate: 0.2, size: 16 });
+    expect(json.chainruleCli.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+  });
+
+  it('predict treats dropout as the identity: the same output as the same weights without it', () => {
+    const json = JSON.parse(readFileSync(at('dropout.json'), 'utf8'));
+    const dense = { ...json, layers: (json.layers as LayerJson[]).filter((l) => l.type !== 'dropout') };
+    expect(dense.layers).toHaveLength(3);
+    writeFileSync(at('dropout-stripped.json'), JSON.stringify(dense));
+    const r = cli('predict', 'dropout.json', 'iris.csv');
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(301);
+    expect(r.out).toBe(cli('predict', 'dropout-stripped.json', 'iris.csv').out);
+    // And against core directly: the probabilities of Sequential.fromJSON without the dropout layers.
+    const model = Sequential.fromJSON(dense);
+    const rows = readFileSync(at('iris.csv'), 'utf8').trim().split('\n').slice(1);
+    const P = model.predict(rows.map((row) => row.split(',').slice(0, 2).map(Number)));
+    for (const r of [0, 1, 2, 150, 299])
+      expect(lines[r + 1]?.split(',').slice(1)).toEqual([0, 1, 2].map((k) => P.get(r, k).toFixed(6)));
+    const right = lines
+      .slice(1)
+      .filter((l, i) => l.startsWith(['setosa', 'versicolor', 'virginica'][i % 3] as string)).length;
+    expect(right / 300).toBeGreaterThan(0.95);
+  });
+
+  it('export --onnx / --tfjs write a dropout model', () => {
+    const r = cli('export', 'dropout.json', '--onnx', 'dropout.onnx', '--tfjs', 'dropout-tfjs');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim().split('\n')).toEqual([
+      'wrote dropout.onnx',
+      'wrote dropout-tfjs/model.json',
+      'wrote dropout-tfjs/weights.bin',
+    ]);
+    expect(readFileSync(at('dropout.onnx')).length).toBeGreaterThan(1000);
+    expect(existsSync(at('dropout-tfjs/weights.bin'))).toBe(true);
+  });
+
+  it('refuses a rate outside [0, 1) with a clear message, and dropout without hidden layers', () => {
+    const rule =
+      'must be a rate in [0, 1) (the fraction of hidden units dropped while training; 1 would drop them all)';
+    for (const rate of ['1', 'x', '-0.1', '']) {
+      const bad = train('--dropout', rate, '-e', '1', '-o', 'bad.json');
+      expect(bad.code, rate).toBe(1);
+      expect(bad.err.trim(), rate).toBe(`chainrule: --dropout ${rule}, got "${rate}"`);
+    }
+    const none = cli('train', 'iris.csv', '-t', 'species', '-l', '', '--dropout', '0.2', '-e', '1');
+    expect(none.code).toBe(1);
+    expect(none.err.trim()).toBe(
+      'chainrule: --dropout 0.2 drops hidden units, but --layers "" has no hidden layers',
+    );
+  });
+
+  it('predict reads the layer types: a one-column classifier is thresholded by the φ before trailing identities', () => {
+    // Dense (linear) → Activation(tanh) → Dropout: a tanh output (threshold 0, not sigmoid's 0.5) that ends in a
+    // dropout layer; the last layer's own activation (linear) would say nothing about the threshold.
+    const model = new Sequential([new Dense(1, 1), new Activation('tanh'), new Dropout(0.5)], {
+      loss: 'mse',
+    });
+    model.setWeights([
+      { W: new Matrix(1, 1, new Float32Array([1])), b: new Float32Array([0]) },
+      ...model.getWeights().slice(1),
+    ]);
+    const meta = { features: ['x'], target: 'y', classes: ['no', 'yes'] };
+    writeFileSync(at('tanh-out.json'), JSON.stringify({ ...model.toJSON(), chainruleCli: meta }));
+    writeFileSync(at('tanh-in.csv'), 'x\n-0.3\n0.2\n1.5\n');
+    const r = cli('predict', 'tanh-out.json', 'tanh-in.csv');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim().split('\n')).toEqual([
+      'prediction,p_yes',
+      `no,${Math.tanh(-0.3).toFixed(6)}`,
+      `yes,${Math.tanh(0.2).toFixed(6)}`,
+      `yes,${Math.tanh(1.5).toFixed(6)}`,
+    ]);
   });
 });
