@@ -253,6 +253,89 @@ describe('the playground in Chromium', () => {
     await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
+  it('dropout: a rate set under a hidden layer, and training still runs (epoch up, loss finite)', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await open('#speed=100');
+    const lossBefore = await numberOf(page, 'loss-train');
+    await page.selectOption('[data-testid=layer-dropout-0]', '0.3');
+    await page.waitForFunction(() => location.hash.includes('dropout=0.3'));
+    expect(await page.getAttribute('[data-testid=node-0-0]', 'class')).toContain('dropout');
+    await page.click('[data-testid=play]');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=epoch]')?.textContent?.replace(/\D/g, '')) > 60,
+    );
+    // (a) The network with its dropout select at 0.3, while training.
+    await page.screenshot({ path: `${SCREENSHOTS}dropout-training.png` });
+    await page.click('[data-testid=pause]');
+    await page.waitForTimeout(200);
+    expect(await epochOf(page)).toBeGreaterThan(60);
+    const loss = await numberOf(page, 'loss-train');
+    expect(Number.isFinite(loss)).toBe(true);
+    expect(loss).toBeLessThan(lossBefore);
+    // The Dense layer after the Dropout: its links, its inspector (the chain sums to the gradient), its trace.
+    // (Dispatched on the path itself: at its midpoint, another link may lie on top.)
+    await page.dispatchEvent('[data-testid=link-1-2-1]', 'click');
+    await page.waitForSelector('[data-testid=inspector-gradient]');
+    const product = await numberOf(page, 'inspector-product');
+    const gradient = await numberOf(page, 'inspector-gradient');
+    expect(Math.abs(product - gradient)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(gradient)) + 2e-9);
+    expect(await page.textContent('[data-testid=inspector] .target')).toBe(
+      'w from unit 3 to unit 2 of layer 2',
+    );
+    // (b) The inspector open on that weight.
+    await page.locator('[data-testid=inspector]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}inspector-dropout.png` });
+    await page.click('[data-testid=iterate]');
+    await page.waitForSelector('[data-testid=stage-dropout]');
+    expect(await page.textContent('[data-testid=stage-name]')).toMatch(/^Stage 1\/8: Forward, layer 1/);
+    // The link keeps the rate.
+    await open(`#${new URL(page.url()).hash.slice(1)}`);
+    expect(await page.$eval('[data-testid=layer-dropout-0]', (e) => (e as HTMLSelectElement).value)).toBe(
+      '0.3',
+    );
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  it('inspector: a ReLU unit near its kink shrinks ε, and one at it is flagged not comparable', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // Untrained, so unit 1's bias is 0: with w(x₂ → 1) = 0, every example's z is w(x₁ → 1)·x₁.
+    await open('#activation=relu&hidden=4');
+    const setWeight = async (link: string, value: string) => {
+      await page.dispatchEvent(`[data-testid=${link}]`, 'click');
+      await page.waitForSelector('[data-testid=edit-apply]');
+      await page.fill('[data-testid=edit-value]', value);
+      await page.click('[data-testid=edit-apply]');
+      await page.waitForFunction(
+        (v) => Number((document.querySelector('[data-testid=edit-value]') as HTMLInputElement)?.value) === v,
+        Number(value),
+      );
+    };
+    await setWeight('link-0-1-0', '0');
+    // z/x₁ = 5·10⁻⁴ for every example: all within ε = 10⁻³ of the kink along w, so ε becomes 2.5·10⁻⁴.
+    await setWeight('link-0-0-0', '0.0005');
+    await page.waitForSelector('[data-testid=inspector-kinks]');
+    expect(await page.textContent('[data-testid=inspector-kinks]')).toBe(
+      'A kink (ReLU at z = 0) lies within ε = 0.001 of 250 examples: ε reduced to 0.00025 to step clear of it.',
+    );
+    expect(await page.getAttribute('[data-testid=inspector-fd]', 'data-reliable')).toBe('true');
+    const gradient = await numberOf(page, 'inspector-gradient');
+    const fd = await numberOf(page, 'inspector-fd');
+    expect(Math.abs(gradient)).toBeGreaterThan(1e-3);
+    expect(Math.abs(fd - gradient)).toBeLessThanOrEqual(0.02 * Math.abs(gradient));
+    await page.locator('[data-testid=inspector]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}inspector-kink.png` });
+    // w = 0: every z is 0, on the kink itself: no ε steps clear.
+    await setWeight('link-0-0-0', '0');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=inspector-fd]')?.getAttribute('data-reliable') === 'false',
+    );
+    expect(await page.textContent('[data-testid=inspector-kinks]')).toMatch(
+      /cannot be compared with the gradient here\.$/,
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}inspector-kink-unreliable.png` });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
   it('logged no page errors', () => {
     expect(errors).toEqual([]);
   });

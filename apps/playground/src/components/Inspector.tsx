@@ -1,20 +1,57 @@
 import { activationTable } from '@chainrule/core';
 import { useEffect, useState } from 'react';
+import type { Config } from '../state/config';
 import { usePlayground } from '../state/store';
 import { send } from '../worker/client';
+import type { Inspection } from '../worker/protocol';
 
 const n = (v: number | null, digits = 5) =>
   v === null ? '—' : Number.isFinite(v) ? v.toPrecision(digits) : String(v);
 
+/** ε as people write it: 0.001, 0.00005, 2.5e-7. */
+const eps = (v: number) => String(Number(v.toPrecision(2)));
+
+/** Core's inspect looks for kinks within this step of the parameter (its largest ε). */
+const KINK_REACH = 1e-3;
+
+/**
+ * What the finite difference's kink check found, in words (null when no kink is near): ε shrunk to step clear of
+ * it, or no ε that can, in which case the difference is no check on the gradient here. Core counts the examples
+ * whose z sits within reach of φ′'s jump at z = 0 (ReLU), plus one when L1's |w| has w itself within reach of 0.
+ */
+export function kinkNote(
+  i: Pick<Inspection, 'finiteDifference' | 'activation' | 'value'>,
+  regularization: Config['regularization'],
+  isWeight: boolean,
+): string | null {
+  const { kinks, epsilon, reliable } = i.finiteDifference;
+  if (kinks === 0) return null;
+  const atZero = regularization === 'l1' && isWeight && Math.abs(i.value) < KINK_REACH;
+  const examples = kinks - (atZero ? 1 : 0);
+  const parts: string[] = [];
+  if (examples > 0)
+    parts.push(
+      `a kink (${activationTable[i.activation].label} at z = 0) lies within ε = ${KINK_REACH} of ${examples} example${examples === 1 ? '' : 's'}`,
+    );
+  if (atZero) parts.push(`w lies within ε = ${KINK_REACH} of L1’s kink at w = 0`);
+  if (parts.length === 0) parts.push(`a kink lies within ε = ${KINK_REACH}`);
+  const what = parts.join(', and ');
+  const said = what.charAt(0).toUpperCase() + what.slice(1);
+  return reliable
+    ? `${said}: ε reduced to ${eps(epsilon)} to step clear of it.`
+    : `${said}, and no ε (down to ${eps(epsilon)}) steps clear of it: the finite difference averages both sides of the kink and cannot be compared with the gradient here.`;
+}
+
 /**
  * The backprop inspector: for the selected weight (or bias), the chain of terms the derivations use, per example
  * on the training set — ∂J/∂a, ∂a/∂z, ∂z/∂w and their product — their sum, the backward pass's ∂J/∂w, and a
- * finite-difference estimate of the same number.
+ * finite-difference estimate of the same number that says when a kink lies within its step (core's `inspect`).
  */
 export function Inspector() {
   const selection = usePlayground((s) => s.selection);
   const inspection = usePlayground((s) => s.inspection);
   const select = usePlayground((s) => s.select);
+  const regularization = usePlayground((s) => s.config.regularization);
   const [draft, setDraft] = useState('');
 
   useEffect(() => {
@@ -45,6 +82,8 @@ export function Inspector() {
     ? `w from ${selection.from === undefined ? '' : `unit ${selection.from + 1}`} to unit ${selection.to + 1} of layer ${selection.layer + 1}`
     : `b of unit ${selection.unit + 1} in layer ${selection.layer + 1}`;
   const total = i ? i.sumOfProducts + i.regularization : Number.NaN;
+  const fd = i?.finiteDifference;
+  const note = i ? kinkNote(i, regularization, isWeight) : null;
 
   return (
     <section className="panel inspector" data-testid="inspector">
@@ -157,9 +196,27 @@ export function Inspector() {
             <dd data-testid="inspector-product">{n(total, 7)}</dd>
             <dt>∂J/∂{isWeight ? 'w' : 'b'} from the backward pass</dt>
             <dd data-testid="inspector-gradient">{n(i.gradient, 7)}</dd>
-            <dt>finite difference (J(w+ε) − J(w−ε)) / 2ε, ε = {i.epsilon}</dt>
-            <dd data-testid="inspector-fd">{n(i.finiteDifference, 7)}</dd>
+            <dt>
+              finite difference (J(w+ε) − J(w−ε)) / 2ε, ε = {eps(fd?.epsilon ?? 0)}
+              {fd && !fd.reliable && ' (not comparable here)'}
+            </dt>
+            <dd
+              data-testid="inspector-fd"
+              data-reliable={String(fd?.reliable ?? true)}
+              className={fd?.reliable === false ? 'unreliable' : undefined}
+            >
+              {n(fd?.value ?? Number.NaN, 7)}
+            </dd>
           </dl>
+          {note && (
+            <p
+              className={`kink-note${fd?.reliable === false ? ' unreliable' : ''}`}
+              data-testid="inspector-kinks"
+              role="note"
+            >
+              {note}
+            </p>
+          )}
         </>
       )}
     </section>

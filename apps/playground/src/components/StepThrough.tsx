@@ -101,6 +101,12 @@ function StageDetail() {
         <dd>[{vec(t.Z, 0, t.units)}]</dd>
         <dt>A = φ(Z)</dt>
         <dd>[{vec(t.A, 0, t.units)}]</dd>
+        {t.dropout && (
+          <>
+            <dt>Dropout {t.dropout.rate}: A ⊙ M</dt>
+            <dd data-testid="stage-dropout">[{vec(t.dropout.A, 0, t.units)}]</dd>
+          </>
+        )}
       </dl>
     );
   }
@@ -133,18 +139,27 @@ function StageDetail() {
       </dl>
     );
   }
+  const dropout = trace.layers.some((t) => t.dropout);
   return (
-    <dl className="detail">
-      {trace.layers.map((t, l) => {
-        const delta = Math.sqrt(t.Wafter.reduce((s, v, i) => s + (v - (t.Wbefore[i] as number)) ** 2, 0));
-        return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: layers are positional
-          <div key={l}>
-            <dt>Layer {l + 1}: ‖ΔW‖</dt>
-            <dd>{delta.toPrecision(4)}</dd>
-          </div>
-        );
-      })}
-    </dl>
+    <>
+      {dropout && (
+        <p className="hint" data-testid="stage-dropout-note">
+          With dropout, the update’s own training pass draws fresh masks: ΔW follows ∂J/∂W under other masks
+          than the ones shown.
+        </p>
+      )}
+      <dl className="detail">
+        {trace.layers.map((t, l) => {
+          const delta = Math.sqrt(t.Wafter.reduce((s, v, i) => s + (v - (t.Wbefore[i] as number)) ** 2, 0));
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: layers are positional
+            <div key={l}>
+              <dt>Layer {l + 1}: ‖ΔW‖</dt>
+              <dd>{delta.toPrecision(4)}</dd>
+            </div>
+          );
+        })}
+      </dl>
+    </>
   );
 }

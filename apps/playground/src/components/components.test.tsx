@@ -5,13 +5,19 @@ import { defaultConfig } from '../state/config';
 import { usePlayground } from '../state/store';
 import { Controls } from './Controls';
 import { DataPanel } from './DataPanel';
-import { Inspector } from './Inspector';
+import { Inspector, kinkNote } from './Inspector';
 import { activeLayer, NetworkView } from './NetworkView';
 import { stageName } from './StepThrough';
 
 afterEach(() => {
   cleanup();
-  usePlayground.setState({ config: defaultConfig, selection: null, inspection: null, notice: null });
+  usePlayground.setState({
+    config: defaultConfig,
+    selection: null,
+    inspection: null,
+    notice: null,
+    revision: { n: 0, keepWeights: false },
+  });
 });
 
 describe('components', () => {
@@ -41,8 +47,7 @@ describe('components', () => {
         sumOfProducts: 0.16,
         regularization: 0.005,
         gradient: 0.165,
-        finiteDifference: 0.16499,
-        epsilon: 0.001,
+        finiteDifference: { value: 0.16499, epsilon: 0.001, kinks: 0, reliable: true },
         loss: 0.3,
       },
     });
@@ -106,5 +111,88 @@ describe('components', () => {
     expect((screen.getByTestId('layer-activation-0') as HTMLSelectElement).value).toBe('silu');
     fireEvent.change(screen.getByTestId('optimizer'), { target: { value: 'adam' } });
     expect(usePlayground.getState().config.optimizer).toBe('adam');
+  });
+
+  it('each hidden layer has a dropout select under its activation; a rate marks the layer and goes in the config', () => {
+    render(<NetworkView />);
+    const select = () => screen.getByTestId('layer-dropout-0') as HTMLSelectElement;
+    expect([...select().options].map((o) => [o.value, o.textContent])).toEqual([
+      ['0', 'No dropout'],
+      ['0.1', 'Dropout 0.1'],
+      ['0.2', 'Dropout 0.2'],
+      ['0.3', 'Dropout 0.3'],
+      ['0.5', 'Dropout 0.5'],
+    ]);
+    expect(screen.getByTestId('layer-dropout-1')).toBeTruthy();
+    expect(screen.queryByTestId('layer-dropout-2')).toBeNull(); // not the output
+    fireEvent.change(select(), { target: { value: '0.3' } });
+    expect(usePlayground.getState().config.dropout).toEqual([0.3]);
+    expect(usePlayground.getState().revision.keepWeights).toBe(true);
+    expect(select().value).toBe('0.3');
+    expect(screen.getByTestId('node-0-0').className).toContain('dropout');
+    expect(screen.getByTestId('node-1-0').className).not.toContain('dropout');
+    // Removing the layer takes its rate along; setting it back to 0 leaves no trace in the config.
+    fireEvent.change(screen.getByTestId('layer-dropout-1'), { target: { value: '0.5' } });
+    expect(usePlayground.getState().config.dropout).toEqual([0.3, 0.5]);
+    fireEvent.click(screen.getByTestId('remove-layer'));
+    expect(usePlayground.getState().config.dropout).toEqual([0.3]);
+    fireEvent.change(select(), { target: { value: '0' } });
+    expect(usePlayground.getState().config.dropout).toEqual([]);
+  });
+
+  it('the inspector says when a kink lies within ε, and when the difference cannot be compared', () => {
+    const base = {
+      target: { kind: 'weight' as const, layer: 0, from: 0, to: 2 },
+      value: 0.8,
+      activation: 'relu' as const,
+      examples: 250,
+      rows: [{ example: 0, dA: 0.2, dadz: 1, dZ: 0.2, dzdw: 2, product: 0.4 }],
+      sumOfProducts: -0.0229,
+      regularization: 0,
+      gradient: -0.0229,
+      loss: 0.3,
+    };
+    usePlayground.setState({
+      selection: base.target,
+      inspection: {
+        ...base,
+        finiteDifference: { value: -0.02289, epsilon: 0.00015, kinks: 2, reliable: true },
+      },
+    });
+    render(<Inspector />);
+    expect(screen.getByTestId('inspector-kinks').textContent).toBe(
+      'A kink (ReLU at z = 0) lies within ε = 0.001 of 2 examples: ε reduced to 0.00015 to step clear of it.',
+    );
+    expect(screen.getByTestId('inspector-fd').getAttribute('data-reliable')).toBe('true');
+    expect(screen.getByText(/ε = 0\.00015$/)).toBeTruthy();
+    cleanup();
+
+    usePlayground.setState({
+      inspection: { ...base, finiteDifference: { value: 0.011, epsilon: 1e-5, kinks: 1, reliable: false } },
+    });
+    render(<Inspector />);
+    expect(screen.getByTestId('inspector-kinks').textContent).toMatch(
+      /^A kink \(ReLU at z = 0\) lies within ε = 0\.001 of 1 example, and no ε \(down to 0\.00001\) steps clear of it: .* cannot be compared with the gradient here\.$/,
+    );
+    expect(screen.getByTestId('inspector-fd').getAttribute('data-reliable')).toBe('false');
+    cleanup();
+
+    // No kink near: nothing said. L1 at w ≈ 0 is a kink of its own, not an example.
+    usePlayground.setState({
+      inspection: { ...base, finiteDifference: { value: -0.0229, epsilon: 0.001, kinks: 0, reliable: true } },
+    });
+    render(<Inspector />);
+    expect(screen.queryByTestId('inspector-kinks')).toBeNull();
+    expect(
+      kinkNote(
+        {
+          activation: 'tanh',
+          value: 2e-4,
+          finiteDifference: { value: 0, epsilon: 1e-4, kinks: 1, reliable: true },
+        },
+        'l1',
+        true,
+      ),
+    ).toBe('W lies within ε = 0.001 of L1’s kink at w = 0: ε reduced to 0.0001 to step clear of it.');
   });
 });

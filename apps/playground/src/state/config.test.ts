@@ -7,9 +7,11 @@ import {
   defaultConfig,
   fromHash,
   lossChoices,
+  normalDropout,
   optimizerChoices,
   outputChoices,
   toHash,
+  withLayerDropout,
 } from './config';
 
 describe('the config in the URL', () => {
@@ -141,5 +143,29 @@ describe('the config in the URL', () => {
     expect(consistencyProblem({ ...defaultConfig, dataset: 'multi', output: 'sigmoid', loss: 'mse' })).toBe(
       'the multi-class dataset needs a softmax output',
     );
+  });
+
+  it('keeps a dropout rate per hidden layer in the link; links without one (older ones) have none', () => {
+    const c: Config = { ...defaultConfig, hidden: [4, 2, 3], dropout: [0.3, 0, 0.5] };
+    const hash = toHash(c);
+    expect(hash).toBe('hidden=4%2C2%2C3&dropout=0.3%2C0%2C0.5');
+    expect(fromHash(`#${hash}`)).toEqual({ config: c, notice: null });
+    expect(fromHash('#hidden=4,2,3&layerActivations=,sigmoid,linear').config.dropout).toEqual([]);
+    // Trailing zeros and rates beyond the hidden layers are dropped, so "none" is always the default [].
+    expect(fromHash('#dropout=0.3,0').config.dropout).toEqual([0.3]);
+    expect(fromHash('#dropout=0,0').config.dropout).toEqual([]);
+    expect(fromHash('#hidden=3&dropout=0.1,0.2').config.dropout).toEqual([0.1]);
+    expect(normalDropout([0, 0.2, 0, 0], 4)).toEqual([0, 0.2]);
+    expect(withLayerDropout({ ...defaultConfig, dropout: [0, 0.2] }, 1, 0)).toEqual([]);
+    expect(withLayerDropout(defaultConfig, 1, 0.3)).toEqual([0, 0.3]);
+    for (const [hash, notice] of [
+      ['dropout=1', /“dropout\.0” is not valid/],
+      ['dropout=0.2,-0.1', /“dropout\.1” is not valid/],
+      ['dropout=half', /“dropout\.0” is not valid/],
+    ] as const) {
+      const r = fromHash(`#${hash}`);
+      expect(r.config, hash).toEqual(defaultConfig);
+      expect(r.notice, hash).toMatch(notice);
+    }
   });
 });

@@ -44,6 +44,8 @@ export const outputChoices: readonly ActivationName[] = activationNames;
 export const lossChoices: readonly LossName[] = lossNames;
 export const optimizerChoices: readonly OptimizerName[] = optimizerNames;
 export const regularizationChoices = ['none', 'l1', 'l2'] as const;
+/** The dropout rates a hidden layer's select offers (a link or an imported model may bring another below 1). */
+export const dropoutChoices = [0, 0.1, 0.2, 0.3, 0.5] as const;
 
 export const MAX_LAYERS = 6;
 export const MAX_NEURONS = 8;
@@ -61,6 +63,11 @@ export const configSchema = z.object({
   activation: z.enum(activationChoices),
   /** Per-layer overrides of `activation` (same length as hidden, or empty). */
   layerActivations: z.array(z.enum(activationChoices).nullable()).max(MAX_LAYERS),
+  /**
+   * Dropout rate after each hidden layer (a `Dropout` follows the layer's Dense when its rate is above 0); missing
+   * entries are 0, so links from before dropout read as none.
+   */
+  dropout: z.array(z.coerce.number().min(0).lt(1)).max(MAX_LAYERS),
   output: z.enum(outputChoices),
   loss: z.enum(lossChoices),
   optimizer: z.enum(optimizerChoices),
@@ -86,6 +93,7 @@ export const defaultConfig: Config = {
   hidden: [4, 2],
   activation: 'tanh',
   layerActivations: [],
+  dropout: [],
   output: 'sigmoid',
   loss: 'binaryCrossEntropy',
   optimizer: 'sgd',
@@ -112,6 +120,22 @@ export function outputFor(dataset: DatasetName): Pick<Config, 'output' | 'loss'>
 
 /** The activation of hidden layer i. */
 export const layerActivation = (c: Config, i: number) => c.layerActivations[i] ?? c.activation;
+
+/** The dropout rate after hidden layer i (0: no Dropout layer). */
+export const layerDropout = (c: Pick<Config, 'dropout'>, i: number) => c.dropout[i] ?? 0;
+
+/** Dropout rates cut to the hidden layers and without trailing zeros, so "none" is always `[]` (and no link field). */
+export function normalDropout(rates: readonly number[], layers: number): number[] {
+  const out = rates.slice(0, layers);
+  while (out.length > 0 && !out[out.length - 1]) out.pop();
+  return out;
+}
+
+/** The config's dropout rates with hidden layer i's set to `rate`, normalized. */
+export function withLayerDropout(c: Config, i: number, rate: number): number[] {
+  const rates = c.hidden.map((_, k) => (k === i ? rate : layerDropout(c, k)));
+  return normalDropout(rates, c.hidden.length);
+}
 
 /**
  * Checks the combinations a schema cannot: a fused loss needs its output activation (`lossTable`), a row-wise
@@ -171,7 +195,13 @@ export function fromHash(hash: string): { config: Config; notice: string | null 
           : value
               .split(',')
               .map((v) =>
-                key === 'layerActivations' ? (v === '' ? null : v) : key === 'hidden' ? Number(v) : v,
+                key === 'layerActivations'
+                  ? v === ''
+                    ? null
+                    : v
+                  : key === 'hidden' || key === 'dropout'
+                    ? Number(v)
+                    : v,
               );
     } else if (typeof fallback === 'boolean') {
       input[key] =
@@ -195,5 +225,9 @@ export function fromHash(hash: string): { config: Config; notice: string | null 
       config: defaultConfig,
       notice: `The link’s settings do not fit together (${problem}); showing the defaults.`,
     };
-  return { config: parsed.data, notice: null };
+  const config = parsed.data;
+  return {
+    config: { ...config, dropout: normalDropout(config.dropout, config.hidden.length) },
+    notice: null,
+  };
 }

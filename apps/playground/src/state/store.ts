@@ -1,15 +1,19 @@
 import { create } from 'zustand';
 import { generatePoints, type Point, splitPoints } from '../data/datasets';
 import type { Inspection, InspectTarget, IterationTrace, KernelChoice, Snapshot } from '../worker/protocol';
-import { type Config, consistencyProblem, defaultConfig, fromHash, outputFor } from './config';
+import { type Config, consistencyProblem, defaultConfig, fromHash, normalDropout, outputFor } from './config';
 
-/** Fields whose change keeps the trained weights (they only change how training continues or what is shown). */
+/**
+ * Fields whose change keeps the trained weights (they only change how training continues or what is shown).
+ * Dropout is among them: its layers have no parameters, so the Dense layers' weights carry over.
+ */
 const keepsWeights: (keyof Config)[] = [
   'learningRate',
   'optimizer',
   'regularization',
   'regularizationRate',
   'batchSize',
+  'dropout',
 ];
 /** Fields that only change the view. */
 const viewOnly: (keyof Config)[] = ['discretize', 'showTest', 'gradientView', 'kernels', 'speed'];
@@ -87,6 +91,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
         next = { ...next, ...outputFor(changes.dataset) };
     }
     if (changes.hidden) next.layerActivations = next.layerActivations.slice(0, changes.hidden.length);
+    next.dropout = normalDropout(next.dropout, next.hidden.length);
     const problem = consistencyProblem(next);
     if (problem) {
       set({ notice: `That combination does not work: ${problem}.` });

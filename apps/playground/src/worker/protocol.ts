@@ -3,12 +3,16 @@
  * snapshots are transferred, not copied.
  */
 
-import type { ActivationName } from '@chainrule/core';
+import type { ActivationName, ChainTerm, FiniteDifference } from '@chainrule/core';
 import type { Point } from '../data/datasets';
 import type { Config } from '../state/config';
 
 export type KernelChoice = 'wasm' | 'js';
 
+/**
+ * A parameter of the network as the page draws it: `layer` counts Dense layers (0 is the first hidden layer, the
+ * last is the output), whatever Dropout layers sit between them in the model.
+ */
 export type InspectTarget =
   | { kind: 'weight'; layer: number; from: number; to: number }
   | { kind: 'bias'; layer: number; unit: number };
@@ -55,21 +59,13 @@ export interface Snapshot {
   playing: boolean;
 }
 
-/** One example's terms of the chain rule for the selected parameter. */
-export interface ChainRow {
-  example: number;
-  /** ∂J/∂a of the unit (its share from this example). */
-  dA: number;
-  /** ∂a/∂z at this example, or null for softmax (not elementwise: dZ comes from the Jacobian-vector product). */
-  dadz: number | null;
-  /** ∂J/∂z = ∂J/∂a · ∂a/∂z (softmax: the Jacobian-vector product). */
-  dZ: number;
-  /** ∂z/∂w: the input activation this weight multiplies (1 for a bias). */
-  dzdw: number;
-  /** ∂J/∂z · ∂z/∂w */
-  product: number;
-}
+/**
+ * One example's terms of the chain rule for the selected parameter (core's `ChainTerm`): ∂J/∂a, ∂a/∂z (null for
+ * softmax, whose ∂J/∂z is a Jacobian-vector product), ∂J/∂z, ∂z/∂w (the input on the link, 1 for a bias), product.
+ */
+export type ChainRow = ChainTerm;
 
+/** Core's `inspect` of one parameter on the training set, addressed the page's way. */
 export interface Inspection {
   target: InspectTarget;
   value: number;
@@ -83,13 +79,18 @@ export interface Inspection {
   regularization: number;
   /** ∂J/∂w as the backward pass computed it (∂J/∂W entry). */
   gradient: number;
-  /** (J(w + ε) − J(w − ε)) / 2ε on the training set. */
-  finiteDifference: number;
-  epsilon: number;
+  /**
+   * (J(w + ε) − J(w − ε)) / 2ε on the training set, with ε shrunk below 1e-3 when a kink (ReLU's z = 0) lies
+   * within reach of `kinks` examples, and `reliable` false when no ε could step clear of it.
+   */
+  finiteDifference: FiniteDifference;
   loss: number;
 }
 
-/** One update taken apart: the trace before it and the weights after, for stepping through and scrubbing. */
+/**
+ * One update taken apart: the trace before it and the weights after, for stepping through and scrubbing. One entry
+ * per Dense layer; the training pass it traces is the one the update used (the same Dropout masks).
+ */
 export interface IterationTrace {
   iteration: number;
   batch: number;
@@ -107,6 +108,8 @@ export interface IterationTrace {
     bAfter: Float32Array;
     units: number;
     inputs: number;
+    /** The Dropout after this layer in the traced pass: its rate and its output A ⊙ M (what the next layer read). */
+    dropout: { rate: number; A: Float32Array } | null;
   }[];
 }
 

@@ -1,8 +1,18 @@
-import { activationTable, Dense, jsKernels, optimizerNames, Sequential } from '@chainrule/core';
+import {
+  Activation,
+  activationTable,
+  Dense,
+  Dropout,
+  jsKernels,
+  optimizerNames,
+  Rng,
+  resolveOptimizer,
+  Sequential,
+} from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
-import { generatePoints, splitPoints } from '../data/datasets';
+import { featureMatrix, generatePoints, splitPoints, targetMatrix } from '../data/datasets';
 import { type Config, defaultConfig } from '../state/config';
-import { GRID, Trainer } from './trainer';
+import { buildModel, denseIndices, GRID, Trainer } from './trainer';
 
 function trainer(changes: Partial<Config> = {}) {
   const config = { ...defaultConfig, ...changes };
@@ -11,6 +21,8 @@ function trainer(changes: Partial<Config> = {}) {
   t.configure(config, train, test);
   return { t, config, train, test };
 }
+
+const rates = { steps: 0, epochs: 0 };
 
 describe('the trainer behind the worker', () => {
   it('trains the circle: loss falls and accuracy rises over epochs', () => {
@@ -63,7 +75,9 @@ describe('the trainer behind the worker', () => {
       expect(Math.abs(i.sumOfProducts + i.regularization - i.gradient)).toBeLessThan(
         1e-6 * Math.max(1, Math.abs(i.gradient)),
       );
-      expect(Math.abs(i.finiteDifference - i.gradient)).toBeLessThan(0.02 * Math.abs(i.gradient) + 2e-5);
+      expect(Math.abs(i.finiteDifference.value - i.gradient)).toBeLessThan(
+        0.02 * Math.abs(i.gradient) + 2e-5,
+      );
       for (const r of i.rows) {
         expect(r.product).toBeCloseTo(r.dZ * r.dzdw, 10);
         if (r.dadz !== null) expect(r.dZ).toBeCloseTo(r.dA * r.dadz, 6);
@@ -174,6 +188,181 @@ describe('the trainer behind the worker', () => {
     );
     expect(() => trainer().t.importModel(JSON.stringify(softmaxHidden.toJSON()))).toThrow(
       /the model has a softmax hidden layer; the playground's hidden layers take linear, sigmoid, tanh/,
+    );
+  });
+
+  it('an epoch is core’s trainEpoch: the same weights as the model trained by core alone', () => {
+    const { t, config, train } = trainer({ optimizer: 'momentum', batchSize: 7 });
+    const model = buildModel(config, 2, jsKernels);
+    const optimizer = resolveOptimizer({ name: 'momentum', learningRate: config.learningRate });
+    const X = featureMatrix(train, config.features);
+    const Y = targetMatrix(train, config);
+    for (let e = 0; e < 4; e++) {
+      expect(t.trainEpoch()).toBe(Math.ceil(250 / 7));
+      model.trainEpoch(X, Y, { optimizer, batchSize: 7 });
+    }
+    const snapshot = t.snapshot(false, rates, false);
+    expect(snapshot.epoch).toBe(4);
+    expect(snapshot.iterations).toBe(4 * 36);
+    expect(snapshot.layers.map((l) => l.W)).toEqual(model.getWeights().map((w) => w.W.data));
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('the step-through’s batches follow core’s Rng from the config’s seed, reshuffled each of its epochs', () => {
+    const { t, config, train } = trainer({ seed: 7 });
+    const X = featureMatrix(train, config.features);
+    const order = Uint32Array.from({ length: X.rows }, (_, i) => i);
+    const rng = new Rng(config.seed);
+    // Z of the first layer for the batch's first row, from the weights before the update.
+    const firstZ = (trace: ReturnType<Trainer['iterate']>, row: number) => {
+      const l = trace.layers[0]!;
+      return Array.from({ length: l.units }, (_, u) => {
+        let z = l.bBefore[u] as number;
+        for (let f = 0; f < l.inputs; f++) z += X.get(row, f) * (l.Wbefore[f * l.units + u] as number);
+        return z;
+      });
+    };
+    rng.shuffle(order);
+    const first = t.iterate();
+    for (const [u, z] of firstZ(first, order[0] as number).entries())
+      expect(first.layers[0]!.Z[u]).toBeCloseTo(z, 5);
+    for (let b = 1; b < 25; b++) t.iterate();
+    expect([t.epoch, t.iterations]).toEqual([1, 25]);
+    rng.shuffle(order);
+    const next = t.iterate();
+    for (const [u, z] of firstZ(next, order[0] as number).entries())
+      expect(next.layers[0]!.Z[u]).toBeCloseTo(z, 5);
+  });
+
+  it('a ReLU unit one example has just switched off: the inspector finds the kink, and its difference agrees', () => {
+    const { t, config, train } = trainer({ activation: 'relu' });
+    for (let i = 0; i < 20; i++) t.trainEpoch();
+    const X = featureMatrix(train, config.features);
+    // The example farthest out along x1, and hidden unit 2 (on for it, z ≈ 0.69): move w(x1 → 2) so that this
+    // example's z is −3·10⁻⁴·|x1|, within ε = 10⁻³ of the kink along w, but not at it.
+    let n = 0;
+    for (let r = 1; r < X.rows; r++) if (Math.abs(X.get(r, 0)) > Math.abs(X.get(n, 0))) n = r;
+    const u = 2;
+    const [x1, x2] = [X.get(n, 0), X.get(n, 1)];
+    const L0 = t.snapshot(false, rates, false).layers[0]!;
+    const z = x1 * (L0.W[u] as number) + x2 * (L0.W[4 + u] as number) + (L0.b[u] as number);
+    expect(z).toBeGreaterThan(0);
+    t.setWeight(0, 0, u, (L0.W[u] as number) + (-3e-4 * Math.abs(x1) - z) / x1);
+
+    const i = t.inspect({ kind: 'weight', layer: 0, from: 0, to: u });
+    const fd = i.finiteDifference;
+    expect(i.activation).toBe('relu');
+    expect(fd.kinks).toBeGreaterThanOrEqual(1);
+    expect(fd.reliable).toBe(true);
+    expect(fd.epsilon).toBeLessThan(1e-3);
+    expect(Math.abs(fd.value - i.gradient)).toBeLessThan(2e-3 * Math.abs(i.gradient));
+    // The old inspector's plain ε = 10⁻³ steps over the kink and misses by far more.
+    const lossAt = (w: number) => {
+      t.setWeight(0, 0, u, w);
+      return t.snapshot(false, rates, false).lossTrain;
+    };
+    const naive = (lossAt(i.value + 1e-3) - lossAt(i.value - 1e-3)) / 2e-3;
+    expect(Math.abs(naive - i.gradient)).toBeGreaterThan(10 * Math.abs(fd.value - i.gradient));
+    // A tanh unit has no kink: the full ε, nothing flagged.
+    const smooth = trainer().t.inspect({ kind: 'weight', layer: 0, from: 0, to: 0 }).finiteDifference;
+    expect(smooth).toMatchObject({ epsilon: 1e-3, kinks: 0, reliable: true });
+  });
+
+  it('dropout 0.3 on the first hidden layer: a Dropout after its Dense, the circle to > 85%, Dense layers addressed', () => {
+    const { config } = trainer({ dropout: [0.3] });
+    const model = buildModel(config, 2, jsKernels);
+    expect(model.layers.map((l) => l.type)).toEqual(['dense', 'dropout', 'dense', 'dense']);
+    expect((model.layers[1] as Dropout).rate).toBe(0.3);
+    expect(denseIndices(model)).toEqual([0, 2, 3]);
+    model.dispose();
+
+    const { t } = trainer({ dropout: [0.3] });
+    for (let i = 0; i < 300; i++) t.trainEpoch();
+    const s = t.snapshot(true, rates, false);
+    expect(s.accTest).toBeGreaterThan(0.85);
+    // Snapshots, heatmaps, the inspector, weight edits and the step-through all count Dense layers only.
+    expect(s.layers.map((l) => [l.inputs, l.units, l.activation])).toEqual([
+      [2, 4, 'tanh'],
+      [4, 2, 'tanh'],
+      [2, 1, 'sigmoid'],
+    ]);
+    expect(s.heatmaps?.offsets.map((o) => o.length)).toEqual([4, 2, 1]);
+    for (const [layer, from, to] of [
+      [1, 3, 1],
+      [2, 1, 0],
+      [0, 1, 2],
+    ] as const) {
+      const i = t.inspect({ kind: 'weight', layer, from, to });
+      const L = s.layers[layer]!;
+      expect(i.value).toBe(L.W[from * L.units + to]);
+      expect(i.gradient).toBe(L.dW[from * L.units + to]);
+      expect(Math.abs(i.finiteDifference.value - i.gradient)).toBeLessThan(
+        0.02 * Math.abs(i.gradient) + 2e-5,
+      );
+    }
+    t.setWeight(1, 3, 1, 0.25);
+    expect(t.snapshot(false, rates, false).layers[1]!.W[3 * 2 + 1]).toBe(0.25);
+    expect(t.inspect({ kind: 'weight', layer: 1, from: 3, to: 1 }).value).toBe(0.25);
+
+    const it0 = t.iterate();
+    expect(it0.layers.map((l) => [l.inputs, l.units, l.dropout?.rate ?? 0])).toEqual([
+      [2, 4, 0.3],
+      [4, 2, 0],
+      [2, 1, 0],
+    ]);
+    // The Dropout's output: each of the first layer's outputs dropped (0) or kept and scaled by 1/(1 − 0.3).
+    const { A } = it0.layers[0]!;
+    const dropped = it0.layers[0]!.dropout!.A;
+    let zeros = 0;
+    for (let k = 0; k < A.length; k++) {
+      if (dropped[k] === 0 && A[k] !== 0) zeros++;
+      else expect(dropped[k]).toBeCloseTo((A[k] as number) / 0.7, 5);
+    }
+    expect(zeros).toBeGreaterThan(0);
+    expect(zeros).toBeLessThan(A.length);
+  });
+
+  it('a dropout change keeps the trained weights; export and import carry the dropout', () => {
+    const { t, config, train, test } = trainer({ hidden: [5, 3] });
+    for (let i = 0; i < 3; i++) t.trainEpoch();
+    const before = t.snapshot(false, rates, false).layers.map((l) => l.W);
+    t.configure({ ...config, dropout: [0, 0.2] }, train, test, true);
+    expect(t.epoch).toBe(3);
+    expect(t.snapshot(false, rates, false).layers.map((l) => l.W)).toEqual(before);
+    for (let i = 0; i < 3; i++) t.trainEpoch();
+
+    const json = t.exportModel();
+    const parsed = JSON.parse(json) as { layers: { type: string; rate?: number }[] };
+    expect(parsed.layers.map((l) => l.type)).toEqual(['dense', 'dense', 'dropout', 'dense']);
+    expect(parsed.layers[2]?.rate).toBe(0.2);
+    const b = trainer().t;
+    expect(b.importModel(json)).toMatchObject({ hidden: [5, 3], dropout: [0, 0.2] });
+    expect(b.snapshot(false, rates, false).layers.map((l) => l.W)).toEqual(
+      t.snapshot(false, rates, false).layers.map((l) => l.W),
+    );
+    expect(b.iterate().layers.map((l) => l.dropout?.rate ?? 0)).toEqual([0, 0.2, 0]);
+    // Layers the playground does not build are refused by name.
+    const activationLayer = new Sequential(
+      [
+        new Dense(2, 3, { activation: 'linear' }),
+        new Activation('relu'),
+        new Dense(3, 1, { activation: 'sigmoid' }),
+      ],
+      { loss: 'binaryCrossEntropy', kernels: jsKernels },
+    );
+    expect(() => b.importModel(JSON.stringify(activationLayer.toJSON()))).toThrow(
+      "the model has a layer of type 'activation' ('activation_2') at position 2",
+    );
+    const leadingDropout = new Sequential(
+      [new Dropout(0.5, { size: 2 }), new Dense(2, 1, { activation: 'sigmoid' })],
+      {
+        loss: 'binaryCrossEntropy',
+        kernels: jsKernels,
+      },
+    );
+    expect(() => b.importModel(JSON.stringify(leadingDropout.toJSON()))).toThrow(
+      /type 'dropout' \('dropout_1'\) at position 1/,
     );
   });
 });

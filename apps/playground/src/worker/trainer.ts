@@ -1,33 +1,40 @@
 import {
   type ActivationName,
-  activationTable,
   ChainruleError,
   Dense,
+  Dropout,
   type Kernels,
+  type LayerWeights,
   type LossSpec,
   Matrix,
   type Optimizer,
   type OptimizerSpec,
+  type ParameterTarget,
+  Rng,
   resolveOptimizer,
   Sequential,
 } from '@chainrule/core';
 import { featureMatrix, gridPoints, type Point, targetMatrix } from '../data/datasets';
-import { activationChoices, type Config, defaultConfig, layerActivation } from '../state/config';
-import type {
-  ChainRow,
-  Inspection,
-  InspectTarget,
-  IterationTrace,
-  LayerSnapshot,
-  Snapshot,
-} from './protocol';
+import {
+  activationChoices,
+  type Config,
+  defaultConfig,
+  layerActivation,
+  layerDropout,
+  normalDropout,
+} from '../state/config';
+import type { Inspection, InspectTarget, IterationTrace, LayerSnapshot, Snapshot } from './protocol';
 
 export const GRID = 48;
 const CHAIN_ROWS = 6;
 
 /**
  * The training side of the playground, free of any worker or DOM API so it runs in tests too: it builds the model
- * a config describes, trains it epoch by epoch, and answers with snapshots, inspections and traced iterations.
+ * a config describes, trains it epoch by epoch (core's `trainEpoch`), and answers with snapshots, inspections
+ * (core's `inspect`) and traced iterations.
+ *
+ * The page addresses layers as it draws them, Dense by Dense (`InspectTarget`); `dense` maps those indices to the
+ * model's, where a Dropout may follow a hidden Dense.
  */
 export class Trainer {
   private model: Sequential | null = null;
@@ -38,12 +45,15 @@ export class Trainer {
   private Xtest = new Matrix(0, 0);
   private Ytest = new Matrix(0, 0);
   private grid = new Matrix(0, 0);
-  private order: number[] = [];
-  private batchX: Matrix[] = [];
-  private batchY: Matrix[] = [];
+  /** Model index of each Dense layer: page layer l is `model.layers[dense[l]]`. */
+  private dense: number[] = [];
+  /**
+   * The step-through's row order, reshuffled by core's `Rng` (seeded from the config's seed) at the start of each of
+   * its epochs; null until the next traced iteration starts one.
+   */
+  private steps: { rng: Rng; order: Uint32Array } | null = null;
   epoch = 0;
   iterations = 0;
-  private rng = 1;
 
   constructor(private kernels: Kernels) {}
 
@@ -51,7 +61,7 @@ export class Trainer {
     return this.kernels.name;
   }
 
-  /** Rebuilds the model (or keeps its weights, when only data-side settings changed) and the data matrices. */
+  /** Rebuilds the model (or keeps its weights, when only training-side settings changed) and the data matrices. */
   configure(config: Config, train: Point[], test: Point[], keepWeights = false): void {
     if (keepWeights && this.optimizer && this.config && onlyLearningRateDiffers(this.config, config)) {
       // Same network, data and optimizer: the optimizer keeps its velocity or moments and trains on at the new rate.
@@ -59,37 +69,31 @@ export class Trainer {
       this.config = config;
       return;
     }
-    const weights = keepWeights && this.model ? this.model.getWeights() : null;
+    const weights = keepWeights && this.model ? denseWeights(this.model) : null;
     this.config = config;
     this.X = featureMatrix(train, config.features);
     this.Y = targetMatrix(train, config);
     this.Xtest = featureMatrix(test, config.features);
     this.Ytest = targetMatrix(test, config);
     this.grid = featureMatrix(gridPoints(GRID), config.features);
-    this.order = train.map((_, i) => i);
-    this.rng = config.seed + 1;
-    this.buildBatches();
-    this.model?.dispose();
-    this.model = buildModel(config, this.X.cols, this.kernels);
-    if (weights && sameShapes(weights, this.model.getWeights())) this.model.setWeights(weights);
+    this.steps = null;
+    this.install(buildModel(config, this.X.cols, this.kernels));
+    const model = this.need();
+    // Dropout layers have no parameters: the Dense layers' weights carry over when a rate changes.
+    if (weights && sameShapes(weights, denseWeights(model))) setDenseWeights(model, weights);
     else {
       this.epoch = 0;
       this.iterations = 0;
     }
-    this.optimizer?.dispose();
-    this.optimizer = optimizerFor(config);
   }
 
   /** Same config, fresh weights from the seed, epoch 0. */
   reset(): void {
     if (!this.config) return;
-    this.model?.dispose();
-    this.model = buildModel(this.config, this.X.cols, this.kernels);
-    this.optimizer?.dispose();
-    this.optimizer = optimizerFor(this.config);
+    this.install(buildModel(this.config, this.X.cols, this.kernels));
     this.epoch = 0;
     this.iterations = 0;
-    this.rng = this.config.seed + 1;
+    this.steps = null;
   }
 
   /** Moves training to other kernels, keeping the weights. */
@@ -97,76 +101,66 @@ export class Trainer {
     this.kernels = kernels;
     if (!this.config || !this.model) return;
     const weights = this.model.getWeights();
-    this.model.dispose();
-    this.model = buildModel(this.config, this.X.cols, kernels);
-    this.model.setWeights(weights);
+    this.install(buildModel(this.config, this.X.cols, kernels));
+    this.need().setWeights(weights);
+  }
+
+  /** Replaces the model (freeing the old one) and starts a fresh optimizer for it. */
+  private install(model: Sequential): void {
+    this.model?.dispose();
+    this.model = model;
+    this.dense = denseIndices(model);
     this.optimizer?.dispose();
-    this.optimizer = optimizerFor(this.config);
+    this.optimizer = optimizerFor(this.config as Config);
   }
 
-  private buildBatches(): void {
-    const n = this.X.rows;
-    const size = Math.max(1, Math.min(this.config?.batchSize ?? 10, n));
-    this.batchX = [];
-    this.batchY = [];
-    for (let start = 0; start < n; start += size) {
-      const rows = Math.min(size, n - start);
-      this.batchX.push(new Matrix(rows, this.X.cols));
-      this.batchY.push(new Matrix(rows, this.Y.cols));
-    }
+  /** Rows per update: the config's, at most the training set. */
+  private get batchSize(): number {
+    return Math.max(1, Math.min(this.config?.batchSize ?? defaultConfig.batchSize, this.X.rows));
   }
 
-  private shuffle(): void {
-    for (let i = this.order.length - 1; i > 0; i--) {
-      this.rng = (this.rng * 1664525 + 1013904223) >>> 0;
-      const j = this.rng % (i + 1);
-      [this.order[i], this.order[j]] = [this.order[j] as number, this.order[i] as number];
-    }
-  }
-
-  private gather(b: number): { x: Matrix; y: Matrix } {
-    const x = this.batchX[b] as Matrix;
-    const y = this.batchY[b] as Matrix;
-    const size = (this.batchX[0] as Matrix).rows;
-    for (let r = 0; r < x.rows; r++) {
-      const src = this.order[b * size + r] as number;
-      for (let c = 0; c < x.cols; c++) x.data[r * x.cols + c] = this.X.data[src * x.cols + c] as number;
-      for (let c = 0; c < y.cols; c++) y.data[r * y.cols + c] = this.Y.data[src * y.cols + c] as number;
-    }
-    return { x, y };
-  }
-
-  /** One pass over the training set in shuffled mini-batches. Returns the number of updates. */
+  /**
+   * One pass over the training set in shuffled mini-batches: core's `trainEpoch`, the loop `fit` runs (its seeded
+   * shuffle, one `trainBatch` per batch). Returns the number of updates.
+   */
   trainEpoch(): number {
     const model = this.need();
     if (this.X.rows === 0) return 0;
-    this.shuffle();
-    for (let b = 0; b < this.batchX.length; b++) {
-      const { x, y } = this.gather(b);
-      model.trainBatch(x, y, this.optimizer as Optimizer);
-      this.iterations++;
-    }
+    const before = this.iterations;
+    model.trainEpoch(this.X, this.Y, {
+      optimizer: this.optimizer as Optimizer,
+      batchSize: this.batchSize,
+      // Counted per batch, so a divergence mid-epoch leaves the count at the updates actually made.
+      onBatchEnd: () => {
+        this.iterations++;
+      },
+    });
     this.epoch++;
-    return this.batchX.length;
+    return this.iterations - before;
   }
 
-  /** Losses, accuracies, weights, gradients and (optionally) every neuron's heatmap. */
+  /** Losses, accuracies, weights, gradients and (optionally) every neuron's heatmap, Dense layer by Dense layer. */
   snapshot(withHeatmaps: boolean, rates: { steps: number; epochs: number }, playing: boolean): Snapshot {
     const model = this.need();
     const hasTrain = this.X.rows > 0;
-    const g = hasTrain ? model.gradients(this.X, this.Y) : null;
+    // Inference passes: Dropout is the identity here, as in what the network predicts.
+    const g = hasTrain ? model.gradients(this.X, this.Y, { trace: false }) : null;
     const train = hasTrain ? model.evaluate(this.X, this.Y) : null;
     const test = this.Xtest.rows > 0 ? model.evaluate(this.Xtest, this.Ytest) : null;
     const weights = model.getWeights();
-    const layers: LayerSnapshot[] = weights.map((w, i) => ({
-      inputs: w.W.rows,
-      units: w.W.cols,
-      activation: (model.layers[i] as Dense).activation.name,
-      W: w.W.data,
-      b: w.b,
-      dW: g ? (g.grads[i] as { W: Matrix }).W.data : new Float32Array(w.W.data.length),
-      db: g ? (g.grads[i] as { b: Float32Array }).b : new Float32Array(w.b.length),
-    }));
+    const layers: LayerSnapshot[] = this.dense.map((m) => {
+      const w = weights[m] as LayerWeights;
+      const grad = g?.grads[m];
+      return {
+        inputs: w.W.rows,
+        units: w.W.cols,
+        activation: (model.layers[m] as (typeof model.layers)[number]).activation.name,
+        W: w.W.data,
+        b: w.b,
+        dW: grad ? grad.W.data : new Float32Array(w.W.data.length),
+        db: grad ? grad.b : new Float32Array(w.b.length),
+      };
+    });
     return {
       epoch: this.epoch,
       iterations: this.iterations,
@@ -182,9 +176,11 @@ export class Trainer {
     };
   }
 
+  /** Each Dense unit's output over the grid (Dropout layers, the identity at inference, are skipped). */
   private heatmaps(): Snapshot['heatmaps'] {
     const model = this.need();
-    const trace = model.forwardTrace(this.grid);
+    const all = model.forwardTrace(this.grid);
+    const trace = this.dense.map((m) => all[m] as (typeof all)[number]);
     const cells = GRID * GRID;
     const total = trace.reduce((s, l) => s + l.A.cols * cells, 0);
     const data = new Float32Array(total);
@@ -202,6 +198,7 @@ export class Trainer {
     return { size: GRID, data, offsets };
   }
 
+  /** Sets W[from][to] of the page's layer `layer` (a Dense index). */
   setWeight(layer: number, from: number, to: number, value: number): void {
     const model = this.need();
     if (!Number.isFinite(value))
@@ -210,7 +207,8 @@ export class Trainer {
         `weight ${layer}:${from}→${to}: ${value} is not a finite number`,
       );
     const weights = model.getWeights();
-    const w = weights[layer];
+    const m = this.dense[layer];
+    const w = m === undefined ? undefined : weights[m];
     if (!w || from < 0 || from >= w.W.rows || to < 0 || to >= w.W.cols) {
       throw new ChainruleError(
         'SHAPE',
@@ -222,105 +220,90 @@ export class Trainer {
   }
 
   /**
-   * The chain rule for one parameter on the training set, term by term (docs/math.md §4): per example ∂J/∂a,
-   * ∂a/∂z, ∂z/∂w and their product; their sum plus the regularization term; the backward pass's ∂J/∂w; and a
-   * central finite difference of J.
+   * The chain rule for one parameter on the training set, term by term (docs/math.md §4): core's `inspect` — per
+   * example ∂J/∂a, ∂a/∂z, ∂z/∂w and their product; their sum plus the regularization term; the backward pass's
+   * ∂J/∂w; and a central finite difference of J that steps clear of kinks (ReLU's z = 0) or says it cannot.
    */
   inspect(target: InspectTarget): Inspection {
     const model = this.need();
-    const l = target.layer;
-    const layer = model.layers[l] as Dense | undefined;
-    if (!layer) throw new ChainruleError('SHAPE', `there is no layer ${l + 1}`);
-    const unit = target.kind === 'weight' ? target.to : target.unit;
-    const from = target.kind === 'weight' ? target.from : -1;
-    if (unit < 0 || unit >= layer.outputSize || from >= layer.inputSize) {
-      throw new ChainruleError('SHAPE', `layer ${l + 1} has no such parameter`);
-    }
-    const { loss, grads, trace } = model.gradients(this.X, this.Y);
-    const t = trace.layers[l] as (typeof trace.layers)[number];
-    const input = l === 0 ? trace.X : (trace.layers[l - 1] as (typeof trace.layers)[number]).A;
-    const act = layer.activation;
-    const entry = activationTable[act.name];
-    const rows: ChainRow[] = [];
-    let sum = 0;
-    for (let n = 0; n < this.X.rows; n++) {
-      const z = t.Z.get(n, unit);
-      const a = t.A.get(n, unit);
-      const dA = t.dA.get(n, unit);
-      const dZ = t.dZ.get(n, unit);
-      // A row-wise activation (softmax) has a Jacobian-vector product, not one factor per unit.
-      const dadz = entry.kind === 'elementwise' ? entry.derivative(z, a, act.alpha) : null;
-      const dzdw = from >= 0 ? input.get(n, from) : 1;
-      const product = dZ * dzdw;
-      sum += product;
-      if (rows.length < CHAIN_ROWS) rows.push({ example: n, dA, dadz, dZ, dzdw, product });
-    }
-    const weights = model.getWeights();
-    const w = weights[l] as { W: Matrix; b: Float32Array };
-    const value = from >= 0 ? w.W.get(from, unit) : (w.b[unit] as number);
-    const regularization = from >= 0 ? layer.l1 * Math.sign(value) + layer.l2 * value : 0;
-    const gradient =
-      from >= 0
-        ? (grads[l] as { W: Matrix }).W.get(from, unit)
-        : ((grads[l] as { b: Float32Array }).b[unit] as number);
-    // Central difference in float32: ε large enough that rounding in J stays small against the change.
-    const epsilon = 1e-3;
-    const J = (v: number) => {
-      const copy = model.getWeights();
-      const cw = copy[l] as { W: Matrix; b: Float32Array };
-      if (from >= 0) cw.W.set(from, unit, v);
-      else cw.b[unit] = v;
-      model.setWeights(copy);
-      return model.evaluate(this.X, this.Y).loss;
-    };
-    const finiteDifference = (J(value + epsilon) - J(value - epsilon)) / (2 * epsilon);
-    model.setWeights(weights);
+    const m = this.dense[target.layer];
+    if (m === undefined) throw new ChainruleError('SHAPE', `there is no layer ${target.layer + 1}`);
+    const at: ParameterTarget =
+      target.kind === 'weight'
+        ? { layer: m, kind: 'weight', from: target.from, unit: target.to }
+        : { layer: m, kind: 'bias', unit: target.unit };
+    const i = model.inspect(this.X, this.Y, at, { maxTerms: CHAIN_ROWS });
     return {
       target,
-      value,
-      activation: act.name,
-      examples: this.X.rows,
-      rows,
-      sumOfProducts: sum,
-      regularization,
-      gradient,
-      finiteDifference,
-      epsilon,
-      loss,
+      value: i.value,
+      activation: i.activation,
+      examples: i.examples,
+      rows: i.terms,
+      sumOfProducts: i.sumOfProducts,
+      regularization: i.regularization,
+      gradient: i.gradient,
+      finiteDifference: i.finiteDifference,
+      loss: i.loss,
     };
   }
 
-  /** One update on the next mini-batch, traced: Z, A, ∂J/∂A, ∂J/∂Z, ∂J/∂W, ∂J/∂b, and W, b before and after. */
+  /**
+   * One update on the next mini-batch, traced: Z, A, ∂J/∂A, ∂J/∂Z, ∂J/∂W, ∂J/∂b of each Dense layer (and the output
+   * of the Dropout after it), and W, b before and after. The batches follow the step-through's own order (core's
+   * `Rng` from the config's seed); the update is core's `trainBatch`.
+   */
   iterate(): IterationTrace {
     const model = this.need();
-    if (this.X.rows === 0) throw new ChainruleError('EMPTY', 'there are no training points');
-    const b = this.iterations % this.batchX.length;
-    if (b === 0) this.shuffle();
-    const { x, y } = this.gather(b);
+    const n = this.X.rows;
+    if (n === 0) throw new ChainruleError('EMPTY', 'there are no training points');
+    const size = this.batchSize;
+    const batches = Math.ceil(n / size);
+    const b = this.iterations % batches;
+    if (!this.steps || b === 0) {
+      this.steps ??= {
+        rng: new Rng((this.config as Config).seed),
+        order: Uint32Array.from({ length: n }, (_, i) => i),
+      };
+      this.steps.rng.shuffle(this.steps.order);
+    }
+    const rows = this.steps.order.subarray(b * size, Math.min(n, (b + 1) * size));
+    const x = gather(this.X, rows);
+    const y = gather(this.Y, rows);
     const before = model.getWeights();
-    const { loss, trace } = model.gradients(x, y);
+    // The training-time pass (Dropout drops), as an update sees it. trainBatch runs its own pass for the update,
+    // so with Dropout it draws other masks than the traced ones; without Dropout the two passes are the same.
+    const { loss, trace } = model.gradients(x, y, { training: true });
     model.trainBatch(x, y, this.optimizer as Optimizer);
     this.iterations++;
-    if (b === this.batchX.length - 1) this.epoch++;
+    if (b === batches - 1) this.epoch++;
     const after = model.getWeights();
     return {
       iteration: this.iterations,
       batch: x.rows,
       loss,
-      layers: trace.layers.map((t, i) => ({
-        Z: t.Z.data,
-        A: t.A.data,
-        dA: t.dA.data,
-        dZ: t.dZ.data,
-        dW: t.dW.data,
-        db: t.db,
-        Wbefore: (before[i] as { W: Matrix }).W.data,
-        Wafter: (after[i] as { W: Matrix }).W.data,
-        bBefore: (before[i] as { b: Float32Array }).b,
-        bAfter: (after[i] as { b: Float32Array }).b,
-        units: t.Z.cols,
-        inputs: (before[i] as { W: Matrix }).W.rows,
-      })),
+      layers: this.dense.map((m) => {
+        const t = trace.layers[m] as (typeof trace.layers)[number];
+        const next = model.layers[m + 1];
+        const dropped = trace.layers[m + 1];
+        const wBefore = before[m] as LayerWeights;
+        const wAfter = after[m] as LayerWeights;
+        return {
+          Z: t.Z.data,
+          A: t.A.data,
+          dA: t.dA.data,
+          dZ: t.dZ.data,
+          dW: t.dW.data,
+          db: t.db,
+          Wbefore: wBefore.W.data,
+          Wafter: wAfter.W.data,
+          bBefore: wBefore.b,
+          bAfter: wAfter.b,
+          units: t.Z.cols,
+          inputs: wBefore.W.rows,
+          dropout:
+            next?.type === 'dropout' && dropped ? { rate: (next as Dropout).rate, A: dropped.A.data } : null,
+        };
+      }),
     };
   }
 
@@ -330,48 +313,29 @@ export class Trainer {
 
   /**
    * Loads a model exported by chainrule (core's JSON format, validated there). Returns the config changes its
-   * architecture implies; its input count must match the enabled features.
+   * architecture implies — hidden sizes, activations, dropout rates — and its input count must match the enabled
+   * features.
    */
   importModel(json: string): Partial<Config> {
     const loaded = Sequential.fromJSON(json);
-    const features = this.config?.features.length ?? 0;
-    if (loaded.inputSize !== features) {
+    try {
+      const features = this.config?.features.length ?? 0;
+      if (loaded.inputSize !== features) {
+        throw new ChainruleError(
+          'SHAPE',
+          `the model takes ${loaded.inputSize} inputs but ${features} features are on; turn on ${loaded.inputSize} features first`,
+        );
+      }
+      const changes = architectureOf(loaded);
+      const weights = denseWeights(loaded);
+      this.config = { ...(this.config as Config), ...changes };
+      this.steps = null;
+      this.install(buildModel(this.config, this.X.cols, this.kernels));
+      setDenseWeights(this.need(), weights);
+      return changes;
+    } finally {
       loaded.dispose();
-      throw new ChainruleError(
-        'SHAPE',
-        `the model takes ${loaded.inputSize} inputs but ${features} features are on; turn on ${loaded.inputSize} features first`,
-      );
     }
-    const layers = loaded.layers as Dense[];
-    const hidden = layers.slice(0, -1);
-    const out = layers[layers.length - 1] as Dense;
-    const acts = hidden.map((l) => l.activation.name);
-    const unsupported = acts.find((a) => !activationChoices.includes(a));
-    if (unsupported) {
-      loaded.dispose();
-      throw new ChainruleError(
-        'INVALID_OPTION',
-        `the model has a ${unsupported} hidden layer; the playground's hidden layers take ${activationChoices.join(', ')}`,
-      );
-    }
-    const activation = acts[0] ?? defaultConfig.activation;
-    const changes: Partial<Config> = {
-      hidden: hidden.map((l) => l.outputSize),
-      activation,
-      layerActivations: acts.map((a) => (a === activation ? null : a)),
-      output: out.activation.name,
-      loss: loaded.loss.name as Config['loss'],
-    };
-    const weights = loaded.getWeights();
-    loaded.dispose();
-    const config = { ...(this.config as Config), ...changes };
-    this.config = config;
-    this.model?.dispose();
-    this.model = buildModel(config, this.X.cols, this.kernels);
-    this.model.setWeights(weights);
-    this.optimizer?.dispose();
-    this.optimizer = optimizerFor(config);
-    return changes;
   }
 
   private need(): Sequential {
@@ -380,6 +344,10 @@ export class Trainer {
   }
 }
 
+/**
+ * The model a config describes: a Dense per hidden layer, followed by a `Dropout(rate)` when the layer's dropout
+ * rate is above 0, then the output Dense.
+ */
 export function buildModel(config: Config, inputs: number, kernels: Kernels): Sequential {
   const reg =
     config.regularization === 'none'
@@ -391,12 +359,78 @@ export function buildModel(config: Config, inputs: number, kernels: Kernels): Se
           },
         };
   const sizes = [inputs, ...config.hidden, config.output === 'softmax' ? 3 : 1];
-  const layers = sizes.slice(1).map((units, i) => {
+  const layers = sizes.slice(1).flatMap((units, i) => {
     const last = i === sizes.length - 2;
     const activation: ActivationName = last ? config.output : layerActivation(config, i);
-    return new Dense(sizes[i] as number, units, { activation, ...reg });
+    const dense = new Dense(sizes[i] as number, units, { activation, ...reg });
+    const rate = last ? 0 : layerDropout(config, i);
+    return rate > 0 ? [dense, new Dropout(rate)] : [dense];
   });
   return new Sequential(layers, { loss: config.loss as LossSpec, kernels, seed: config.seed });
+}
+
+/** Where the Dense layers sit in the model: the page's layer l is `model.layers[denseIndices(model)[l]]`. */
+export function denseIndices(model: Sequential): number[] {
+  return model.layers.flatMap((layer, i) => (layer.type === 'dense' ? [i] : []));
+}
+
+/** The Dense layers' weights, in order (what carries over between models that differ only in Dropout). */
+function denseWeights(model: Sequential): LayerWeights[] {
+  const all = model.getWeights();
+  return denseIndices(model).map((i) => all[i] as LayerWeights);
+}
+
+/** Sets the Dense layers' weights, in order; the parameter-free layers keep their empty entries. */
+function setDenseWeights(model: Sequential, dense: readonly LayerWeights[]): void {
+  const all = model.getWeights();
+  denseIndices(model).forEach((i, l) => {
+    all[i] = dense[l] as LayerWeights;
+  });
+  model.setWeights(all);
+}
+
+/**
+ * The config a model's layers imply: Dense layers, each hidden one optionally followed by a Dropout, whose rate
+ * becomes that layer's dropout. Anything else (an Activation layer, a Dropout elsewhere, a row-wise hidden
+ * activation) is refused by name.
+ */
+function architectureOf(model: Sequential): Partial<Config> {
+  const layers = model.layers;
+  const hidden: { units: number; activation: ActivationName; dropout: number }[] = [];
+  for (const [i, layer] of layers.entries()) {
+    const last = i === layers.length - 1;
+    if (layer.type === 'dense' && !last) {
+      hidden.push({ units: layer.outputSize, activation: layer.activation.name, dropout: 0 });
+    } else if (layer.type === 'dropout' && !last && layers[i - 1]?.type === 'dense') {
+      (hidden[hidden.length - 1] as { dropout: number }).dropout = (layer as Dropout).rate;
+    } else if (!(layer.type === 'dense' && last)) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `the model has a layer of type '${layer.type}' ('${layer.name}') at position ${i + 1}; the playground's networks are Dense layers, each hidden one optionally followed by a Dropout`,
+      );
+    }
+  }
+  const acts = hidden.map((l) => l.activation);
+  const unsupported = acts.find((a) => !activationChoices.includes(a));
+  if (unsupported) {
+    throw new ChainruleError(
+      'INVALID_OPTION',
+      `the model has a ${unsupported} hidden layer; the playground's hidden layers take ${activationChoices.join(', ')}`,
+    );
+  }
+  const activation = acts[0] ?? defaultConfig.activation;
+  const out = layers[layers.length - 1] as (typeof layers)[number];
+  return {
+    hidden: hidden.map((l) => l.units),
+    activation,
+    layerActivations: acts.map((a) => (a === activation ? null : a)),
+    dropout: normalDropout(
+      hidden.map((l) => l.dropout),
+      hidden.length,
+    ),
+    output: out.activation.name,
+    loss: model.loss.name as Config['loss'],
+  };
 }
 
 function onlyLearningRateDiffers(a: Config, b: Config): boolean {
@@ -409,6 +443,15 @@ function optimizerFor(config: Config): Optimizer {
   return resolveOptimizer({ name: config.optimizer, learningRate: config.learningRate } as OptimizerSpec);
 }
 
-function sameShapes(a: { W: Matrix }[], b: { W: Matrix }[]): boolean {
+function sameShapes(a: readonly LayerWeights[], b: readonly LayerWeights[]): boolean {
   return a.length === b.length && a.every((w, i) => w.W.rows === b[i]?.W.rows && w.W.cols === b[i]?.W.cols);
+}
+
+/** The rows `rows` of M, in that order, as a new matrix (one step-through batch). */
+function gather(M: Matrix, rows: Uint32Array): Matrix {
+  const out = new Matrix(rows.length, M.cols);
+  rows.forEach((r, i) => {
+    out.data.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), i * M.cols);
+  });
+  return out;
 }

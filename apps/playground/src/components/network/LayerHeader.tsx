@@ -1,0 +1,100 @@
+import { activationTable } from '@chainrule/core';
+import {
+  activationChoices,
+  type Config,
+  dropoutChoices,
+  layerActivation,
+  layerDropout,
+  MAX_NEURONS,
+  withLayerDropout,
+} from '../../state/config';
+import { pos } from './layout';
+
+/** The choices, with a value from a link or an imported model added in its place if it is not one of them. */
+const ratesWith = (rate: number) =>
+  (dropoutChoices as readonly number[]).includes(rate)
+    ? dropoutChoices
+    : [...dropoutChoices, rate].sort((a, b) => a - b);
+
+/**
+ * Above hidden layer `l`: its neuron buttons and count, its activation, and the dropout rate after it. Above the
+ * output: its activation's name.
+ */
+export function LayerHeader({
+  config,
+  l,
+  units,
+  last,
+  update,
+}: {
+  config: Config;
+  /** The page's Dense-layer index (0: the first hidden layer). */
+  l: number;
+  units: number;
+  last: boolean;
+  update: (changes: Partial<Config>) => void;
+}) {
+  const style = { left: pos(l + 1, 0).x - 24, top: 0 };
+  if (last) {
+    return (
+      <div className="column-label" style={style}>
+        <span>Output · {activationTable[config.output].label}</span>
+      </div>
+    );
+  }
+  const resize = (delta: number) =>
+    update({ hidden: config.hidden.map((n, k) => (k === l ? n + delta : n)) });
+  const rate = layerDropout(config, l);
+  return (
+    <div className="column-label" style={style}>
+      <span className="neuron-buttons">
+        <button
+          type="button"
+          data-testid={`add-neuron-${l}`}
+          disabled={units >= MAX_NEURONS}
+          onClick={() => resize(1)}
+        >
+          +
+        </button>
+        <button
+          type="button"
+          data-testid={`remove-neuron-${l}`}
+          disabled={units <= 1}
+          onClick={() => resize(-1)}
+        >
+          −
+        </button>
+      </span>
+      <span>{units} neurons</span>
+      <select
+        className="layer-activation"
+        data-testid={`layer-activation-${l}`}
+        value={layerActivation(config, l)}
+        onChange={(e) => {
+          const acts = config.hidden.map((_, k) => config.layerActivations[k] ?? null);
+          acts[l] = e.target.value === config.activation ? null : (e.target.value as Config['activation']);
+          update({ layerActivations: acts });
+        }}
+      >
+        {activationChoices.map((a) => (
+          <option key={a} value={a} title={activationTable[a].description}>
+            {activationTable[a].label}
+          </option>
+        ))}
+      </select>
+      <select
+        className="layer-dropout"
+        data-testid={`layer-dropout-${l}`}
+        value={rate}
+        title="Dropout after this layer: in training, each output is dropped with this probability (and the rest scaled up); predictions use every unit"
+        onChange={(e) => update({ dropout: withLayerDropout(config, l, Number(e.target.value)) })}
+      >
+        {ratesWith(rate).map((r) => (
+          <option key={r} value={r}>
+            {r === 0 ? 'No dropout' : `Dropout ${r}`}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
