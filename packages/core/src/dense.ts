@@ -52,7 +52,14 @@ export class Dense implements Layer {
   readonly l2: number;
   private readonly init: InitializerSpec;
   private givenName: string | undefined;
-  private built: { kernels: Kernels; W: Matrix; b: Matrix; dW: Matrix; db: Matrix } | null = null;
+  private built: {
+    kernels: Kernels;
+    W: Matrix;
+    b: Matrix;
+    dW: Matrix;
+    db: Matrix;
+    params: readonly Param[];
+  } | null = null;
   private layerName: string;
 
   constructor(inputs: number, units: number, options: DenseOptions = {}) {
@@ -88,13 +95,14 @@ export class Dense implements Layer {
       kernels.free(W); // a build that throws leaves nothing allocated
       throw err;
     }
-    this.built = {
-      kernels,
-      W,
-      b: kernels.alloc(1, this.outputSize),
-      dW: kernels.alloc(this.inputSize, this.outputSize),
-      db: kernels.alloc(1, this.outputSize),
-    };
+    const b = kernels.alloc(1, this.outputSize);
+    const dW = kernels.alloc(this.inputSize, this.outputSize);
+    const db = kernels.alloc(1, this.outputSize);
+    const params: readonly Param[] = [
+      { name: `${this.name}.W`, value: W, grad: dW, l1: this.l1, l2: this.l2 },
+      { name: `${this.name}.b`, value: b, grad: db, l1: 0, l2: 0 },
+    ];
+    this.built = { kernels, W, b, dW, db, params };
   }
 
   private get state() {
@@ -125,12 +133,9 @@ export class Dense implements Layer {
     return this.state.b;
   }
 
+  /** W and b with their gradient buffers: the same objects on every call, as optimizers key their state by them. */
   params(): readonly Param[] {
-    const s = this.state;
-    return [
-      { name: `${this.name}.W`, value: s.W, grad: s.dW, l1: this.l1, l2: this.l2 },
-      { name: `${this.name}.b`, value: s.b, grad: s.db, l1: 0, l2: 0 },
-    ];
+    return this.state.params;
   }
 
   forward(x: Matrix, buffers: LayerBuffers, _training = false): void {

@@ -187,6 +187,16 @@ describe(`Activation layer (${kernels.name} kernels)`, () => {
   });
 });
 
+describe('Dense parameters', () => {
+  it('params() gives the same Param objects on every call (optimizers key their state by them)', () => {
+    const m = new Sequential([new Dense(2, 3), new Dense(3, 1)], { loss: 'mse', kernels });
+    const layer = m.layers[0] as Dense;
+    expect(layer.params()).toBe(layer.params());
+    expect(layer.params()[0]?.value).toBe(layer.W);
+    m.dispose();
+  });
+});
+
 describe('layers travel as JSON through the layer types table', () => {
   it('Dense, Dropout and Activation round-trip: same types, names, rate, activation and predictions', () => {
     const m = new Sequential(

@@ -1,4 +1,4 @@
-import { datasets, Matrix } from '@chainrule/core';
+import { datasets, Matrix, Rng } from '@chainrule/core';
 import { type Config, type FeatureName, isRegression } from '../state/config';
 
 /** A 2D point with its target: a 0/1 label, a class index (multi-class), or a value in [−1, 1] (regression). */
@@ -69,12 +69,7 @@ export function splitPoints(
   seed: number,
 ): { train: Point[]; test: Point[] } {
   const order = points.map((_, i) => i);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  for (let i = order.length - 1; i > 0; i--) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
+  new Rng(seed).shuffle(order); // core's seeded generator: the one shuffler
   const cut = Math.round((points.length * trainRatio) / 100);
   return {
     train: order.slice(0, cut).map((i) => points[i] as Point),
