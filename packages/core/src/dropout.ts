@@ -1,8 +1,7 @@
 import { type ResolvedActivation, resolveActivation } from './activations.js';
-import { ChainruleError, checkNumber, shapeOf } from './errors.js';
+import { ChainruleError, checkNumber } from './errors.js';
 import { invalid, positiveInt, within } from './json.js';
-import type { Kernels } from './kernels.js';
-import type { BuildContext, Layer, LayerBuffers, LayerJSON, LayerWeights, Param } from './layer.js';
+import type { BuildContext, Layer, LayerBuffers, LayerJSON, LayerWeights } from './layer.js';
 import type { Matrix } from './matrix.js';
 import { ParameterFreeLayer, type WidthOptions } from './parameter-free.js';
 import type { Rng } from './rng.js';

@@ -1,11 +1,11 @@
 import { checkBatch, checkTargets, gatherRows, yieldToEventLoop } from './batch.js';
-import { ChainruleError, checkNumber, shapeOf } from './errors.js';
+import { ChainruleError, checkNumber } from './errors.js';
 import { inspectParameter, type ParameterInspection, type ParameterTarget } from './inspect.js';
 import { jsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
 import type { Layer, LayerWeights, Param } from './layer.js';
 import { type Loss, type LossSpec, resolveLoss } from './losses.js';
-import { type Matrix, type MatrixLike, toMatrix } from './matrix.js';
+import type { Matrix, MatrixLike } from './matrix.js';
 import { accuracy, classificationThreshold } from './metrics.js';
 import type {
   BatchHooks,
@@ -20,7 +20,7 @@ import type {
   History,
   SequentialOptions,
 } from './model-types.js';
-import { type Optimizer, type OptimizerName, type OptimizerSpec, resolveOptimizer } from './optimizers.js';
+import { type Optimizer, resolveOptimizer } from './optimizers.js';
 import { Rng } from './rng.js';
 import { type LayerReader, type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
 import { type Workspace, WorkspacePool } from './workspace.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
-  ChainruleError,
   Dense,
   type Kernels,
   type Matrix,

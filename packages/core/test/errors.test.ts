@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Adam,
-  ChainruleError,
-  Dense,
-  jsKernels,
-  type Kernels,
-  Matrix,
-  Momentum,
-  Sequential,
-  SGD,
-} from '../src/index.js';
+import { Adam, Dense, jsKernels, type Kernels, Matrix, Momentum, Sequential, SGD } from '../src/index.js';
 import { caught, caughtAsync } from './caught.js';
 
 const net = (loss: 'mse' | 'binaryCrossEntropy' = 'mse') =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChainruleError, Dense, Dropout, Matrix, Sequential } from '../src/index.js';
+import { Dense, Dropout, Matrix, Sequential } from '../src/index.js';
 import { caught } from './caught.js';
 import { kernels } from './kernels.js';
 

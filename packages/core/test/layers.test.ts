@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   Activation,
-  ChainruleError,
   Dense,
   Dropout,
   type LayerReader,

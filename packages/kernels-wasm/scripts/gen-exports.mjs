@@ -11,7 +11,8 @@ const outFile = new URL('../src/kernel-exports.ts', import.meta.url);
 function members(build) {
   const text = readFileSync(new URL(`../build/${build}.d.ts`, import.meta.url), 'utf8');
   const out = [];
-  const re = /(\/\*\*[\s\S]*?\*\/)\s*export declare (function (\w+)\(([^)]*)\): (\w+)|const (\w+): ([\w.]+));/g;
+  const re =
+    /(\/\*\*[\s\S]*?\*\/)\s*export declare (function (\w+)\(([^)]*)\): (\w+)|const (\w+): ([\w.]+));/g;
   for (const m of text.matchAll(re)) {
     const doc = m[1].replace(/\n/g, '\n  ');
     if (m[3]) out.push(`  ${doc}\n  ${m[3]}(${m[4]}): ${m[5]};`);

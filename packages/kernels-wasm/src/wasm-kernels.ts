@@ -1,15 +1,15 @@
 import {
-  type ResolvedActivation,
   ChainruleError,
   expectLength,
   expectShape,
   type Kernels,
   type LossKind,
   Matrix,
+  type ResolvedActivation,
 } from '@chainrule/core';
-import type { KernelExports } from './kernel-exports.js';
 import { activationCode, lossCode } from './codes.js';
 import { Heap } from './heap.js';
+import type { KernelExports } from './kernel-exports.js';
 
 export type { KernelExports };
 
@@ -179,7 +179,14 @@ class WasmKernelsImpl implements WasmKernels {
     );
   }
 
-  denseForward(x: Matrix, W: Matrix, bias: Matrix, activation: ResolvedActivation, z: Matrix, a: Matrix): void {
+  denseForward(
+    x: Matrix,
+    W: Matrix,
+    bias: Matrix,
+    activation: ResolvedActivation,
+    z: Matrix,
+    a: Matrix,
+  ): void {
     const N = x.rows;
     const K = x.cols;
     const U = W.cols;
