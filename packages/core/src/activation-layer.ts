@@ -41,6 +41,7 @@ export class Activation extends ParameterFreeLayer implements Layer {
     this.built = { kernels: context.kernels, zeroBias: context.kernels.alloc(1, size) };
   }
 
+  /** Frees the zero bias. */
   protected override onDispose(): void {
     this.built?.kernels.free(this.built.zeroBias);
     this.built = null;

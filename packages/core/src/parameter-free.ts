@@ -113,5 +113,6 @@ export abstract class ParameterFreeLayer {
     this.size = null;
   }
 
+  /** Frees what `onBuild` allocated (nothing by default). */
   protected onDispose(): void {}
 }
