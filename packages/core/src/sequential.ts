@@ -19,6 +19,7 @@ import type {
   GradientsResult,
   History,
   SequentialOptions,
+  Trace,
 } from './model-types.js';
 import { type Optimizer, resolveOptimizer } from './optimizers.js';
 import { Rng } from './rng.js';
@@ -158,41 +159,61 @@ export class Sequential {
     if (!withTrace) {
       return { loss: dataLoss + penalty, penalty, grads: this.layers.map((l) => l.getGradients()) };
     }
+    const grads = this.layers.map((l) => l.getGradients());
+    return { loss: dataLoss + penalty, penalty, grads, trace: this.traceOf(ws, X, grads) };
+  }
+
+  /** The trace of the pass last run on `ws` (copies): what `gradients` and a traced `trainBatch` return. */
+  private traceOf(ws: Workspace, X: Matrix, grads: readonly LayerWeights[]): Trace {
     const last = ws.layers[ws.layers.length - 1] as { a: Matrix; dA: Matrix };
     if (this.loss.fusedActivation && this.loss.outputGradient)
       this.loss.outputGradient(last.a, ws.y, last.dA);
     else if (this.loss.fusedActivation) last.dA.data.fill(Number.NaN);
-    const grads = this.layers.map((l) => l.getGradients());
     return {
-      loss: dataLoss + penalty,
-      penalty,
-      grads,
-      trace: {
-        X: X.clone(),
-        layers: ws.layers.map((b, i) => ({
-          Z: b.z.clone(),
-          A: b.a.clone(),
-          dA: b.dA.clone(),
-          dZ: b.dZ.clone(),
-          dW: (grads[i] as LayerWeights).W.clone(),
-          db: Float32Array.from((grads[i] as LayerWeights).b),
-        })),
-        dX: this.pool.inputGradient(ws).clone(),
-      },
+      X: X.clone(),
+      layers: ws.layers.map((b, i) => ({
+        Z: b.z.clone(),
+        A: b.a.clone(),
+        dA: b.dA.clone(),
+        dZ: b.dZ.clone(),
+        dW: (grads[i] as LayerWeights).W.clone(),
+        db: Float32Array.from((grads[i] as LayerWeights).b),
+      })),
+      dX: this.pool.inputGradient(ws).clone(),
     };
   }
 
   /**
-   * One training step on one batch: forward, loss, backward, update. Returns J measured before the update.
-   * Throws DIVERGED, leaving the weights as they were, if the loss or the updated weights are not finite.
+   * One training step on one batch: forward, loss, backward, update. Returns J measured before the update — or,
+   * with `{ trace: true }`, J and the trace of the very pass the update used (with Dropout, its masks): what a
+   * step-through shows. Throws DIVERGED, leaving weights and optimizer state as they were, if the loss or the
+   * updated weights are not finite.
    */
-  trainBatch(x: MatrixLike, y: MatrixLike, optimizer: Optimizer): number {
+  trainBatch(x: MatrixLike, y: MatrixLike, optimizer: Optimizer): number;
+  trainBatch(
+    x: MatrixLike,
+    y: MatrixLike,
+    optimizer: Optimizer,
+    options: { trace: true },
+  ): { loss: number; trace: Trace; grads: LayerWeights[] };
+  trainBatch(
+    x: MatrixLike,
+    y: MatrixLike,
+    optimizer: Optimizer,
+    options?: { trace?: boolean },
+  ): number | { loss: number; trace: Trace; grads: LayerWeights[] } {
     // Shapes are checked up front; values only if the step goes non-finite, to name the culprit without
     // scanning every batch in the hot path.
     const X = this.checkInput('trainBatch', x, false);
     const Y = checkTargets('trainBatch', this.outputLayer, X, y, false);
+    const traced = options?.trace === true;
     try {
-      return this.step(this.load(X, Y), optimizer, null);
+      const ws = this.load(X, Y);
+      const loss = this.step(ws, optimizer, null, traced);
+      if (!traced) return loss;
+      // The update changed the weights, not the pass's buffers or the gradients it used.
+      const grads = this.layers.map((l) => l.getGradients());
+      return { loss, grads, trace: this.traceOf(ws, X, grads) };
     } catch (err) {
       if (err instanceof ChainruleError && err.code === 'DIVERGED') this.checkPair('trainBatch', X, Y);
       throw err;
@@ -485,8 +506,8 @@ export class Sequential {
     return penalty;
   }
 
-  private step(ws: Workspace, optimizer: Optimizer, cursor: Cursor | null): number {
-    const loss = this.pass(ws, false, true) + this.regularize();
+  private step(ws: Workspace, optimizer: Optimizer, cursor: Cursor | null, inputGradient = false): number {
+    const loss = this.pass(ws, inputGradient, true) + this.regularize();
     if (!Number.isFinite(loss)) {
       throw new ChainruleError(
         'DIVERGED',

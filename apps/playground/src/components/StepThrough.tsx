@@ -144,8 +144,7 @@ function StageDetail() {
     <>
       {dropout && (
         <p className="hint" data-testid="stage-dropout-note">
-          With dropout, the update’s own training pass draws fresh masks: ΔW follows ∂J/∂W under other masks
-          than the ones shown.
+          With dropout, the masks shown are the ones this update used: a dropped unit passed no gradient back.
         </p>
       )}
       <dl className="detail">

@@ -321,6 +321,15 @@ describe('the trainer behind the worker', () => {
     }
     expect(zeros).toBeGreaterThan(0);
     expect(zeros).toBeLessThan(A.length);
+    // The update used exactly the traced pass, masks included: W_after = W_before − η·∂J/∂W in every layer.
+    expect(config.optimizer).toBe('sgd');
+    for (const l of it0.layers) {
+      for (let i = 0; i < l.Wbefore.length; i++)
+        expect(l.Wafter[i]).toBeCloseTo(
+          (l.Wbefore[i] as number) - config.learningRate * (l.dW[i] as number),
+          6,
+        );
+    }
   });
 
   it('a dropout change keeps the trained weights; export and import carry the dropout', () => {

@@ -270,10 +270,8 @@ export class Trainer {
     const x = gather(this.X, rows);
     const y = gather(this.Y, rows);
     const before = model.getWeights();
-    // The training-time pass (Dropout drops), as an update sees it. trainBatch runs its own pass for the update,
-    // so with Dropout it draws other masks than the traced ones; without Dropout the two passes are the same.
-    const { loss, trace } = model.gradients(x, y, { training: true });
-    model.trainBatch(x, y, this.optimizer as Optimizer);
+    // The trace of the very pass the update used (with Dropout, its masks): ΔW is −η·∂J/∂W of what is shown.
+    const { loss, trace } = model.trainBatch(x, y, this.optimizer as Optimizer, { trace: true });
     this.iterations++;
     if (b === batches - 1) this.epoch++;
     const after = model.getWeights();
