@@ -6,14 +6,13 @@ import {
   activationToJSON,
   ChainruleError,
   classificationThreshold,
-  Dense,
-  Dropout,
   jsKernels,
   type Kernels,
   type Layer,
   type LossName,
   lossTable,
   Matrix,
+  mlp,
   type Optimizer,
   type OptimizerSpec,
   type ResolvedActivation,
@@ -168,17 +167,14 @@ export interface ModelOptions {
  * the same weights either way.
  */
 export function buildModel(sizes: readonly number[], o: ModelOptions): Sequential {
-  const output: ActivationName = lossTable[o.loss].fusedActivation ?? 'linear';
-  const hidden = activationToJSON(o.activation);
-  const layers: Layer[] = [];
-  for (let i = 1; i < sizes.length; i++) {
-    const last = i === sizes.length - 1;
-    layers.push(
-      new Dense(sizes[i - 1] as number, sizes[i] as number, { activation: last ? output : hidden }),
-    );
-    if (!last && o.dropout > 0) layers.push(new Dropout(o.dropout));
-  }
-  return new Sequential(layers, { loss: o.loss, kernels: o.kernels, seed: o.seed });
+  // Core's one model builder; the output activation is the one the loss needs (else linear).
+  return mlp(sizes, {
+    loss: o.loss,
+    activation: activationToJSON(o.activation),
+    dropout: o.dropout,
+    kernels: o.kernels,
+    seed: o.seed,
+  });
 }
 
 /** `chainrule train`: builds, trains and saves a model; returns the final metrics line. */

@@ -117,4 +117,28 @@ describe('mlp', () => {
     expect(() => mlp([3], { loss: 'mse' })).toThrow(/sizes must be \[inputs, …hidden, outputs\]/);
     expect(() => mlp([3, 0, 1], { loss: 'mse' })).toThrow(/sizes\[1\]/);
   });
+
+  it('takes an activation and a dropout rate per hidden layer, and checks their counts', () => {
+    const m = mlp([2, 4, 3, 1], {
+      loss: 'binaryCrossEntropy',
+      activation: ['silu', 'tanh'],
+      dropout: [0.2, 0],
+    });
+    expect(m.layers.map((l) => [l.type, l.activation.name])).toEqual([
+      ['dense', 'silu'],
+      ['dropout', 'linear'],
+      ['dense', 'tanh'],
+      ['dense', 'sigmoid'],
+    ]);
+    expect(mlp([2, 4, 3, 1], { loss: 'mse', dropout: 0.1 }).layers.map((l) => l.type)).toEqual([
+      'dense',
+      'dropout',
+      'dense',
+      'dropout',
+      'dense',
+    ]);
+    expect(() => mlp([2, 4, 1], { loss: 'mse', activation: ['tanh', 'relu'] })).toThrow(
+      'mlp: activation has 2 entries for 1 hidden layer',
+    );
+  });
 });

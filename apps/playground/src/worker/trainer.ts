@@ -1,12 +1,12 @@
 import {
   type ActivationName,
   ChainruleError,
-  Dense,
-  Dropout,
+  type Dropout,
   type Kernels,
   type LayerWeights,
   type LossSpec,
   Matrix,
+  mlp,
   type Optimizer,
   type OptimizerSpec,
   type ParameterTarget,
@@ -347,24 +347,19 @@ export class Trainer {
  * rate is above 0, then the output Dense.
  */
 export function buildModel(config: Config, inputs: number, kernels: Kernels): Sequential {
-  const reg =
-    config.regularization === 'none'
+  const hidden = config.hidden.map((_, i) => i);
+  // Core's one model builder: a Dense per size, a Dropout after a hidden layer whose rate is above 0.
+  return mlp([inputs, ...config.hidden, config.output === 'softmax' ? 3 : 1], {
+    loss: config.loss as LossSpec,
+    activation: hidden.map((i) => layerActivation(config, i)),
+    output: config.output,
+    dropout: hidden.map((i) => layerDropout(config, i)),
+    ...(config.regularization === 'none'
       ? {}
-      : {
-          regularization: { [config.regularization]: config.regularizationRate } as {
-            l1?: number;
-            l2?: number;
-          },
-        };
-  const sizes = [inputs, ...config.hidden, config.output === 'softmax' ? 3 : 1];
-  const layers = sizes.slice(1).flatMap((units, i) => {
-    const last = i === sizes.length - 2;
-    const activation: ActivationName = last ? config.output : layerActivation(config, i);
-    const dense = new Dense(sizes[i] as number, units, { activation, ...reg });
-    const rate = last ? 0 : layerDropout(config, i);
-    return rate > 0 ? [dense, new Dropout(rate)] : [dense];
+      : { regularization: { [config.regularization]: config.regularizationRate } }),
+    kernels,
+    seed: config.seed,
   });
-  return new Sequential(layers, { loss: config.loss as LossSpec, kernels, seed: config.seed });
 }
 
 /** Where the Dense layers sit in the model: the page's layer l is `model.layers[denseIndices(model)[l]]`. */
