@@ -159,15 +159,11 @@ export interface ModelOptions {
 }
 
 /**
- * The CLI's one model builder: `sizes` is [inputs, hidden…, outputs] and the model is
- * [Dense, (Dropout), Dense, (Dropout), …, Dense] from core's layers, a Dropout after every hidden Dense when
- * `dropout` > 0. Hidden layers take `activation`; the output layer the activation the loss is fused with
- * (`lossTable[loss].fusedActivation`), else linear. Without dropout this is core's `mlp(sizes, …)`, which has no
- * dropout of its own; a Dropout's build draws nothing from the seeded generator, so the Dense layers start from
- * the same weights either way.
+ * The CLI's model: core's `mlp` — [Dense, (Dropout), …, Dense] with a Dropout after every hidden Dense when
+ * `dropout` > 0, the hidden layers on `activation`, and the output on the activation the loss is fused with
+ * (`lossTable[loss].fusedActivation`), else linear.
  */
 export function buildModel(sizes: readonly number[], o: ModelOptions): Sequential {
-  // Core's one model builder; the output activation is the one the loss needs (else linear).
   return mlp(sizes, {
     loss: o.loss,
     activation: activationToJSON(o.activation),

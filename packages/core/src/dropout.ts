@@ -41,7 +41,7 @@ export class Dropout extends ParameterFreeLayer implements Layer {
   }
 
   protected onBuild(context: BuildContext): void {
-    this.rng = context.rng;
+    this.rng = context.noise;
   }
 
   forward(x: Matrix, buffers: LayerBuffers, training: boolean): void {
@@ -55,14 +55,8 @@ export class Dropout extends ParameterFreeLayer implements Layer {
       A.set(Z);
       return;
     }
-    const rng = this.rng as Rng;
-    const keep = 1 - this.rate;
-    const scale = 1 / keep;
-    for (let i = 0; i < Z.length; i++) {
-      const m = rng.next() < keep ? scale : 0;
-      M[i] = m;
-      A[i] = (Z[i] as number) * m;
-    }
+    (this.rng as Rng).fillMask(M, 1 - this.rate, 1 / (1 - this.rate));
+    for (let i = 0; i < Z.length; i++) A[i] = (Z[i] as number) * (M[i] as number);
   }
 
   backward(_x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void {

@@ -88,7 +88,14 @@ export function inspectParameter(
   const w = weights[l] as LayerWeights;
   if (w.W.rows === 0) throw new ChainruleError('SHAPE', `inspect: layer '${layer.name}' has no parameters`);
   if (
-    !(unit >= 0 && unit < w.W.cols && from < w.W.rows && Number.isInteger(unit) && Number.isInteger(from))
+    !(
+      Number.isInteger(unit) &&
+      unit >= 0 &&
+      unit < w.W.cols &&
+      Number.isInteger(from) &&
+      (target.kind === 'bias' || from >= 0) &&
+      from < w.W.rows
+    )
   ) {
     const what = target.kind === 'weight' ? `W[${from}][${unit}]` : `b[${unit}]`;
     throw new ChainruleError(
@@ -106,7 +113,11 @@ export function inspectParameter(
   let sum = 0;
   // The step in w that would carry some example's z across a kink: |z| / |∂z/∂w|.
   let room = Number.POSITIVE_INFINITY;
-  const kinked = entry.kinkAtZero(act.alpha);
+  // This unit's z meets a kink in its own φ, or in that of an Activation layer right after it (which sees the same z).
+  const next = model.layers[l + 1];
+  const kinked =
+    entry.kinkAtZero(act.alpha) ||
+    (next?.type === 'activation' && activationTable[next.activation.name].kinkAtZero(next.activation.alpha));
   for (let n = 0; n < input.rows; n++) {
     const z = t.Z.get(n, unit);
     const a = t.A.get(n, unit);

@@ -44,7 +44,10 @@ export interface LayerWeights {
 /** Context a model hands each layer when it builds it. */
 export interface BuildContext {
   readonly kernels: Kernels;
+  /** The model's seeded generator for initialization (and its shuffles). */
   readonly rng: Rng;
+  /** The model's seeded generator for training-time noise (dropout masks), a stream apart from `rng`. */
+  readonly noise: Rng;
   /** Position in the model, 0-based; names unnamed layers. */
   readonly index: number;
   /** The previous layer's output size (undefined for the first layer): layers that keep their width take it. */

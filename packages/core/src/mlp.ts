@@ -68,7 +68,7 @@ export function mlp(sizes: readonly number[], options: MlpOptions): Sequential {
       }),
     );
     const rate = last ? 0 : (dropout[i - 1] as number);
-    if (rate > 0) layers.push(new Dropout(rate));
+    if (rate !== 0) layers.push(new Dropout(rate)); // Dropout validates the rate (a negative or NaN one throws)
   }
   return new Sequential(layers, {
     loss,

@@ -19,6 +19,23 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /**
+   * Fills `out` with a dropout mask: each entry `scale` with probability `keep`, else 0 — the same draws as `next()`
+   * in a loop, kept inside this method so no per-element number is returned (nothing to box in a training step).
+   */
+  fillMask(out: Float32Array, keep: number, scale: number): void {
+    // The state in a local: a uint32 stored to a field on every draw would box a number each time.
+    let state = this.state;
+    for (let i = 0; i < out.length; i++) {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 < keep ? scale : 0;
+    }
+    this.state = state;
+  }
+
   /** Uniform in [min, max). */
   uniform(min: number, max: number): number {
     return min + (max - min) * this.next();

@@ -55,6 +55,8 @@ export class Sequential {
     this.kernels = options.kernels ?? jsKernels;
     this.seed = checkNumber('Sequential', 'seed', options.seed ?? 1, { integer: true, min: 0 });
     this.rng = new Rng(this.seed);
+    // Training-time noise (dropout masks) from a stream of its own: turning dropout on or off leaves the shuffles alone.
+    const noise = new Rng((this.seed ^ 0x2545f491) >>> 0);
     // A constructor that fails after allocating frees what it allocated and leaves its layers buildable again.
     const built: Layer[] = [];
     try {
@@ -62,7 +64,13 @@ export class Sequential {
         if (!layer || typeof layer.forward !== 'function' || typeof layer.build !== 'function') {
           throw new ChainruleError('INVALID_OPTION', `Sequential: layers[${i}] does not implement Layer`);
         }
-        layer.build({ kernels: this.kernels, rng: this.rng, index: i, inputSize: layers[i - 1]?.outputSize });
+        layer.build({
+          kernels: this.kernels,
+          rng: this.rng,
+          noise,
+          index: i,
+          inputSize: layers[i - 1]?.outputSize,
+        });
         built.push(layer);
         const prev = layers[i - 1];
         if (prev && prev.outputSize !== layer.inputSize) {
@@ -270,7 +278,10 @@ export class Sequential {
     const batchSize = this.batchSizeFor('trainEpoch', options.batchSize, X.rows);
     const epoch = this.beginEpoch(X, Y, batchSize, options.shuffle ?? true, ++this.epochsTrained);
     this.runBatches(epoch, options.optimizer, options, Number.POSITIVE_INFINITY);
-    return epoch.stopped ? { epoch: epoch.number, loss: Number.NaN } : this.endEpoch(epoch);
+    // Stopped before its last batch, the epoch has no loss to report (NaN); stopped after it, it is complete.
+    return epoch.stopped && epoch.next < epoch.batches
+      ? { epoch: epoch.number, loss: Number.NaN }
+      : this.endEpoch(epoch);
   }
 
   private batchSizeFor(op: string, batchSize: number | undefined, rows: number): number {
@@ -279,8 +290,9 @@ export class Sequential {
 
   /** Starts an epoch: the row order (kept per row count, reshuffled from the last epoch's), sums at zero. */
   private beginEpoch(X: Matrix, Y: Matrix, batchSize: number, shuffle: boolean, number: number): EpochState {
-    if (this.order.length !== X.rows) {
-      this.order = new Uint32Array(X.rows);
+    if (this.order.length !== X.rows || !shuffle) {
+      // Without shuffling, the rows in order; with it, the last epoch's order reshuffled.
+      if (this.order.length !== X.rows) this.order = new Uint32Array(X.rows);
       for (let i = 0; i < X.rows; i++) this.order[i] = i;
     }
     if (shuffle) this.rng.shuffle(this.order);
@@ -306,6 +318,10 @@ export class Sequential {
   private runBatches(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, deadline: number): boolean {
     const { X, Y, batchSize, batches } = epoch;
     while (epoch.next < batches) {
+      if (hooks.signal?.aborted) {
+        epoch.stopped = 'aborted';
+        return true;
+      }
       const b = epoch.next++;
       const start = b * batchSize;
       const rows = Math.min(batchSize, X.rows - start);
@@ -316,8 +332,12 @@ export class Sequential {
       const loss = this.step(ws, optimizer, epoch.cursor);
       epoch.lossSum += loss * rows;
       if (epoch.threshold !== null) epoch.correct += accuracy(lastOf(ws).a, ws.y, epoch.threshold) * rows;
-      const info = { epoch: epoch.cursor.epoch, batch: b + 1, batches, loss, size: rows };
-      if (hooks.onBatchEnd?.(info) === false) epoch.stopped = 'callback';
+      // The info object only when someone listens: a batch allocates nothing otherwise.
+      if (
+        hooks.onBatchEnd &&
+        hooks.onBatchEnd({ epoch: epoch.cursor.epoch, batch: b + 1, batches, loss, size: rows }) === false
+      )
+        epoch.stopped = 'callback';
       if (hooks.signal?.aborted) epoch.stopped = 'aborted';
       if (epoch.stopped) return true;
       if (Date.now() >= deadline) return epoch.next >= batches;
@@ -364,7 +384,8 @@ export class Sequential {
         if (await pause()) epoch.stopped = 'aborted';
         if (epoch.stopped) break;
       }
-      if (epoch.stopped) {
+      // Stopped before its last batch, an epoch is not logged; stopped after it, it is, and training ends there.
+      if (epoch.stopped && epoch.next < epoch.batches) {
         history.stopped = epoch.stopped;
         break;
       }
@@ -375,6 +396,10 @@ export class Sequential {
         if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
       }
       history.epochs.push(log);
+      if (epoch.stopped) {
+        history.stopped = epoch.stopped;
+        break;
+      }
       if ((await options.callbacks?.onEpochEnd?.(log)) === false) {
         history.stopped = 'callback';
         break;

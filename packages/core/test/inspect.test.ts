@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dense, Dropout, Matrix, Sequential } from '../src/index.js';
+import { Activation, Dense, Dropout, Matrix, Sequential } from '../src/index.js';
 import { caught } from './caught.js';
 import { kernels } from './kernels.js';
 
@@ -73,6 +73,22 @@ describe(`inspect: one parameter's chain rule, term by term (${kernels.name} ker
     m.dispose();
   });
 
+  it('a kink in an Activation layer right after a linear Dense is seen too', () => {
+    const m = new Sequential([new Dense(1, 1), new Activation('relu'), new Dense(1, 1)], {
+      loss: 'mse',
+      kernels,
+    });
+    m.setWeights([
+      { W: Matrix.from([[1]]), b: Float32Array.of(-1 + 1e-4) },
+      { W: new Matrix(0, 0), b: new Float32Array(0) },
+      { W: Matrix.from([[2]]), b: Float32Array.of(0) },
+    ]);
+    const i = m.inspect([[1], [3]], [[1], [1]], { layer: 0, kind: 'bias', unit: 0 });
+    expect(i.finiteDifference.kinks).toBe(1);
+    expect(i.finiteDifference.epsilon).toBeLessThan(1e-4);
+    m.dispose();
+  });
+
   it('a z exactly at the kink cannot be stepped around: the difference is flagged unreliable', () => {
     const m = new Sequential([new Dense(1, 1, { activation: 'relu' }), new Dense(1, 1)], {
       loss: 'mse',
@@ -109,6 +125,9 @@ describe(`inspect: one parameter's chain rule, term by term (${kernels.name} ker
       "inspect: layer 'dense_1' has no W[2][0] (W is 2×3)",
     );
     expect(caught(() => m.inspect(X, Y2, { layer: 5, kind: 'bias', unit: 0 })).code).toBe('SHAPE');
+    expect(caught(() => m.inspect(X, Y2, { layer: 0, kind: 'weight', from: -1, unit: 0 })).message).toBe(
+      "inspect: layer 'dense_1' has no W[-1][0] (W is 2×3)",
+    );
     m.dispose();
   });
 });

@@ -127,7 +127,7 @@ describe(`Dropout (${kernels.name} kernels)`, () => {
     const m = withDropout(12, 0.5);
     const before = m.getWeights();
     const lr = 0.1;
-    const { loss, trace, grads } = m.trainBatch(X, Y, new SGD({ learningRate: lr }), { trace: true });
+    const { loss, trace } = m.trainBatch(X, Y, new SGD({ learningRate: lr }), { trace: true });
     expect(Number.isFinite(loss)).toBe(true);
     const after = m.getWeights();
     // SGD: W_after = W_before − η·∂J/∂W with the traced gradient, so the trace is the pass that was applied.
@@ -135,7 +135,6 @@ describe(`Dropout (${kernels.name} kernels)`, () => {
       const [b, a, g] = [before[l]?.W.data ?? [], after[l]?.W.data ?? [], trace.layers[l]?.dW.data ?? []];
       for (let i = 0; i < b.length; i++)
         expect(Math.abs((a[i] as number) - ((b[i] as number) - lr * (g[i] as number)))).toBeLessThan(1e-6);
-      expect(grads[l]?.W.data).toEqual(trace.layers[l]?.dW.data);
     }
     const { Z, A } = trace.layers[1] as { Z: Matrix; A: Matrix };
     expect(Array.from(A.data).some((v, i) => v === 0 && (Z.data[i] as number) !== 0)).toBe(true); // dropped

@@ -98,8 +98,12 @@ describe('one table per concept', () => {
     const Y = [[0], [1], [1], [0]];
     const before = model.evaluate(X, Y).loss;
     await model.fit(X, Y, { epochs: 300, batchSize: 4, optimizer: { name: 'adam', learningRate: 0.05 } });
-    await model.fit(X, Y, { epochs: 1, batchSize: 4, optimizer: 'adam' });
     expect(model.evaluate(X, Y).loss).toBeLessThan(before / 5);
+    // 'adam' by name is Adam with its defaults: the same run as with the instance.
+    const twin = Sequential.fromJSON(model.toJSON());
+    await model.fit(X, Y, { epochs: 3, batchSize: 4, optimizer: 'adam' });
+    await twin.fit(X, Y, { epochs: 3, batchSize: 4, optimizer: new Adam() });
+    expect(model.getWeights()).toEqual(twin.getWeights());
   });
 });
 
@@ -137,6 +141,8 @@ describe('mlp', () => {
       'dropout',
       'dense',
     ]);
+    expect(() => mlp([2, 4, 1], { loss: 'mse', dropout: -0.5 })).toThrow(/rate/);
+    expect(() => mlp([2, 4, 1], { loss: 'mse', dropout: Number.NaN })).toThrow(/rate/);
     expect(() => mlp([2, 4, 1], { loss: 'mse', activation: ['tanh', 'relu'] })).toThrow(
       'mlp: activation has 2 entries for 1 hidden layer',
     );

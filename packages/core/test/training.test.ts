@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, Dense, datasets, Momentum, Sequential, SGD } from '../src/index.js';
+import { Adam, Dense, datasets, Matrix, Momentum, Sequential, SGD } from '../src/index.js';
 import { kernels } from './kernels.js';
 
 const XOR_X = [
@@ -268,6 +268,50 @@ describe('one training loop: trainEpoch is the loop fit runs', () => {
     });
     expect(seen).toBe(3);
     expect(log.loss).toBeNaN();
+    m.dispose();
+  });
+
+  it('shuffle: false trains the rows in order, even after shuffled epochs', () => {
+    const [a, b] = [net(), net()];
+    const [optA, optB] = [new SGD({ learningRate: 0.05 }), new SGD({ learningRate: 0.05 })];
+    a.trainEpoch(data.train.x, data.train.y, { batchSize: 10, optimizer: optA }); // shuffled
+    b.trainEpoch(data.train.x, data.train.y, { batchSize: 10, optimizer: optB });
+    a.trainEpoch(data.train.x, data.train.y, { batchSize: 10, optimizer: optA, shuffle: false });
+    const X = data.train.x;
+    const Y = data.train.y;
+    for (let start = 0; start < X.rows; start += 10) {
+      const rows = Math.min(10, X.rows - start);
+      const slice = (m: typeof X) =>
+        new Matrix(rows, m.cols, m.data.slice(start * m.cols, (start + rows) * m.cols));
+      b.trainBatch(slice(X), slice(Y), optB);
+    }
+    expect(a.getWeights()).toEqual(b.getWeights());
+    a.dispose();
+    b.dispose();
+  });
+
+  it('an aborted signal stops fit before any batch; a stop on an epoch’s last batch keeps that epoch', async () => {
+    const m = net();
+    const before = m.getWeights();
+    const controller = new AbortController();
+    controller.abort();
+    const h = await m.fit(data.train.x, data.train.y, {
+      epochs: 3,
+      optimizer: new SGD({ learningRate: 0.1 }),
+      signal: controller.signal,
+    });
+    expect(h).toEqual({ epochs: [], stopped: 'aborted' });
+    expect(m.getWeights()).toEqual(before);
+    const batches = Math.ceil(data.train.x.rows / 20);
+    const stopped = await m.fit(data.train.x, data.train.y, {
+      epochs: 5,
+      batchSize: 20,
+      optimizer: new SGD({ learningRate: 0.1 }),
+      callbacks: { onBatchEnd: (b) => !(b.epoch === 2 && b.batch === batches) },
+    });
+    expect(stopped.stopped).toBe('callback');
+    expect(stopped.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(Number.isFinite(stopped.epochs[1]?.loss)).toBe(true);
     m.dispose();
   });
 

@@ -1,7 +1,17 @@
 import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Adam, Dense, Matrix, Momentum, type Optimizer, Sequential, SGD } from '@chainrule/core';
+import {
+  Activation,
+  Adam,
+  Dense,
+  Dropout,
+  Matrix,
+  Momentum,
+  type Optimizer,
+  Sequential,
+  SGD,
+} from '@chainrule/core';
 import { afterAll, describe, expect, it } from 'vitest';
 // The built package, as apps get it: the check measures the shipped code, not a test transform. Its own process
 // (vitest.alloc.config.ts), so it has one kernels instance, as an app does.
@@ -156,6 +166,28 @@ describe('the JS heap', () => {
       }
     });
   }
+
+  it('a training step through Dropout and Activation layers allocates (next to) nothing either', async () => {
+    // Dropout draws a mask per step (inside one Rng call: no number returned per element to box).
+    const model = new Sequential(
+      [
+        new Dense(2, 8, { activation: 'tanh' }),
+        new Dropout(0.2),
+        new Dense(8, 8),
+        new Activation('silu'),
+        new Dense(8, 1, { activation: 'tanh' }),
+      ],
+      { loss: 'mse', kernels },
+    );
+    const opt = new SGD({ learningRate: 0.01 });
+    try {
+      expect(
+        await bytesPerStep(() => model.trainBatch(X, Y, opt), 'SGD trainBatch, Dropout + Activation'),
+      ).toBeLessThan(256);
+    } finally {
+      model.dispose();
+    }
+  });
 
   // Planted bugs: the assertion above must fail for a step that allocates.
   it('the measurement catches a 2 KB JS array allocated per step', async () => {
