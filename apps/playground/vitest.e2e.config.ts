@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** End-to-end tests: the built site in a real headless Chromium (Debian's), driven by playwright-core. */
+/** End-to-end tests: the built site in a real headless Chromium (see e2e/browser.ts for which one), driven by playwright-core. */
 export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.ts'],
