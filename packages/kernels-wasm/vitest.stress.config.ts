@@ -20,6 +20,7 @@ const suites = [
   '../core/test/layers.test.ts',
   '../core/test/inspect.test.ts',
   '../core/test/tables.test.ts',
+  '../core/test/normalization.test.ts',
   'test/stress/*.test.ts',
 ];
 

@@ -73,6 +73,12 @@ export type {
   Trace,
 } from './model-types.js';
 export {
+  NORMALIZATION_EPSILON,
+  Normalization,
+  type NormalizationJSON,
+  type NormalizationOptions,
+} from './normalization.js';
+export {
   Adam,
   Momentum,
   type Optimizer,

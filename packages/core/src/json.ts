@@ -29,6 +29,12 @@ export function finiteArray(v: unknown, length: number, path: string, what: stri
   return out;
 }
 
+/** Like `finiteArray`, kept in float64 (statistics, not weights). */
+export function finiteNumbers(v: unknown, length: number, path: string, what: string): Float64Array {
+  const f32 = finiteArray(v, length, path, what); // validates
+  return Float64Array.from(v as number[], (x, i) => (Number.isFinite(x) ? x : (f32[i] as number)));
+}
+
 /** Runs `make`, turning any error it throws into INVALID_MODEL_JSON at `path`. */
 export function within<T>(path: string, make: () => T): T {
   try {

@@ -19,7 +19,7 @@ export interface WidthOptions {
 export abstract class ParameterFreeLayer {
   abstract readonly type: string;
   abstract readonly activation: ResolvedActivation;
-  private readonly givenSize: number | undefined;
+  private givenSize: number | undefined;
   private readonly givenName: string | undefined;
   private layerName: string;
   private size: number | null = null;
@@ -31,6 +31,21 @@ export abstract class ParameterFreeLayer {
         : checkNumber(where, 'size', options.size, { min: 1, integer: true });
     this.givenName = options.name;
     this.layerName = options.name ?? where;
+  }
+
+  /**
+   * Fixes the width from what the layer learned (Normalization's statistics): it must agree with a width given or
+   * built already.
+   */
+  protected fixWidth(width: number): void {
+    const known = this.size ?? this.givenSize;
+    if (known !== undefined && known !== width) {
+      throw new ChainruleError(
+        'SHAPE',
+        `layer '${this.name}': has width ${known}, got statistics for ${width} features`,
+      );
+    }
+    this.givenSize = width;
   }
 
   /** `<type>_<position>` unless a name was given; set when the model builds the layer. */

@@ -6,6 +6,7 @@ import { invalid, isObject } from './json.js';
 import type { Layer, LayerJSON, LayerWeights } from './layer.js';
 import type { LossSpec } from './losses.js';
 import { resolveLoss } from './losses.js';
+import { Normalization } from './normalization.js';
 import type { Sequential } from './sequential.js';
 
 /** The `format` field of chainrule model JSON. */
@@ -59,6 +60,7 @@ export const layerTypes: Readonly<Record<string, LayerReader>> = {
   dense: Dense.fromJSON,
   dropout: Dropout.fromJSON,
   activation: Activation.fromJSON,
+  normalization: Normalization.fromJSON,
 };
 
 /** Validates model JSON (object or text) and returns what `Sequential.fromJSON` needs to rebuild it. */

@@ -239,7 +239,7 @@ describe('layers travel as JSON through the layer types table', () => {
     const json = new Sequential([new Dense(2, 2)], { loss: 'mse', kernels }).toJSON();
     const odd = { ...json, layers: [{ ...json.layers[0], type: 'scale2' }] };
     expect(caught(() => Sequential.fromJSON(odd, { kernels })).message).toBe(
-      'model JSON .layers[0].type: unknown layer type "scale2"; known: dense, dropout, activation',
+      'model JSON .layers[0].type: unknown layer type "scale2"; known: dense, dropout, activation, normalization',
     );
     // A custom type: read as an Activation layer of its own JSON's size (what a user's reader would do).
     const reader: LayerReader = (raw) => {
