@@ -6,6 +6,7 @@ import {
   type ResolvedActivation,
   type Sequential,
 } from '@chainrule/core';
+import { foldNormalization } from './fold.js';
 import { uniqueNames } from './names.js';
 import { ProtoWriter } from './protobuf.js';
 
@@ -213,8 +214,7 @@ function planLayers(layers: readonly Layer[], weights: readonly unknown[]): Laye
 export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array {
   const inputName = options.inputName ?? 'input';
   const outputName = options.outputName ?? 'output';
-  const layers = model.layers;
-  const weights = model.getWeights();
+  const { layers, weights } = foldNormalization(model, 'toOnnx');
   const plans = planLayers(layers, weights);
   if (inputName === outputName)
     throw new ChainruleError('INVALID_OPTION', `toOnnx: inputName and outputName are both '${inputName}'`);

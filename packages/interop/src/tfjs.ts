@@ -18,6 +18,7 @@ import {
   type ResolvedActivation,
   Sequential,
 } from '@chainrule/core';
+import { foldNormalization } from './fold.js';
 import { uniqueNames } from './names.js';
 
 /** One weight in a TensorFlow.js weights manifest. */
@@ -126,11 +127,10 @@ function activationLayer(act: ResolvedActivation): TfjsLayer {
  * values): such an ELU is still written, with its alpha, and `fromTfjs` reads it back.
  */
 export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArtifacts {
-  const weights = model.getWeights();
+  const { layers: source, weights } = foldNormalization(model, 'toTfjs');
   const layers: TfjsLayer[] = [];
   const specs: TfjsWeightSpec[] = [];
   const parts: Float32Array[] = [];
-  const source = model.layers;
   for (const [i, layer] of source.entries()) {
     if (!(TFJS_LAYER_TYPES as readonly string[]).includes(layer.type)) {
       throw new ChainruleError(
