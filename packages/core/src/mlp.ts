@@ -6,6 +6,8 @@ import type { InitializerSpec } from './initializers.js';
 import type { Kernels } from './kernels.js';
 import type { Layer } from './layer.js';
 import { type LossSpec, resolveLoss } from './losses.js';
+import type { MatrixLike } from './matrix.js';
+import { Normalization } from './normalization.js';
 import { Sequential } from './sequential.js';
 
 /** How `mlp` builds a network. */
@@ -14,6 +16,11 @@ export interface MlpOptions {
   loss: LossSpec;
   /** The hidden layers' activation: one for all, or one per hidden layer; default `relu`. */
   activation?: ActivationSpec | readonly ActivationSpec[];
+  /**
+   * Standardize the inputs: a `Normalization` first, adapted to these rows (typically the training X). Its
+   * statistics travel with the model, so predictions take raw features.
+   */
+  standardize?: MatrixLike;
   /** A `Dropout` after hidden layers: one rate for all, or one per hidden layer (0: none); default none. */
   dropout?: number | readonly number[];
   /** The output layer's activation; default the one the loss needs (softmax, sigmoid), else `linear`. */
@@ -57,7 +64,7 @@ export function mlp(sizes: readonly number[], options: MlpOptions): Sequential {
   };
   const activations = perLayer<ActivationSpec>('activation', options.activation, 'relu');
   const dropout = perLayer<number>('dropout', options.dropout, 0);
-  const layers: Layer[] = [];
+  const layers: Layer[] = options.standardize ? [new Normalization().adapt(options.standardize)] : [];
   for (let i = 1; i < sizes.length; i++) {
     const last = i === sizes.length - 1;
     layers.push(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, Dense, datasets, Matrix, Normalization, Sequential } from '../src/index.js';
+import { Adam, Dense, datasets, Matrix, mlp, Normalization, Sequential } from '../src/index.js';
 import { caught } from './caught.js';
 import { kernels } from './kernels.js';
 
@@ -67,6 +67,13 @@ describe(`Normalization (${kernels.name} kernels)`, () => {
     expect(caught(() => Sequential.fromJSON(broken)).code).toBe('INVALID_MODEL_JSON');
     m.dispose();
     back.dispose();
+  });
+
+  it('mlp({ standardize: X }) puts a Normalization adapted to X first', () => {
+    const m = mlp([3, 4, 1], { loss: 'mse', standardize: raw, kernels });
+    expect(m.layers.map((l) => l.type)).toEqual(['normalization', 'dense', 'dense']);
+    expect((m.layers[0] as Normalization).statistics).toEqual(new Normalization().adapt(raw).statistics);
+    m.dispose();
   });
 
   it('refuses to build before adapt, and statistics of the wrong width', () => {
