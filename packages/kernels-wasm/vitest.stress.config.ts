@@ -21,6 +21,7 @@ const suites = [
   '../core/test/inspect.test.ts',
   '../core/test/tables.test.ts',
   '../core/test/normalization.test.ts',
+  '../core/test/conveniences.test.ts',
   'test/stress/*.test.ts',
 ];
 

@@ -23,11 +23,19 @@ export {
   softmaxRow,
   type TfjsActivation,
 } from './activations.js';
+export {
+  cosineDecay,
+  EarlyStopping,
+  type EarlyStoppingOptions,
+  exponentialDecay,
+  stepDecay,
+} from './callbacks.js';
 export { checkFinite, expectLength, expectShape } from './checks.js';
 export type { Dataset, DatasetOptions } from './datasets.js';
 export * as datasets from './datasets.js';
 export { Dense, type DenseJSON, type DenseOptions } from './dense.js';
 export { Dropout, type DropoutJSON, type DropoutOptions } from './dropout.js';
+export { argmaxRows, oneHot } from './encoding.js';
 export { ChainruleError, type ChainruleErrorCode } from './errors.js';
 export { type InitializerSpec, initialize } from './initializers.js';
 export {
@@ -56,7 +64,18 @@ export {
   softmaxCrossEntropy,
 } from './losses.js';
 export { Matrix, type MatrixLike } from './matrix.js';
-export { accuracy, classificationThreshold } from './metrics.js';
+export {
+  accuracy,
+  type ClassificationReport,
+  type ClassScores,
+  classificationThreshold,
+  confusionMatrix,
+  type MetricValues,
+  mae,
+  precisionRecallF1,
+  r2,
+  rmse,
+} from './metrics.js';
 export { type MlpOptions, mlp } from './mlp.js';
 export type {
   BatchInfo,

@@ -3,6 +3,7 @@ import type { LayerWeights } from './layer.js';
 import type { LossSpec } from './losses.js';
 import type { Matrix, MatrixLike } from './matrix.js';
 import type { Optimizer, OptimizerName, OptimizerSpec } from './optimizers.js';
+import type { Sequential } from './sequential.js';
 
 // The shapes of what a Sequential takes and returns (sequential.ts holds the model itself).
 
@@ -77,12 +78,16 @@ export interface EpochLog {
   valAccuracy?: number;
 }
 
-/** Hooks `fit` calls as it trains. */
+/** Hooks `fit` calls as it trains (an object such as `EarlyStopping`, or your own). */
 export interface FitCallbacks {
+  /** Called once before the first epoch, with the model being trained. */
+  onTrainBegin?(model: Sequential): unknown;
   /** Called after every batch's update; return `false` to stop training. */
   onBatchEnd?(info: BatchInfo): unknown;
   /** Called after every epoch; return `false` (or a promise of it) to stop training. */
   onEpochEnd?(log: EpochLog): unknown;
+  /** Called once when training ends, however it ends (finished, stopped, or diverged), with the history so far. */
+  onTrainEnd?(model: Sequential, history: History): unknown;
 }
 
 /** How `fit` trains. */
@@ -97,7 +102,15 @@ export interface FitOptions {
   optimizer?: Optimizer | OptimizerSpec | OptimizerName;
   /** Held-out data evaluated after every epoch. */
   validation?: { x: MatrixLike; y: MatrixLike };
-  callbacks?: FitCallbacks;
+  /**
+   * Hold out this fraction of the rows — the last ones, before any shuffling, as Keras does — and evaluate on them
+   * after every epoch (instead of `validation`). In (0, 1).
+   */
+  validationSplit?: number;
+  /** The learning rate for each epoch (1-based), set on the optimizer before it: `stepDecay`, `cosineDecay`, … */
+  learningRateSchedule?: (epoch: number) => number;
+  /** One hooks object, or several called in order. */
+  callbacks?: FitCallbacks | readonly FitCallbacks[];
   /** Aborting stops training after the current batch; the history so far is returned. */
   signal?: { readonly aborted: boolean };
   /** Yield to the event loop at most this often (ms) so timers, UIs and `signal` get a turn; default 16. */

@@ -1,11 +1,12 @@
 import { checkBatch, checkTargets, gatherRows, yieldToEventLoop } from './batch.js';
+import { argmaxRows } from './encoding.js';
 import { ChainruleError, checkNumber } from './errors.js';
 import { inspectParameter, type ParameterInspection, type ParameterTarget } from './inspect.js';
 import { jsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
 import type { Layer, LayerWeights, Param } from './layer.js';
 import { type Loss, type LossSpec, resolveLoss } from './losses.js';
-import type { Matrix, MatrixLike } from './matrix.js';
+import { Matrix, type MatrixLike } from './matrix.js';
 import { accuracy, classificationThreshold } from './metrics.js';
 import type {
   BatchHooks,
@@ -14,6 +15,7 @@ import type {
   EpochOptions,
   EpochState,
   Evaluation,
+  FitCallbacks,
   FitOptions,
   Gradients,
   GradientsResult,
@@ -125,6 +127,23 @@ export class Sequential {
     return (ws.layers[ws.layers.length - 1] as { a: Matrix }).a.clone();
   }
 
+  /**
+   * The class of every row of X: the argmax of a multi-column output, or for one column 1 where the output is at
+   * or above its activation's threshold (sigmoid 0.5, tanh 0), else 0. Throws for outputs that do not classify.
+   */
+  predictClasses(x: MatrixLike): number[] {
+    const out = this.predict(x);
+    if (out.cols > 1) return argmaxRows(out);
+    const threshold = classificationThreshold(this.outputLayer.activation.name);
+    if (threshold === null) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `predictClasses: the output layer '${this.outputLayer.name}' (${this.outputLayer.activation.name}, one column) does not classify`,
+      );
+    }
+    return Array.from(out.data, (v) => (v >= threshold ? 1 : 0));
+  }
+
   /** Forward only: every layer's Z and A for each row of X (copies) — what a visual trainer draws in each neuron. */
   forwardTrace(x: MatrixLike): { Z: Matrix; A: Matrix }[] {
     const X = this.checkInput('forwardTrace', x);
@@ -230,7 +249,25 @@ export class Sequential {
 
   /** Trains for `epochs` passes over (X, Y) in shuffled mini-batches and returns the per-epoch history. */
   async fit(x: MatrixLike, y: MatrixLike, options: FitOptions = {}): Promise<History> {
-    const [X, Y] = this.checkPair('fit', x, y);
+    let [X, Y] = this.checkPair('fit', x, y);
+    if (options.validationSplit !== undefined) {
+      const f = checkNumber('fit', 'validationSplit', options.validationSplit, { min: 0, max: 1 });
+      if (options.validation) {
+        throw new ChainruleError('INVALID_OPTION', 'fit: give validation or validationSplit, not both');
+      }
+      const held = Math.round(X.rows * f);
+      if (held < 1 || held >= X.rows) {
+        throw new ChainruleError(
+          'INVALID_OPTION',
+          `fit: validationSplit ${f} of ${X.rows} rows holds out ${held}; it must leave at least one row on each side`,
+        );
+      }
+      const cut = X.rows - held;
+      const rows = (m: Matrix, from: number, to: number) =>
+        new Matrix(to - from, m.cols, m.data.slice(from * m.cols, to * m.cols));
+      options = { ...options, validation: { x: rows(X, cut, X.rows), y: rows(Y, cut, Y.rows) } };
+      [X, Y] = [rows(X, 0, cut), rows(Y, 0, cut)];
+    }
     const epochs = checkNumber('fit', 'epochs', options.epochs ?? 1, { min: 1, integer: true });
     const batchSize = this.batchSizeFor('fit', options.batchSize, X.rows);
     const yieldEveryMs = checkNumber('fit', 'yieldEveryMs', options.yieldEveryMs ?? 16, { min: 0 });
@@ -363,13 +400,58 @@ export class Sequential {
     const validation = options.validation
       ? this.checkPair('fit validation', options.validation.x, options.validation.y)
       : null;
+    const hooks = Array.isArray(options.callbacks)
+      ? (options.callbacks as readonly FitCallbacks[])
+      : options.callbacks
+        ? [options.callbacks as FitCallbacks]
+        : [];
     // Each fit starts from the rows in order, so a fit's shuffles depend only on the seed and what came before.
     this.order = new Uint32Array(0);
     const history: History = { epochs: [] };
-    const hooks: BatchHooks = {
-      onBatchEnd: options.callbacks?.onBatchEnd?.bind(options.callbacks),
+    const batchHooks: BatchHooks = {
+      onBatchEnd: hooks.some((h) => h.onBatchEnd)
+        ? (info) => {
+            let go: unknown = true;
+            for (const h of hooks) if (h.onBatchEnd?.(info) === false) go = false;
+            return go;
+          }
+        : undefined,
       signal: options.signal,
     };
+    for (const h of hooks) await h.onTrainBegin?.(this);
+    try {
+      await this.epochs(
+        X,
+        Y,
+        options,
+        epochs,
+        batchSize,
+        yieldEveryMs,
+        optimizer,
+        validation,
+        hooks,
+        batchHooks,
+        history,
+      );
+    } finally {
+      for (const h of hooks) await h.onTrainEnd?.(this, history);
+    }
+    return history;
+  }
+
+  private async epochs(
+    X: Matrix,
+    Y: Matrix,
+    options: FitOptions,
+    epochs: number,
+    batchSize: number,
+    yieldEveryMs: number,
+    optimizer: Optimizer,
+    validation: [Matrix, Matrix] | null,
+    hooks: readonly FitCallbacks[],
+    batchHooks: BatchHooks,
+    history: History,
+  ): Promise<void> {
     // Batches run in slices of yieldEveryMs, across epochs, giving timers, UIs and the signal a turn between.
     let sliceEnd = Date.now() + yieldEveryMs;
     const pause = async () => {
@@ -378,9 +460,10 @@ export class Sequential {
       return options.signal?.aborted === true;
     };
     for (let e = 1; e <= epochs; e++) {
+      if (options.learningRateSchedule) optimizer.learningRate = options.learningRateSchedule(e);
       this.epochsTrained++;
       const epoch = this.beginEpoch(X, Y, batchSize, options.shuffle ?? true, e);
-      while (!this.runBatches(epoch, optimizer, hooks, sliceEnd)) {
+      while (!this.runBatches(epoch, optimizer, batchHooks, sliceEnd)) {
         if (await pause()) epoch.stopped = 'aborted';
         if (epoch.stopped) break;
       }
@@ -400,7 +483,9 @@ export class Sequential {
         history.stopped = epoch.stopped;
         break;
       }
-      if ((await options.callbacks?.onEpochEnd?.(log)) === false) {
+      let go = true;
+      for (const h of hooks) if ((await h.onEpochEnd?.(log)) === false) go = false;
+      if (!go) {
         history.stopped = 'callback';
         break;
       }
@@ -409,7 +494,6 @@ export class Sequential {
         break;
       }
     }
-    return history;
   }
 
   /** Copies of every layer's W (inputs×units) and b. */
