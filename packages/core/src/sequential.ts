@@ -420,80 +420,52 @@ export class Sequential {
     };
     for (const h of hooks) await h.onTrainBegin?.(this);
     try {
-      await this.epochs(
-        X,
-        Y,
-        options,
-        epochs,
-        batchSize,
-        yieldEveryMs,
-        optimizer,
-        validation,
-        hooks,
-        batchHooks,
-        history,
-      );
+      // Batches run in slices of yieldEveryMs, across epochs, giving timers, UIs and the signal a turn between.
+      let sliceEnd = Date.now() + yieldEveryMs;
+      const pause = async () => {
+        await yieldToEventLoop();
+        sliceEnd = Date.now() + yieldEveryMs;
+        return options.signal?.aborted === true;
+      };
+      for (let e = 1; e <= epochs; e++) {
+        if (options.learningRateSchedule) optimizer.learningRate = options.learningRateSchedule(e);
+        this.epochsTrained++;
+        const epoch = this.beginEpoch(X, Y, batchSize, options.shuffle ?? true, e);
+        while (!this.runBatches(epoch, optimizer, batchHooks, sliceEnd)) {
+          if (await pause()) epoch.stopped = 'aborted';
+          if (epoch.stopped) break;
+        }
+        // Stopped before its last batch, an epoch is not logged; stopped after it, it is, and training ends there.
+        if (epoch.stopped && epoch.next < epoch.batches) {
+          history.stopped = epoch.stopped;
+          break;
+        }
+        const log = this.endEpoch(epoch);
+        if (validation) {
+          const v = this.evaluate(validation[0], validation[1]);
+          log.valLoss = v.loss;
+          if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
+        }
+        history.epochs.push(log);
+        if (epoch.stopped) {
+          history.stopped = epoch.stopped;
+          break;
+        }
+        let go = true;
+        for (const h of hooks) if ((await h.onEpochEnd?.(log)) === false) go = false;
+        if (!go) {
+          history.stopped = 'callback';
+          break;
+        }
+        if (e < epochs && Date.now() >= sliceEnd && (await pause())) {
+          history.stopped = 'aborted';
+          break;
+        }
+      }
     } finally {
       for (const h of hooks) await h.onTrainEnd?.(this, history);
     }
     return history;
-  }
-
-  private async epochs(
-    X: Matrix,
-    Y: Matrix,
-    options: FitOptions,
-    epochs: number,
-    batchSize: number,
-    yieldEveryMs: number,
-    optimizer: Optimizer,
-    validation: [Matrix, Matrix] | null,
-    hooks: readonly FitCallbacks[],
-    batchHooks: BatchHooks,
-    history: History,
-  ): Promise<void> {
-    // Batches run in slices of yieldEveryMs, across epochs, giving timers, UIs and the signal a turn between.
-    let sliceEnd = Date.now() + yieldEveryMs;
-    const pause = async () => {
-      await yieldToEventLoop();
-      sliceEnd = Date.now() + yieldEveryMs;
-      return options.signal?.aborted === true;
-    };
-    for (let e = 1; e <= epochs; e++) {
-      if (options.learningRateSchedule) optimizer.learningRate = options.learningRateSchedule(e);
-      this.epochsTrained++;
-      const epoch = this.beginEpoch(X, Y, batchSize, options.shuffle ?? true, e);
-      while (!this.runBatches(epoch, optimizer, batchHooks, sliceEnd)) {
-        if (await pause()) epoch.stopped = 'aborted';
-        if (epoch.stopped) break;
-      }
-      // Stopped before its last batch, an epoch is not logged; stopped after it, it is, and training ends there.
-      if (epoch.stopped && epoch.next < epoch.batches) {
-        history.stopped = epoch.stopped;
-        break;
-      }
-      const log = this.endEpoch(epoch);
-      if (validation) {
-        const v = this.evaluate(validation[0], validation[1]);
-        log.valLoss = v.loss;
-        if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
-      }
-      history.epochs.push(log);
-      if (epoch.stopped) {
-        history.stopped = epoch.stopped;
-        break;
-      }
-      let go = true;
-      for (const h of hooks) if ((await h.onEpochEnd?.(log)) === false) go = false;
-      if (!go) {
-        history.stopped = 'callback';
-        break;
-      }
-      if (e < epochs && Date.now() >= sliceEnd && (await pause())) {
-        history.stopped = 'aborted';
-        break;
-      }
-    }
   }
 
   /** Copies of every layer's W (inputs×units) and b. */
