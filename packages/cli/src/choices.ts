@@ -25,15 +25,20 @@ export const hiddenActivationNames: readonly ActivationName[] = activationNames.
   (name) => activationTable[name].kind === 'elementwise',
 );
 
-/** `chainrule train`'s defaults for the options above (and the learning rate every optimizer gets). */
+/**
+ * `chainrule train`'s defaults for the options above (and the learning rate every optimizer gets). `loss` is the
+ * default for classification, `regressionLoss` for regression.
+ */
 export const trainDefaults = {
   activation: 'tanh',
   loss: 'softmaxCrossEntropy',
+  regressionLoss: 'mse',
   optimizer: 'adam',
   learningRate: '0.01',
 } as const satisfies {
   activation: ActivationName;
   loss: LossName;
+  regressionLoss: LossName;
   optimizer: OptimizerName;
   learningRate: string;
 };
@@ -132,7 +137,7 @@ export function choicesHelp(): string {
     ...activations,
     ...(outputs.length > 0 ? [`  (${outputs.join(', ')}: row-wise, output layers only)`] : []),
     '',
-    'Losses (--loss; the output layer follows from it):',
+    `Losses (--loss; the output layer follows from it; default ${trainDefaults.loss} for classification, ${trainDefaults.regressionLoss} for regression):`,
     ...losses,
     '',
     `Optimizers (--optimizer; each at --learning-rate, default ${trainDefaults.learningRate}):`,

@@ -6,25 +6,31 @@ import {
   activationToJSON,
   ChainruleError,
   classificationThreshold,
+  confusionMatrix,
   jsKernels,
   type Kernels,
   type Layer,
   type LossName,
+  lossNames,
   lossTable,
   Matrix,
+  mae,
   mlp,
   type Optimizer,
   type OptimizerSpec,
+  precisionRecallF1,
   type ResolvedActivation,
   Rng,
+  r2,
   resolveOptimizer,
+  rmse,
   Sequential,
 } from '@chainrule/core';
 import { toOnnx, toTfjs } from '@chainrule/interop';
 import { loadWasmKernels } from '@chainrule/kernels-wasm';
 import cliProgress from 'cli-progress';
-import { parseActivation, parseLoss, parseOptimizer } from './choices.js';
-import { CliError, numberAt, readTable } from './table.js';
+import { parseActivation, parseLoss, parseOptimizer, trainDefaults } from './choices.js';
+import { CliError, delimiterName, numberAt, parseDelimiter, readTable, type Table } from './table.js';
 
 /** What the CLI stores beside the model, so `predict` knows the columns and class names. */
 export interface CliMetadata {
@@ -32,20 +38,38 @@ export interface CliMetadata {
   target: string;
   /** Class names in output order, for classification. */
   classes: string[] | null;
+  /** What the model was trained for (models from before the field: classification exactly when `classes`). */
+  task?: Task;
 }
+
+/** What `chainrule train` fits: classes (a classification loss) or values (a regression loss, linear output). */
+export type Task = 'classification' | 'regression';
+
+/** The tasks `--task` takes. */
+export const taskNames: readonly Task[] = ['classification', 'regression'];
+
+/** A target column with at most this many distinct integers (and fewer than half the rows) is classes. */
+export const maxInferredClasses = 20;
 
 /** `chainrule train`'s options, as commander parses them (strings, checked in `train`). */
 export interface TrainOptions {
   target: string;
   layers: string;
   activation: string;
-  loss: string;
+  /** A loss from core's table; without it, softmaxCrossEntropy for classification and mse for regression. */
+  loss?: string;
+  /** `classification` or `regression`; without it, the loss's task, else inferred from the target column. */
+  task?: string;
+  /** The CSV's delimiter; without it, sniffed from the header line. */
+  delimiter?: string;
   epochs: string;
   batchSize: string;
   learningRate: string;
   optimizer: string;
   /** Default "0" (no dropout), for callers from before the option. */
   dropout?: string;
+  /** Standardize the features (a Normalization layer adapted to the training rows, kept in the model); default true. */
+  standardize?: boolean;
   seed: string;
   validationSplit: string;
   kernels: string;
@@ -83,21 +107,103 @@ async function readText(file: string): Promise<string> {
   }
 }
 
+/** Says which delimiter a table was read with, when it was sniffed and is not a comma. */
+function noteDelimiter(file: string, table: Table, log: (line: string) => void): void {
+  if (table.sniffed && table.delimiter !== ',')
+    log(
+      `${file}: delimiter ${delimiterName(table.delimiter)} (sniffed from the header line; --delimiter overrides)`,
+    );
+}
+
+/** The task a loss trains for. */
+function lossTask(loss: LossName): Task {
+  return lossTable[loss].task === 'regression' ? 'regression' : 'classification';
+}
+
+/**
+ * The task a target column looks like: classification when any value is not a number, or when the values are
+ * integers with at most `maxInferredClasses` distinct ones and fewer distinct ones than half the rows; else
+ * regression. With the reason, for the user.
+ */
+export function inferTask(labels: readonly string[], target: string): { task: Task; reason: string } {
+  const text = labels.find((l) => !Number.isFinite(Number(l)));
+  if (text !== undefined)
+    return { task: 'classification', reason: `"${target}" is not numeric, e.g. "${text}"` };
+  const numbers = labels.map(Number);
+  const distinct = new Set(numbers).size;
+  const integers = numbers.every((v) => Number.isInteger(v));
+  const n = labels.length;
+  if (integers && distinct <= maxInferredClasses && distinct < n / 2) {
+    return { task: 'classification', reason: `"${target}" holds ${distinct} distinct integers in ${n} rows` };
+  }
+  const why = integers
+    ? `${distinct} distinct integers in ${n} rows, more than ${distinct > maxInferredClasses ? maxInferredClasses : 'half the rows'}`
+    : `${distinct} distinct numbers in ${n} rows, not all integers`;
+  return { task: 'regression', reason: `"${target}" holds ${why}` };
+}
+
+/**
+ * Settles the task and the loss from `--task`, `--loss` and the target column: `--task` first, then the task of
+ * an explicit `--loss`, then `inferTask`. The loss is `--loss`, else the task's default. A `--loss` whose task
+ * contradicts `--task` is refused.
+ */
+function settleTask(
+  o: Pick<TrainOptions, 'task' | 'loss'>,
+  labels: readonly string[],
+  target: string,
+): { task: Task; loss: LossName; note: string } {
+  if (o.task !== undefined && !taskNames.includes(o.task as Task))
+    throw new CliError(`--task must be one of ${taskNames.join(', ')}, got "${o.task}"`);
+  const asked = o.task as Task | undefined;
+  const explicitLoss = o.loss === undefined ? undefined : parseLoss(o.loss);
+  if (asked && explicitLoss && lossTask(explicitLoss) !== asked) {
+    const fitting = lossNames.filter((l) => lossTask(l) === asked);
+    throw new CliError(
+      `--task ${asked} contradicts --loss ${explicitLoss}, a ${lossTask(explicitLoss)} loss; use one of ${fitting.join(', ')} or drop --loss`,
+    );
+  }
+  const inferred = inferTask(labels, target);
+  let task: Task;
+  let note: string;
+  if (asked) {
+    task = asked;
+    note = `from --task${asked === inferred.task ? '' : `; the column looked like ${inferred.task}: ${inferred.reason}`}`;
+  } else if (explicitLoss) {
+    task = lossTask(explicitLoss);
+    note = `from --loss ${explicitLoss}${task === inferred.task ? '' : `; the column looked like ${inferred.task}: ${inferred.reason}`}`;
+  } else {
+    task = inferred.task;
+    note = `inferred: ${inferred.reason}; --task ${task === 'classification' ? 'regression' : 'classification'} overrides`;
+  }
+  const loss =
+    explicitLoss ?? (task === 'classification' ? trainDefaults.loss : trainDefaults.regressionLoss);
+  return { task, loss, note };
+}
+
 /** Splits a table into X (every column but the target) and Y (one-hot classes, 0/1, or values). */
-function design(file: string, text: string, target: string, loss: LossName) {
-  const table = readTable(text, file);
+function design(
+  file: string,
+  table: Table,
+  target: string,
+  o: Pick<TrainOptions, 'task' | 'loss'>,
+  log: (line: string) => void,
+) {
   const t = table.header.indexOf(target);
   if (t < 0) throw new CliError(`${file}: no column named "${target}" (columns: ${table.header.join(', ')})`);
   const features = table.header.filter((_, i) => i !== t);
   if (features.length === 0)
     throw new CliError(`${file}: the target is the only column; there are no features`);
   const n = table.rows.length;
+  const labels = table.rows.map((row) => row[t] as string);
+  const empty = labels.indexOf('');
+  if (empty >= 0)
+    throw new CliError(`${file}: line ${table.lines[empty]}, column "${target}": the label is empty`);
+  const { task: settled, loss, note } = settleTask(o, labels, target);
   const X = new Matrix(n, features.length);
   for (let r = 0; r < n; r++) {
     let j = 0;
     for (let c = 0; c < table.header.length; c++) if (c !== t) X.set(r, j++, numberAt(table, r, c, file));
   }
-  const labels = table.rows.map((row) => row[t] as string);
   let classes: string[] | null = null;
   let Y: Matrix;
   const task = lossTable[loss].task;
@@ -118,11 +224,14 @@ function design(file: string, text: string, target: string, loss: LossName) {
       if (task === 'binary') Y.set(r, 0, k);
       else Y.set(r, k, 1);
     });
+    const shown = classes.length > 8 ? `${classes.slice(0, 8).join(', ')}, …` : classes.join(', ');
+    log(`Task: classification of "${target}", ${classes.length} classes (${shown}); ${note}`);
   } else {
     Y = new Matrix(n, 1);
     for (let r = 0; r < n; r++) Y.set(r, 0, numberAt(table, r, t, file));
+    log(`Task: regression of "${target}" (loss ${loss}, linear output); ${note}`);
   }
-  return { X, Y, features, classes };
+  return { X, Y, features, classes, loss, task: settled };
 }
 
 function split(X: Matrix, Y: Matrix, fraction: number, seed: number) {
@@ -154,6 +263,8 @@ export interface ModelOptions {
   activation: ResolvedActivation;
   /** A Dropout at this rate after every hidden Dense layer; 0 for none. */
   dropout: number;
+  /** The training rows to standardize on (a Normalization first, kept in the model), or none. */
+  standardize?: Matrix | undefined;
   kernels: Kernels;
   seed: number;
 }
@@ -168,6 +279,7 @@ export function buildModel(sizes: readonly number[], o: ModelOptions): Sequentia
     loss: o.loss,
     activation: activationToJSON(o.activation),
     dropout: o.dropout,
+    ...(o.standardize ? { standardize: o.standardize } : {}),
     kernels: o.kernels,
     seed: o.seed,
   });
@@ -175,7 +287,8 @@ export function buildModel(sizes: readonly number[], o: ModelOptions): Sequentia
 
 /** `chainrule train`: builds, trains and saves a model; returns the final metrics line. */
 export async function train(file: string, o: TrainOptions, log: (line: string) => void): Promise<string> {
-  const loss = parseLoss(o.loss);
+  if (o.loss !== undefined) parseLoss(o.loss);
+  const delimiter = o.delimiter === undefined ? undefined : parseDelimiter(o.delimiter);
   const activation = parseActivation(o.activation);
   const optimizerName = parseOptimizer(o.optimizer);
   const hidden = o.layers.trim() === '' ? [] : o.layers.split(',').map((s) => int('layers', s.trim(), 1));
@@ -204,16 +317,20 @@ export async function train(file: string, o: TrainOptions, log: (line: string) =
   }
   const kernels = await kernelsFor(o.kernels);
 
-  const { X, Y, features, classes } = design(file, await readText(file), o.target, loss);
+  const table = readTable(await readText(file), file, { delimiter });
+  noteDelimiter(file, table, log);
+  const { X, Y, features, classes, loss, task } = design(file, table, o.target, o, log);
   const data = split(X, Y, valSplit, seed);
   const sizes = [features.length, ...hidden, Y.cols];
-  const model = buildModel(sizes, { loss, activation, dropout, kernels, seed });
+  // Standardized on the training rows only (never the held-out ones); the statistics travel in the model.
+  const standardize = o.standardize === false ? undefined : data.X;
+  const model = buildModel(sizes, { loss, activation, dropout, standardize, kernels, seed });
   const hiddenName = activationTable[activation.name].alpha
     ? `${activation.name} α=${activation.alpha}`
     : activation.name;
   const output = (model.layers.at(-1) as Layer).activation.name;
   log(
-    `Training ${sizes.join('-')} (${hiddenName}${dropout > 0 ? `, dropout ${dropout}` : ''}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
+    `Training ${sizes.join('-')} (${standardize ? 'standardized features, ' : ''}${hiddenName}${dropout > 0 ? `, dropout ${dropout}` : ''}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
   );
   // On a terminal a live bar; elsewhere (pipes, CI) the same fields as lines, ten times over the run.
   const interactive = o.progress && process.stderr.isTTY === true;
@@ -253,7 +370,7 @@ export async function train(file: string, o: TrainOptions, log: (line: string) =
   });
   bar?.stop();
   const last = history.epochs.at(-1);
-  const meta: CliMetadata = { features, target: o.target, classes };
+  const meta: CliMetadata = { features, target: o.target, classes, task };
   await writeFile(o.out, `${JSON.stringify({ ...model.toJSON(), chainruleCli: meta })}\n`);
   const seconds = (performance.now() - started) / 1000;
   const parts = [
@@ -310,10 +427,14 @@ function outputActivation(model: Sequential): ActivationName | undefined {
   return undefined;
 }
 
-/** `chainrule predict`: one output line per input row (class and probability, or the value), as CSV. */
-export async function predict(modelFile: string, dataFile: string): Promise<string> {
-  const { model, meta } = await loadModel(modelFile);
-  const table = readTable(await readText(dataFile), dataFile);
+/** The model's inputs from a table: the feature columns the model was trained on, by name. */
+function inputs(
+  model: Sequential,
+  meta: CliMetadata | null,
+  table: Table,
+  modelFile: string,
+  dataFile: string,
+) {
   const features = meta?.features ?? table.header.slice(0, model.inputSize);
   const cols = features.map((f) => {
     const c = table.header.indexOf(f);
@@ -332,29 +453,174 @@ export async function predict(modelFile: string, dataFile: string): Promise<stri
   for (let r = 0; r < table.rows.length; r++) {
     for (const [j, c] of cols.entries()) X.set(r, j, numberAt(table, r, c, dataFile));
   }
-  const P = model.predict(X);
+  return X;
+}
+
+/**
+ * The predicted class index of each row: the argmax of several outputs, or for one output which side of the output
+ * activation's threshold it falls (sigmoid's 0.5, tanh's 0), as training measured accuracy.
+ */
+function predictedClasses(model: Sequential, P: Matrix): number[] {
+  if (P.cols > 1) {
+    return Array.from({ length: P.rows }, (_, r) => {
+      let best = 0;
+      for (let k = 1; k < P.cols; k++) if (P.get(r, k) > P.get(r, best)) best = k;
+      return best;
+    });
+  }
+  const output = outputActivation(model);
+  const threshold = (output === undefined ? null : classificationThreshold(output)) ?? 0.5;
+  return Array.from({ length: P.rows }, (_, r) => (P.get(r, 0) >= threshold ? 1 : 0));
+}
+
+/** `chainrule predict` and `chainrule evaluate`'s options. */
+export interface ReadOptions {
+  /** The CSV's delimiter; without it, sniffed from the header line. */
+  delimiter?: string;
+}
+
+/** `chainrule predict`: one output line per input row (class and probability, or the value), as CSV. */
+export async function predict(
+  modelFile: string,
+  dataFile: string,
+  o: ReadOptions = {},
+  log: (line: string) => void = () => {},
+): Promise<string> {
+  const delimiter = o.delimiter === undefined ? undefined : parseDelimiter(o.delimiter);
+  const { model, meta } = await loadModel(modelFile);
+  const table = readTable(await readText(dataFile), dataFile, { delimiter });
+  noteDelimiter(dataFile, table, log);
+  const P = model.predict(inputs(model, meta, table, modelFile, dataFile));
   const classes = meta?.classes;
   const out: string[] = [];
   if (classes && P.cols > 1) {
     out.push(['prediction', ...classes.map((c) => `p_${c}`)].join(','));
-    for (let r = 0; r < P.rows; r++) {
-      let best = 0;
-      for (let k = 1; k < P.cols; k++) if (P.get(r, k) > P.get(r, best)) best = k;
+    predictedClasses(model, P).forEach((best, r) => {
       out.push(
         [classes[best], ...Array.from({ length: P.cols }, (_, k) => P.get(r, k).toFixed(6))].join(','),
       );
-    }
+    });
   } else if (classes && P.cols === 1) {
-    // The output activation's threshold (sigmoid's 0.5, tanh's 0), as training measured accuracy.
-    const output = outputActivation(model);
-    const threshold = (output === undefined ? null : classificationThreshold(output)) ?? 0.5;
     out.push(`prediction,p_${classes[1]}`);
-    for (let r = 0; r < P.rows; r++)
-      out.push(`${P.get(r, 0) >= threshold ? classes[1] : classes[0]},${P.get(r, 0).toFixed(6)}`);
+    predictedClasses(model, P).forEach((k, r) => {
+      out.push(`${classes[k]},${P.get(r, 0).toFixed(6)}`);
+    });
   } else {
     out.push(P.cols === 1 ? 'prediction' : Array.from({ length: P.cols }, (_, k) => `y${k}`).join(','));
     for (let r = 0; r < P.rows; r++)
       out.push(Array.from({ length: P.cols }, (_, k) => String(P.get(r, k))).join(','));
+  }
+  return out.join('\n');
+}
+
+/** Rows of cells as text columns, each padded to its widest cell (numbers right-aligned, the first column left). */
+function grid(rows: string[][]): string[] {
+  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** `chainrule evaluate`'s options. */
+export interface EvaluateOptions extends ReadOptions {
+  /** The column holding the true labels or values; without it, the one the model was trained on. */
+  target?: string;
+}
+
+/**
+ * `chainrule evaluate`: scores a saved model on a labelled CSV with core's metrics. Classification: accuracy, the
+ * confusion matrix (rows actual, columns predicted) and per-class precision, recall, F1 and support with their
+ * macro averages. Regression: MAE, RMSE and R². Returns the report.
+ */
+export async function evaluate(
+  modelFile: string,
+  dataFile: string,
+  o: EvaluateOptions = {},
+  log: (line: string) => void = () => {},
+): Promise<string> {
+  const delimiter = o.delimiter === undefined ? undefined : parseDelimiter(o.delimiter);
+  const { model, meta } = await loadModel(modelFile);
+  if (!meta)
+    throw new CliError(
+      `${modelFile}: the model has no "chainruleCli" field (features, target, classes); evaluate reads models saved by chainrule train`,
+    );
+  const table = readTable(await readText(dataFile), dataFile, { delimiter });
+  noteDelimiter(dataFile, table, log);
+  const target = o.target ?? meta.target;
+  const t = table.header.indexOf(target);
+  if (t < 0)
+    throw new CliError(
+      `${dataFile}: no column named "${target}", the target to score against (columns: ${table.header.join(', ')})`,
+    );
+  const X = inputs(model, meta, table, modelFile, dataFile);
+  const n = table.rows.length;
+  for (let r = 0; r < n; r++) {
+    if (table.rows[r]?.[t] === '')
+      throw new CliError(`${dataFile}: line ${table.lines[r]}, column "${target}": the label is empty`);
+  }
+  const P = model.predict(X);
+  const task: Task = meta.task ?? (meta.classes ? 'classification' : 'regression');
+  const out = [`${task} of "${target}": ${n} rows of ${dataFile}`];
+  if (task === 'classification' && meta.classes) {
+    const classes = meta.classes;
+    const byName = new Map(classes.map((c, i) => [c, i]));
+    const actual = table.rows.map((row, r) => {
+      const label = row[t] as string;
+      // "1.0" in the file is class "1": numeric labels match by value.
+      const k = byName.get(label) ?? classes.findIndex((c) => c.trim() !== '' && Number(c) === Number(label));
+      if (k === undefined || k < 0)
+        throw new CliError(
+          `${dataFile}: line ${table.lines[r]}, column "${target}": "${label}" is not one of the model's classes (${classes.join(', ')})`,
+        );
+      return k;
+    });
+    const predicted = predictedClasses(model, P);
+    const matrix = confusionMatrix(actual, predicted, classes.length);
+    const right = matrix.reduce((s, row, i) => s + (row[i] as number), 0);
+    const report = precisionRecallF1(matrix);
+    const f = (v: number) => v.toFixed(4);
+    out.push(
+      `accuracy ${((100 * right) / n).toFixed(2)}% (${right} of ${n})`,
+      '',
+      'confusion matrix (rows actual, columns predicted):',
+      ...grid([['', ...classes], ...matrix.map((row, i) => [classes[i] as string, ...row.map(String)])]),
+      '',
+      ...grid([
+        ['class', 'precision', 'recall', 'f1', 'support'],
+        ...report.classes.map((c, i) => [
+          classes[i] as string,
+          f(c.precision),
+          f(c.recall),
+          f(c.f1),
+          String(c.support),
+        ]),
+        [
+          'macro avg',
+          f(report.macro.precision),
+          f(report.macro.recall),
+          f(report.macro.f1),
+          String(report.macro.support),
+        ],
+      ]),
+      '(precision is 0 for a class never predicted)',
+    );
+  } else {
+    if (P.cols !== 1)
+      throw new CliError(
+        `${modelFile}: a regression model for evaluate has one output, this one has ${P.cols}`,
+      );
+    const Y = new Matrix(n, 1);
+    for (let r = 0; r < n; r++) Y.set(r, 0, numberAt(table, r, t, dataFile));
+    out.push(
+      ...grid([
+        ['MAE', mae(P, Y).toFixed(4)],
+        ['RMSE', rmse(P, Y).toFixed(4)],
+        ['R²', r2(P, Y).toFixed(4)],
+      ]),
+    );
   }
   return out.join('\n');
 }

@@ -1,2 +1,25 @@
-export { type CliMetadata, exportModel, predict, type TrainOptions, train } from './commands.js';
-export { CliError, numberAt, readTable, type Table } from './table.js';
+export {
+  type CliMetadata,
+  type EvaluateOptions,
+  evaluate,
+  exportModel,
+  inferTask,
+  maxInferredClasses,
+  predict,
+  type ReadOptions,
+  type Task,
+  type TrainOptions,
+  taskNames,
+  train,
+} from './commands.js';
+export {
+  CliError,
+  delimiterName,
+  numberAt,
+  parseDelimiter,
+  type ReadTableOptions,
+  readTable,
+  sniffDelimiter,
+  sniffedDelimiters,
+  type Table,
+} from './table.js';

@@ -2,7 +2,7 @@
 import { lossNames, optimizerNames } from '@chainrule/core';
 import { Command, CommanderError } from 'commander';
 import { choicesHelp, hiddenActivationNames, trainDefaults } from './choices.js';
-import { exportModel, predict, train } from './commands.js';
+import { evaluate, exportModel, maxInferredClasses, predict, taskNames, train } from './commands.js';
 import { CliError } from './table.js';
 
 const dropoutHelp = [
@@ -13,11 +13,27 @@ const dropoutHelp = [
   'lists the dropout layers between the Dense ones. Example: chainrule train data.csv -t label --dropout 0.2',
 ].join('\n');
 
+const csvHelp = [
+  '',
+  'CSV files: a header row of unique, non-empty column names. A UTF-8 byte order mark (Excel "CSV UTF-8") is',
+  'dropped. The delimiter is sniffed from the header line among "," ";" and tab (said on stderr when it is not a',
+  'comma); --delimiter <char> (or "tab") overrides.',
+].join('\n');
+
+const taskHelp = [
+  '',
+  'Task (--task classification | regression): without it, the task of --loss if given, else inferred from the',
+  `target column: classification when any value is not a number, or when the values are integers with at most`,
+  `${maxInferredClasses} distinct ones and fewer than half the rows; regression otherwise (loss mse, linear output).`,
+  'The inferred task and why is said on stderr. --task with a --loss of the other task is refused.',
+  'Example: chainrule train prices.csv -t price --task regression',
+].join('\n');
+
 const program = new Command();
 program
   .name('chainrule')
   .description(
-    'Train dense neural networks on CSV files, predict with them, and export them to ONNX or TensorFlow.js.',
+    'Train dense neural networks on CSV files, predict with them, evaluate them, and export them to ONNX or TensorFlow.js.',
   )
   .version('0.1.0')
   .showHelpAfterError()
@@ -39,7 +55,11 @@ program
     "drop this fraction of every hidden layer's units while training, in [0, 1) (below)",
     '0',
   )
-  .option('--loss <name>', `${lossNames.join(' | ')} (below)`, trainDefaults.loss)
+  .option('--task <task>', `${taskNames.join(' | ')} (default: inferred from the target column, below)`)
+  .option(
+    '--loss <name>',
+    `${lossNames.join(' | ')} (below; default ${trainDefaults.loss} for classification, ${trainDefaults.regressionLoss} for regression)`,
+  )
   .option('-e, --epochs <n>', 'passes over the data', '50')
   .option('-b, --batch-size <n>', 'rows per update', '32')
   .option('-r, --learning-rate <x>', 'learning rate', trainDefaults.learningRate)
@@ -48,7 +68,14 @@ program
   .option('--seed <n>', 'seed for initialization, shuffling and the split', '1')
   .option('--kernels <name>', 'wasm (WebAssembly SIMD) | js', 'wasm')
   .option('-o, --out <model.json>', 'where to save the model', 'model.json')
+  .option('--delimiter <char>', 'the CSV delimiter, or "tab" (default: sniffed among , ; tab)')
+  .option(
+    '--no-standardize',
+    'feed the features as they are (default: standardize each to mean 0, variance 1 on the training rows, kept in the model)',
+  )
   .option('--no-progress', 'no progress bar')
+  .addHelpText('after', taskHelp)
+  .addHelpText('after', csvHelp)
   .addHelpText('after', dropoutHelp)
   .addHelpText('after', choicesHelp)
   .action(async (data: string, options) => {
@@ -63,8 +90,32 @@ program
   )
   .argument('<model.json>', 'a model saved by `chainrule train` (or any chainrule model JSON)')
   .argument('<data.csv>', 'rows with the feature columns the model was trained on')
-  .action(async (modelFile: string, data: string) => {
-    console.log(await predict(modelFile, data));
+  .option('--delimiter <char>', 'the CSV delimiter, or "tab" (default: sniffed among , ; tab)')
+  .action(async (modelFile: string, data: string, options: { delimiter?: string }) => {
+    console.log(await predict(modelFile, data, options, (l) => console.error(l)));
+  });
+
+program
+  .command('evaluate')
+  .description(
+    'Score a saved model on a labelled CSV: accuracy, confusion matrix and per-class precision/recall/F1 for a classifier; MAE, RMSE and R² for regression.',
+  )
+  .argument('<model.json>', 'a model saved by `chainrule train`')
+  .argument('<data.csv>', 'rows with the feature columns and the target column')
+  .option('-t, --target <column>', 'the column with the true labels or values (default: the one trained on)')
+  .option('--delimiter <char>', 'the CSV delimiter, or "tab" (default: sniffed among , ; tab)')
+  .addHelpText(
+    'after',
+    [
+      '',
+      'The confusion matrix has a row per actual class and a column per predicted class. Precision is TP/(TP+FP),',
+      '0 for a class never predicted; recall TP/(TP+FN); F1 their harmonic mean; macro avg the unweighted mean over',
+      'the classes. R² is 1 − SS_res/SS_tot (for a constant target: 1 if exact, else 0).',
+      'Example: chainrule evaluate model.json test.csv',
+    ].join('\n'),
+  )
+  .action(async (modelFile: string, data: string, options: { target?: string; delimiter?: string }) => {
+    console.log(await evaluate(modelFile, data, options, (l) => console.error(l)));
   });
 
 program

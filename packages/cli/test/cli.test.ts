@@ -63,7 +63,9 @@ describe('chainrule train / predict / export', () => {
       '--kernels',
       'js',
     );
-    expect(r.err).toContain('Training 2-16-16-3 (tanh, softmax output) on 300 rows, js kernels');
+    expect(r.err).toContain(
+      'Training 2-16-16-3 (standardized features, tanh, softmax output) on 300 rows, js kernels',
+    );
     expect(r.code).toBe(0);
     expect(r.out.trim()).toMatch(
       /^epochs 50 · loss \d\.\d{4} · accuracy (9\d|100)\.\d% · [\d.]+ s · saved model\.json$/,
@@ -73,6 +75,7 @@ describe('chainrule train / predict / export', () => {
       features: ['x1', 'x2'],
       target: 'species',
       classes: ['setosa', 'versicolor', 'virginica'],
+      task: 'classification',
     });
     expect(Sequential.fromJSON(json).outputSize).toBe(3);
   });
@@ -235,7 +238,8 @@ describe('--help', () => {
     expect(top.code).toBe(0);
     for (const c of [
       'train [options] <data.csv>',
-      'predict <model.json> <data.csv>',
+      'predict [options] <model.json> <data.csv>',
+      'evaluate [options] <model.json> <data.csv>',
       'export [options] <model.json>',
     ])
       expect(top.out).toContain(c);
@@ -284,22 +288,38 @@ describe('activations, losses and optimizers come from core’s tables', () => {
     it(`--activation ${activation} trains to the accuracy tanh reaches`, () => {
       const r = train('--activation', activation, '-o', `${activation}.json`);
       expect(r.code, r.err).toBe(0);
-      expect(r.err).toContain(`Training 2-16-16-3 (${activation}`);
+      expect(r.err).toContain(`Training 2-16-16-3 (standardized features, ${activation}`);
       expect(r.out.trim()).toMatch(/^epochs 50 · loss \d\.\d{4} · accuracy (9\d|100)\.\d% · /);
       const json = JSON.parse(readFileSync(at(`${activation}.json`), 'utf8'));
-      const first = json.layers[0].activation;
+      expect(json.layers[0].type).toBe('normalization'); // standardized by default
+      const first = json.layers[1].activation;
       expect(typeof first === 'string' ? first : first.name).toBe(activation);
       expect(cli('predict', `${activation}.json`, 'iris.csv').code).toBe(0);
     });
   }
 
+  it('standardizes by default (a Normalization on the training rows, in the model); --no-standardize does not', () => {
+    const on = train('-o', 'std.json');
+    expect(on.code, on.err).toBe(0);
+    const json = JSON.parse(readFileSync(at('std.json'), 'utf8'));
+    expect(json.layers[0]).toMatchObject({ type: 'normalization', size: 2 });
+    expect(json.layers[0].mean).toHaveLength(2);
+    const off = train('--no-standardize', '-o', 'raw.json');
+    expect(off.code, off.err).toBe(0);
+    expect(off.err).not.toContain('standardized');
+    expect(JSON.parse(readFileSync(at('raw.json'), 'utf8')).layers[0].type).toBe('dense');
+    // predict and export take raw features either way (the statistics travel in the model; exporters fold them).
+    expect(cli('predict', 'std.json', 'iris.csv').code).toBe(0);
+    expect(cli('export', 'std.json', '--onnx', 'std.onnx').code).toBe(0);
+  });
+
   it('name:alpha sets the parameter of the activations that have one, checked by core', () => {
     const r = train('--activation', 'elu:0.7', '-o', 'elu07.json');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toContain('Training 2-16-16-3 (elu α=0.7, softmax output)');
+    expect(r.err).toContain('Training 2-16-16-3 (standardized features, elu α=0.7, softmax output)');
     const json = JSON.parse(readFileSync(at('elu07.json'), 'utf8'));
-    expect(json.layers[0].activation).toEqual({ name: 'elu', alpha: 0.7 });
     expect(json.layers[1].activation).toEqual({ name: 'elu', alpha: 0.7 });
+    expect(json.layers[2].activation).toEqual({ name: 'elu', alpha: 0.7 });
     expect(train('-a', 'leakyRelu:0.1', '-e', '1', '-o', 'lr.json').code).toBe(0);
     const cases: [string, string][] = [
       ['elu:0', 'chainrule: --activation: elu alpha must be in (0, 100], got 0'],
@@ -398,19 +418,28 @@ describe('--dropout: a Dropout after every hidden layer', () => {
   it('train --dropout 0.2 reaches the accuracy bar and saves dropout layers between the Dense layers', () => {
     const r = train('--dropout', '0.2', '-e', '50', '-o', 'dropout.json');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toContain('Training 2-16-16-3 (tanh, dropout 0.2, softmax output) on 300 rows, js kernels');
+    expect(r.err).toContain(
+      'Training 2-16-16-3 (standardized features, tanh, dropout 0.2, softmax output) on 300 rows, js kernels',
+    );
     expect(r.out.trim()).toMatch(/^epochs 50 · loss \d\.\d{4} · accuracy (9\d|100)\.\d% · /);
     const json = JSON.parse(readFileSync(at('dropout.json'), 'utf8'));
     const layers = json.layers as LayerJson[];
-    expect(layers.map((l) => l.type)).toEqual(['dense', 'dropout', 'dense', 'dropout', 'dense']);
-    for (const i of [1, 3]) expect(layers[i]).toMatchObject({ type: 'dropout', rate: 0.2, size: 16 });
+    expect(layers.map((l) => l.type)).toEqual([
+      'normalization',
+      'dense',
+      'dropout',
+      'dense',
+      'dropout',
+      'dense',
+    ]);
+    for (const i of [2, 4]) expect(layers[i]).toMatchObject({ type: 'dropout', rate: 0.2, size: 16 });
     expect(json.chainruleCli.classes).toEqual(['setosa', 'versicolor', 'virginica']);
   });
 
   it('predict treats dropout as the identity: the same output as the same weights without it', () => {
     const json = JSON.parse(readFileSync(at('dropout.json'), 'utf8'));
     const dense = { ...json, layers: (json.layers as LayerJson[]).filter((l) => l.type !== 'dropout') };
-    expect(dense.layers).toHaveLength(3);
+    expect(dense.layers).toHaveLength(4); // the Normalization and three Dense
     writeFileSync(at('dropout-stripped.json'), JSON.stringify(dense));
     const r = cli('predict', 'dropout.json', 'iris.csv');
     expect(r.code, r.err).toBe(0);
