@@ -336,6 +336,134 @@ describe('the playground in Chromium', () => {
     await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
+  it('clicks add to a copy of a built-in dataset, undo takes one back, and the points survive a reload', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await open('#speed=0');
+    await page.click('[data-testid=dataset-gauss]');
+    expect(await page.textContent('[data-testid=point-count]')).toBe('500 points');
+    const plane = page.locator('[data-testid=output-points]');
+    await plane.click({ position: { x: 60, y: 60 } });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=point-count]')?.textContent === '501 points (custom)',
+    );
+    await plane.click({ position: { x: 240, y: 80 }, modifiers: ['Shift'] });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=point-count]')?.textContent === '502 points (custom)',
+    );
+    // Ctrl+Z takes the last point back; a third click puts one in its place.
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=point-count]')?.textContent === '501 points (custom)',
+    );
+    await plane.click({ position: { x: 150, y: 250 }, modifiers: ['Shift'] });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=point-count]')?.textContent === '502 points (custom)',
+    );
+    expect(await page.getAttribute('[data-testid=problem-binary]', 'aria-pressed')).toBe('true');
+    const url = page.url();
+    expect(url).toContain('dataset=custom');
+    expect(url).toMatch(/points=[^&]{100,}/);
+
+    // A reload: the same link, all 502 points, and ▶ trains on them.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('[data-testid=loss-train]')?.textContent !== '—');
+    expect(await page.textContent('[data-testid=point-count]')).toBe('502 points (custom)');
+    expect(page.url()).toBe(url);
+    expect(await page.$('[data-testid=notice]')).toBeNull();
+    await page.screenshot({ path: `${SCREENSHOTS}custom-points-reloaded.png` });
+    expect(await epochOf(page)).toBe(0);
+    await page.click('[data-testid=play]');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=epoch]')?.textContent?.replace(/\D/g, '')) > 20,
+    );
+    await page.click('[data-testid=pause]');
+    expect(Number.isFinite(await numberOf(page, 'loss-train'))).toBe(true);
+
+    // One more point, and the Undo button removes it again.
+    await plane.click({ position: { x: 200, y: 200 } });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=point-count]')?.textContent === '503 points (custom)',
+    );
+    await page.click('[data-testid=undo]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=point-count]')?.textContent === '502 points (custom)',
+    );
+    // The link carries the same points as before the extra click.
+    const pointsOf = (u: string) => new URLSearchParams(new URL(u).hash.slice(1)).get('points');
+    await page.waitForFunction(
+      (p) => new URLSearchParams(location.hash.slice(1)).get('points') === p,
+      pointsOf(url),
+    );
+    expect(await page.isDisabled('[data-testid=undo]')).toBe(true);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  it('a three-class export imports back as three classes, and a regression export as regression', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    for (const [dataset, problem, label] of [
+      ['multi', 'multi', 'multi-class'],
+      ['reg-gauss', 'regression', 'regression'],
+    ] as const) {
+      await open(
+        `#dataset=${dataset}${dataset === 'multi' ? '&output=softmax&loss=softmaxCrossEntropy' : '&output=linear&loss=mse'}`,
+      );
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-testid=export-csv]'),
+      ]);
+      const text = await (await import('node:fs/promises')).readFile(
+        (await download.path()) as string,
+        'utf8',
+      );
+      expect(text.split('\n')[0]).toBe(`# problem: ${problem}`);
+      // Import it twice: the second import is no different from the first.
+      for (let i = 0; i < 2; i++) {
+        const [chooser] = await Promise.all([
+          page.waitForEvent('filechooser'),
+          page.click('[data-testid=import-csv]'),
+        ]);
+        await chooser.setFiles({ name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+        await page.waitForFunction(
+          (l) =>
+            document
+              .querySelector('[data-testid=notice]')
+              ?.textContent?.includes(`500 points from points.csv: ${l} (as the file says)`),
+          label,
+        );
+        expect(await page.getAttribute(`[data-testid=problem-${problem}]`, 'aria-pressed')).toBe('true');
+        expect(await page.textContent('[data-testid=point-count]')).toBe('500 points (custom)');
+      }
+      if (problem === 'multi') {
+        await page.click('[data-testid=click-class-2]');
+        await page.screenshot({ path: `${SCREENSHOTS}multi-class-custom.png` });
+      }
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  it('too many points for a link go to localStorage, with a notice, and survive a reload', async () => {
+    await open();
+    const rows = Array.from(
+      { length: 1500 },
+      (_, i) => `${((i * 7.31) % 12) - 6},${((i * 3.17) % 12) - 6},${(((i * 0.618) % 2) - 1).toFixed(6)}`,
+    );
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=import-csv]'),
+    ]);
+    await chooser.setFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page.waitForFunction(() =>
+      /regression \(detected from the labels\)\. 1500 points make the link [\d.]+ kB, over the 8 kB limit: they are kept in this browser’s storage/.test(
+        document.querySelector('[data-testid=notice]')?.textContent ?? '',
+      ),
+    );
+    expect(page.url()).toContain('points=stored');
+    await page.reload();
+    await page.waitForSelector('[data-testid=point-count]');
+    expect(await page.textContent('[data-testid=point-count]')).toBe('1500 points (custom)');
+    expect(await page.getAttribute('[data-testid=problem-regression]', 'aria-pressed')).toBe('true');
+  });
+
   it('logged no page errors', () => {
     expect(errors).toEqual([]);
   });

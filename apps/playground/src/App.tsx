@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Controls } from './components/Controls';
 import { DataPanel } from './components/DataPanel';
 import { Inspector } from './components/Inspector';
@@ -6,7 +6,7 @@ import { NetworkView } from './components/NetworkView';
 import { OutputView } from './components/OutputView';
 import { Presets } from './components/Presets';
 import { StepThrough } from './components/StepThrough';
-import { fromHash, toHash } from './state/config';
+import { linkHash, overflowNotice, readLink, STORAGE_KEY } from './state/link';
 import { usePlayground } from './state/store';
 import { send, startWorker } from './worker/client';
 
@@ -16,19 +16,40 @@ function useSync() {
   const revision = usePlayground((s) => s.revision);
   const train = usePlayground((s) => s.train);
   const test = usePlayground((s) => s.test);
+  const custom = usePlayground((s) => s.custom);
+  const overflowed = useRef<unknown>(null);
+  const lastOverflow = useRef<string | null>(null);
 
   useEffect(() => startWorker(), []);
 
   // A link pasted into this tab changes only the hash: read it like a fresh load.
   useEffect(() => {
     const onHash = () => {
-      const { config: next, notice } = fromHash(location.hash);
+      const { config: next, custom: points, notice } = readLink(location.hash, storage());
       const store = usePlayground.getState();
-      if (toHash(next) !== toHash(store.config)) store.update(next);
+      if (linkHash(next, points).hash !== linkHash(store.config, store.custom).hash)
+        store.applyLink(next, points);
       if (notice) store.setNotice(notice);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  // Ctrl+Z / ⌘Z takes back the last change to the points (not while typing in a text field).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || e.key.toLowerCase() !== 'z') return;
+      const target = e.target as HTMLElement | null;
+      if (
+        target?.closest(
+          'textarea, [contenteditable=true], input:not([type=range]):not([type=checkbox]):not([type=file])',
+        )
+      )
+        return;
+      if (usePlayground.getState().undoData()) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the revision decides when the worker rebuilds
@@ -37,11 +58,36 @@ function useSync() {
     send({ type: 'configure', config: c, train: tr, test: te, keepWeights: revision.keepWeights });
   }, [revision, train, test]);
 
+  // The link carries the config and custom points; too many points for a link go to localStorage, with a notice.
   useEffect(() => {
-    const hash = toHash(config);
+    const { hash, overflow } = linkHash(config, custom);
+    if (overflow && overflowed.current !== custom) {
+      overflowed.current = custom;
+      let stored = false;
+      try {
+        localStorage.setItem(STORAGE_KEY, overflow.encoded);
+        stored = true;
+      } catch {
+        stored = false;
+      }
+      const store = usePlayground.getState();
+      const message = overflowNotice(custom.length, overflow.length, stored);
+      // After another notice (an import's), or in place of the last overflow notice.
+      const rest = (store.notice ?? '').replace(lastOverflow.current ?? '\u0000', '').trim();
+      lastOverflow.current = message;
+      store.setNotice(rest ? `${rest} ${message}` : message);
+    }
     if (location.hash.replace(/^#/, '') !== hash)
       history.replaceState(null, '', hash ? `#${hash}` : location.pathname);
-  }, [config]);
+  }, [config, custom]);
+}
+
+function storage(): Storage | null {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
 }
 
 export function App() {

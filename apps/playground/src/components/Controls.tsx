@@ -2,8 +2,8 @@ import { activationTable, optimizerTable } from '@chainrule/core';
 import {
   activationChoices,
   type Config,
-  isRegression,
   optimizerChoices,
+  problemOf,
   regularizationChoices,
 } from '../state/config';
 import { usePlayground } from '../state/store';
@@ -28,7 +28,19 @@ export function Controls() {
   const update = usePlayground((s) => s.update);
   const snapshot = usePlayground((s) => s.snapshot);
   const kernels = usePlayground((s) => s.kernels);
+  const trainCount = usePlayground((s) => s.train.length);
+  const setNotice = usePlayground((s) => s.setNotice);
   const playing = snapshot?.playing ?? false;
+  /** Sends a training message, or says why there is nothing to train on. */
+  const train = (type: 'play' | 'step') => {
+    if (trainCount === 0) {
+      setNotice(
+        'There are no training points: click the output to add some, import a CSV, or choose a dataset.',
+      );
+      return;
+    }
+    send({ type });
+  };
 
   return (
     <header className="controls">
@@ -57,17 +69,12 @@ export function Controls() {
             className="play"
             data-testid="play"
             title="Train"
-            onClick={() => send({ type: 'play' })}
+            onClick={() => train('play')}
           >
             ▶
           </button>
         )}
-        <button
-          type="button"
-          data-testid="step"
-          title="Train one epoch"
-          onClick={() => send({ type: 'step' })}
-        >
+        <button type="button" data-testid="step" title="Train one epoch" onClick={() => train('step')}>
           ▶❙
         </button>
         <div className="stat">
@@ -131,9 +138,9 @@ export function Controls() {
       <div className="stat">
         <span className="label">Problem type</span>
         <span className="value small" data-testid="problem-type">
-          {isRegression(config)
+          {problemOf(config) === 'regression'
             ? 'Regression'
-            : config.dataset === 'multi'
+            : problemOf(config) === 'multi'
               ? 'Classification (3 classes)'
               : 'Classification'}
         </span>

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
-import { parsePointsCsv, pointsToCsv } from '../data/csv';
+import { importSummary, parsePointsCsv, pointsToCsv } from '../data/csv';
 import { DOMAIN, generatePoints } from '../data/datasets';
 import { CLASS_COLORS, css, diverging } from '../render/colors';
-import { type DatasetName, isRegression } from '../state/config';
+import { CLASSES, type DatasetName, problemLabels, problemOf, problemTypes } from '../state/config';
 import { usePlayground } from '../state/store';
 import { download } from '../worker/client';
 import { FileButton, Slider } from './fields';
@@ -49,13 +49,39 @@ export function DataPanel() {
   const regenerate = usePlayground((s) => s.regenerate);
   const setCustom = usePlayground((s) => s.setCustom);
   const setNotice = usePlayground((s) => s.setNotice);
+  const setProblem = usePlayground((s) => s.setProblem);
+  const undoData = usePlayground((s) => s.undoData);
+  const undoCount = usePlayground((s) => s.undo.length);
+  const clickClass = usePlayground((s) => s.clickClass);
+  const setClickClass = usePlayground((s) => s.setClickClass);
   const points = usePlayground((s) => s.points);
 
-  const kind = isRegression(config) ? 'regression' : config.dataset === 'multi' ? 'multi' : 'binary';
+  const kind = problemOf(config);
 
   return (
     <section className="panel data">
       <h2>Data</h2>
+      <div className="row problem">
+        <span className="label">Problem type</span>
+        <div className="switch" data-testid="problem" data-value={kind}>
+          {problemTypes.map((p) => (
+            <button
+              key={p}
+              type="button"
+              data-testid={`problem-${p}`}
+              aria-pressed={kind === p}
+              title={
+                config.dataset === 'custom'
+                  ? `Make your points ${problemLabels[p].toLowerCase()} (labels that do not fit are converted; Undo takes it back)`
+                  : `Switch to a ${problemLabels[p].toLowerCase()} dataset`
+              }
+              onClick={() => setProblem(p)}
+            >
+              {problemLabels[p]}
+            </button>
+          ))}
+        </div>
+      </div>
       <p className="hint">Which dataset do you want to use?</p>
       <div className="datasets">
         {shown.map((d) => (
@@ -120,8 +146,9 @@ export function DataPanel() {
           accept=".csv,text/csv,text/plain"
           onFile={async (file) => {
             try {
-              setCustom(parsePointsCsv(await file.text(), kind));
-              setNotice(`Loaded ${file.name}.`);
+              const read = parsePointsCsv(await file.text());
+              setCustom(read.points, read.problem);
+              setNotice(importSummary(file.name, read));
             } catch (err) {
               setNotice(`${file.name}: ${(err as Error).message}`);
             }
@@ -129,22 +156,63 @@ export function DataPanel() {
         />
         <button
           type="button"
-          onClick={() => download('chainrule-points.csv', pointsToCsv(points), 'text/csv')}
+          data-testid="export-csv"
+          onClick={() => download('chainrule-points.csv', pointsToCsv(points, kind), 'text/csv')}
         >
           Export CSV
         </button>
       </div>
-      <p className="hint">
-        Click the output to add a point of class 1 (blue); shift-click for class 0 (orange).
-        {config.dataset === 'custom' && (
-          <>
-            {' '}
-            <button type="button" className="link" onClick={() => setCustom([])}>
-              Clear points
-            </button>
-          </>
-        )}
+      <p className="hint" data-testid="click-hint">
+        {kind === 'binary' &&
+          'Click the output to add a point of class 1 (blue); shift-click for class 0 (orange).'}
+        {kind === 'multi' && 'Click the output to add a point of the class picked below.'}
+        {kind === 'regression' &&
+          'Click the output to add a point of value +1 (blue); shift-click for −1 (orange).'}
+        {config.dataset !== 'custom' &&
+          ' The dataset’s points are kept: the first click makes a custom copy.'}
       </p>
+      {kind === 'multi' && (
+        <div className="row">
+          <span className="label">Class</span>
+          <div className="switch" data-testid="click-class">
+            {Array.from({ length: CLASSES }, (_, c) => (
+              <button
+                // biome-ignore lint/suspicious/noArrayIndexKey: the classes are their indices
+                key={c}
+                type="button"
+                data-testid={`click-class-${c}`}
+                aria-pressed={clickClass === c}
+                onClick={() => setClickClass(c)}
+              >
+                <span
+                  className="swatch"
+                  style={{ background: css(CLASS_COLORS[c] as [number, number, number]) }}
+                />
+                {c}
+              </button>
+            ))}
+          </div>
+        </div>
+      )}
+      <div className="row">
+        <button
+          type="button"
+          data-testid="undo"
+          disabled={undoCount === 0}
+          title="Take back the last change to the points (Ctrl+Z / ⌘Z)"
+          onClick={() => undoData()}
+        >
+          Undo
+        </button>
+        {config.dataset === 'custom' && (
+          <button type="button" className="link" data-testid="clear-points" onClick={() => setCustom([])}>
+            Clear points
+          </button>
+        )}
+        <span className="hint" data-testid="point-count">
+          {points.length} points{config.dataset === 'custom' ? ' (custom)' : ''}
+        </span>
+      </div>
     </section>
   );
 }

@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { DOMAIN } from '../data/datasets';
 import { CLASS_COLORS, css, diverging, normalizer } from '../render/colors';
 import { paintClasses, paintHeatmap } from '../render/heatmap';
-import { isRegression } from '../state/config';
+import { problemOf } from '../state/config';
 import { usePlayground } from '../state/store';
 import { Toggle } from './fields';
 
@@ -60,8 +60,9 @@ export function OutputView() {
   const snapshot = usePlayground((s) => s.snapshot);
   const train = usePlayground((s) => s.train);
   const test = usePlayground((s) => s.test);
-  const points = usePlayground((s) => s.points);
-  const setCustom = usePlayground((s) => s.setCustom);
+  const addPoint = usePlayground((s) => s.addPoint);
+  const clickClass = usePlayground((s) => s.clickClass);
+  const kind = problemOf(config);
   const heatRef = useRef<HTMLCanvasElement>(null);
   const dotsRef = useRef<HTMLCanvasElement>(null);
   const heat = snapshot?.heatmaps;
@@ -92,9 +93,9 @@ export function OutputView() {
         const x = ((p.x + DOMAIN) / (2 * DOMAIN)) * SIZE;
         const y = ((DOMAIN - p.y) / (2 * DOMAIN)) * SIZE;
         const color =
-          config.dataset === 'multi'
+          kind === 'multi'
             ? (CLASS_COLORS[Math.round(p.label)] ?? [0, 0, 0])
-            : diverging(isRegression(config) ? p.label : p.label > 0.5 ? 1 : -1);
+            : diverging(kind === 'regression' ? p.label : p.label > 0.5 ? 1 : -1);
         ctx.beginPath();
         ctx.arc(x, y, 3, 0, 2 * Math.PI);
         ctx.fillStyle = css(color as [number, number, number]);
@@ -106,7 +107,7 @@ export function OutputView() {
     };
     draw(train, '#fff');
     if (config.showTest) draw(test, '#000');
-  }, [train, test, config.showTest, config]);
+  }, [train, test, config.showTest, kind]);
 
   return (
     <section className="panel output">
@@ -136,23 +137,21 @@ export function OutputView() {
           data-testid="output-points"
           onClick={(e) => {
             const rect = e.currentTarget.getBoundingClientRect();
-            const x = ((e.clientX - rect.left) / rect.width) * 2 * DOMAIN - DOMAIN;
-            const y = DOMAIN - ((e.clientY - rect.top) / rect.height) * 2 * DOMAIN;
-            const label = isRegression(config)
-              ? e.shiftKey
-                ? -1
-                : 1
-              : config.dataset === 'multi'
-                ? e.shiftKey
-                  ? 0
-                  : e.altKey
-                    ? 2
+            const round = (v: number) => Math.round(v * 1000) / 1000;
+            const x = round(((e.clientX - rect.left) / rect.width) * 2 * DOMAIN - DOMAIN);
+            const y = round(DOMAIN - ((e.clientY - rect.top) / rect.height) * 2 * DOMAIN);
+            // Binary: class 1, shift for 0; multi-class: the class picked in the data panel; regression: ±1.
+            const label =
+              kind === 'multi'
+                ? clickClass
+                : kind === 'regression'
+                  ? e.shiftKey
+                    ? -1
                     : 1
-                : e.shiftKey
-                  ? 0
-                  : 1;
-            const base = config.dataset === 'custom' ? points : [];
-            setCustom([...base, { x, y, label }]);
+                  : e.shiftKey
+                    ? 0
+                    : 1;
+            addPoint({ x, y, label });
           }}
         />
         <span className="axis x">−6 … x₁ … 6</span>

@@ -1,5 +1,5 @@
 import { activationNames, activationTable, optimizerNames, optimizerTable } from '@chainrule/core';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../state/config';
 import { usePlayground } from '../state/store';
@@ -30,6 +30,29 @@ describe('components', () => {
     expect(s.config.loss).toBe('mse');
     expect(s.points.length).toBe(500);
     expect(screen.getByTestId('dataset-reg-plane').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('the problem-type selector and the class picker', () => {
+    render(<DataPanel />);
+    expect(screen.getByTestId('problem-binary').getAttribute('aria-pressed')).toBe('true');
+    expect(screen.queryByTestId('click-class')).toBeNull();
+    fireEvent.click(screen.getByTestId('problem-multi'));
+    expect(usePlayground.getState().config).toMatchObject({
+      dataset: 'multi',
+      problem: 'multi',
+      output: 'softmax',
+    });
+    expect(screen.getByTestId('problem-multi').getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(screen.getByTestId('click-class-2'));
+    expect(usePlayground.getState().clickClass).toBe(2);
+    expect(screen.getByTestId('click-class-2').getAttribute('aria-pressed')).toBe('true');
+    expect((screen.getByTestId('undo') as HTMLButtonElement).disabled).toBe(true);
+    act(() => usePlayground.getState().addPoint({ x: 1, y: 1, label: 2 }));
+    expect((screen.getByTestId('undo') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId('point-count').textContent).toBe('501 points (custom)');
+    fireEvent.click(screen.getByTestId('undo'));
+    expect(screen.getByTestId('point-count').textContent).toBe('500 points');
+    usePlayground.setState({ clickClass: 1, undo: [] });
   });
 
   it('the inspector shows the sum plus the regularization term as the chain-rule product', () => {

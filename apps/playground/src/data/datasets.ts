@@ -22,6 +22,12 @@ export const featureInfo: Record<FeatureName, { label: string; f: (x1: number, x
   sinx2: { label: 'sin x₂', f: (_x1, x2) => Math.sin(x2) },
 };
 
+/**
+ * Three decimals: what the datasets' points keep (a thousandth of the ±6 plane is far below a pixel), so that a
+ * CSV export is short and exact and a custom copy of 500 points fits in a link.
+ */
+export const round3 = (v: number) => Math.round(v * 1000) / 1000 || 0; // (no −0)
+
 /** The dataset's points, generated from its seed and noise (custom points come from the user). */
 export function generatePoints(config: Pick<Config, 'dataset' | 'noise' | 'seed'>, custom: Point[]): Point[] {
   const options = { count: POINTS, noise: config.noise / 100, seed: config.seed };
@@ -57,17 +63,30 @@ export function generatePoints(config: Pick<Config, 'dataset' | 'noise' | 'seed'
     if (set.y.cols > 1) {
       for (let c = 0; c < set.y.cols; c++) if (set.y.get(i, c) === 1) label = c;
     }
-    points.push({ x: set.x.get(i, 0), y: set.x.get(i, 1), label });
+    points.push({ x: round3(set.x.get(i, 0)), y: round3(set.x.get(i, 1)), label: round3(label) });
   }
   return points;
 }
 
-/** Splits points into train and test by the ratio, after a seeded shuffle. */
+/**
+ * Splits points into train and test by the ratio, after a seeded shuffle. With `stable` (custom data) each point's
+ * side depends only on its position and the seed, so adding or undoing a point moves no other point between
+ * train and test (the ratio then holds on average; the first point always trains).
+ */
 export function splitPoints(
   points: Point[],
   trainRatio: number,
   seed: number,
+  stable = false,
 ): { train: Point[]; test: Point[] } {
+  if (stable) {
+    const train: Point[] = [];
+    const test: Point[] = [];
+    points.forEach((p, i) => {
+      (i === 0 || unitHash(i, seed) < trainRatio / 100 ? train : test).push(p);
+    });
+    return { train, test };
+  }
   const order = points.map((_, i) => i);
   new Rng(seed).shuffle(order); // core's seeded generator: the one shuffler
   const cut = Math.round((points.length * trainRatio) / 100);
@@ -75,6 +94,15 @@ export function splitPoints(
     train: order.slice(0, cut).map((i) => points[i] as Point),
     test: order.slice(cut).map((i) => points[i] as Point),
   };
+}
+
+/** A number in [0, 1) from an index and a seed (a 32-bit integer hash). */
+export function unitHash(i: number, seed: number): number {
+  let h = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(seed + 0x6d2b79f5, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
 }
 
 /** The network's input matrix: one column per enabled feature. */
@@ -90,7 +118,10 @@ export function featureMatrix(
 }
 
 /** Targets in the form the output layer wants: 0/1, ±1 for tanh, one-hot for softmax, values for regression. */
-export function targetMatrix(points: readonly Point[], config: Pick<Config, 'dataset' | 'output'>): Matrix {
+export function targetMatrix(
+  points: readonly Point[],
+  config: Pick<Config, 'dataset' | 'problem' | 'output'>,
+): Matrix {
   const classes = config.output === 'softmax' ? 3 : 1;
   const m = new Matrix(points.length, classes);
   points.forEach((p, i) => {

@@ -109,13 +109,15 @@ describe('the config in the URL', () => {
       ],
       [
         'dataset=reg-plane&output=linear&loss=halfSquaredError',
-        { dataset: 'reg-plane', output: 'linear', loss: 'halfSquaredError' },
+        // (the problem type, a newer field, comes from the dataset)
+        { dataset: 'reg-plane', problem: 'regression', output: 'linear', loss: 'halfSquaredError' },
       ],
       ['output=tanh&loss=mse', { output: 'tanh', loss: 'mse' }],
       [
         'dataset=multi&output=softmax&loss=softmaxCrossEntropy&hidden=6&optimizer=adam&speed=0',
         {
           dataset: 'multi',
+          problem: 'multi',
           output: 'softmax',
           loss: 'softmaxCrossEntropy',
           hidden: [6],

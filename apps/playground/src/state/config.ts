@@ -26,6 +26,33 @@ export const datasetNames = [
 ] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
+/** What the data asks of the network: two classes, three classes, or a value. */
+export const problemTypes = ['binary', 'multi', 'regression'] as const;
+export type ProblemType = (typeof problemTypes)[number];
+export const problemLabels: Record<ProblemType, string> = {
+  binary: 'Binary',
+  multi: 'Multi-class',
+  regression: 'Regression',
+};
+/** Each built-in dataset's problem type (a custom dataset's is the config's `problem`). */
+export const datasetProblem: Record<Exclude<DatasetName, 'custom'>, ProblemType> = {
+  circle: 'binary',
+  xor: 'binary',
+  gauss: 'binary',
+  spiral: 'binary',
+  multi: 'multi',
+  'reg-plane': 'regression',
+  'reg-gauss': 'regression',
+};
+/** The built-in dataset the problem-type selector switches to from a built-in dataset of another type. */
+export const firstDatasetOf: Record<ProblemType, Exclude<DatasetName, 'custom'>> = {
+  binary: 'circle',
+  multi: 'multi',
+  regression: 'reg-plane',
+};
+/** The number of classes of a multi-class problem. */
+export const CLASSES = 3;
+
 export const featureNames = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as const;
 export type FeatureName = (typeof featureNames)[number];
 
@@ -54,6 +81,8 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 export const configSchema = z.object({
   dataset: z.enum(datasetNames),
+  /** The problem type; a built-in dataset decides it, so it is only free (and only in links) for custom data. */
+  problem: z.enum(problemTypes),
   noise: int(0, 50),
   trainRatio: int(10, 90),
   batchSize: int(1, 30),
@@ -85,6 +114,7 @@ export type Config = z.infer<typeof configSchema>;
 
 export const defaultConfig: Config = {
   dataset: 'circle',
+  problem: 'binary',
   noise: 0,
   trainRatio: 50,
   batchSize: 10,
@@ -107,14 +137,22 @@ export const defaultConfig: Config = {
   speed: 30,
 };
 
-export const isRegression = (c: Pick<Config, 'dataset'>) =>
-  c.dataset === 'reg-plane' || c.dataset === 'reg-gauss';
-export const classCount = (c: Pick<Config, 'dataset'>) => (c.dataset === 'multi' ? 3 : 1);
+/** The config's problem type: the built-in dataset's, or for custom data the `problem` field. */
+export function problemOf(c: { dataset: DatasetName; problem?: ProblemType }): ProblemType {
+  return c.dataset === 'custom' ? (c.problem ?? 'binary') : datasetProblem[c.dataset];
+}
+export const isRegression = (c: { dataset: DatasetName; problem?: ProblemType }) =>
+  problemOf(c) === 'regression';
+export const classCount = (c: { dataset: DatasetName; problem?: ProblemType }) =>
+  problemOf(c) === 'multi' ? CLASSES : 1;
 
-/** The output activation and loss that suit a dataset, for when the user switches problem type. */
-export function outputFor(dataset: DatasetName): Pick<Config, 'output' | 'loss'> {
-  if (dataset === 'multi') return { output: 'softmax', loss: 'softmaxCrossEntropy' };
-  if (dataset === 'reg-plane' || dataset === 'reg-gauss') return { output: 'linear', loss: 'mse' };
+/** The output activation and loss that suit a problem type (or a dataset's), for when the user switches. */
+export function outputFor(kind: ProblemType | DatasetName): Pick<Config, 'output' | 'loss'> {
+  const problem = (problemTypes as readonly string[]).includes(kind)
+    ? (kind as ProblemType)
+    : problemOf({ dataset: kind as DatasetName });
+  if (problem === 'multi') return { output: 'softmax', loss: 'softmaxCrossEntropy' };
+  if (problem === 'regression') return { output: 'linear', loss: 'mse' };
   return { output: 'sigmoid', loss: 'binaryCrossEntropy' };
 }
 
@@ -153,6 +191,9 @@ export function consistencyProblem(c: Config): string | null {
   return null;
 }
 
+/** The link's field that carries custom points (see ./link). */
+export const POINTS_PARAM = 'points';
+
 /** The config as a URL hash: only the fields that differ from the defaults, so links stay short. */
 export function toHash(c: Config): string {
   const params = new URLSearchParams();
@@ -160,6 +201,7 @@ export function toHash(c: Config): string {
     const value = c[key];
     const fallback = defaultConfig[key];
     if (JSON.stringify(value) === JSON.stringify(fallback)) continue;
+    if (key === 'problem' && c.dataset !== 'custom') continue; // the dataset says it
     if (Array.isArray(value)) params.set(key, value.map((v) => (v === null ? '' : String(v))).join(','));
     else params.set(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
   }
@@ -181,6 +223,7 @@ export function fromHash(hash: string): { config: Config; notice: string | null 
   }
   const input: Record<string, unknown> = { ...defaultConfig };
   for (const [key, value] of params) {
+    if (key === POINTS_PARAM) continue; // the custom points: read by ./link
     if (!(key in defaultConfig)) {
       return {
         config: defaultConfig,
@@ -219,6 +262,8 @@ export function fromHash(hash: string): { config: Config; notice: string | null 
       notice: `The link’s “${field}” is not valid (${issue?.message ?? 'invalid'}); showing the defaults.`,
     };
   }
+  // A built-in dataset decides the problem type (links from before the field have none).
+  if (parsed.data.dataset !== 'custom') parsed.data.problem = datasetProblem[parsed.data.dataset];
   const problem = consistencyProblem(parsed.data);
   if (problem)
     return {

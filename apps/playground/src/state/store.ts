@@ -1,7 +1,21 @@
 import { create } from 'zustand';
+import { labelProblem } from '../data/csv';
 import { generatePoints, type Point, splitPoints } from '../data/datasets';
 import type { Inspection, InspectTarget, IterationTrace, KernelChoice, Snapshot } from '../worker/protocol';
-import { type Config, consistencyProblem, defaultConfig, fromHash, normalDropout, outputFor } from './config';
+import {
+  type Config,
+  consistencyProblem,
+  type DatasetName,
+  datasetProblem,
+  defaultConfig,
+  firstDatasetOf,
+  normalDropout,
+  outputFor,
+  type ProblemType,
+  problemLabels,
+  problemOf,
+} from './config';
+import { readLink } from './link';
 
 /**
  * Fields whose change keeps the trained weights (they only change how training continues or what is shown).
@@ -24,11 +38,26 @@ export interface HistoryPoint {
   test: number;
 }
 
+/** The data as it was before a change the user can undo. */
+export interface DataEntry {
+  custom: Point[];
+  dataset: DatasetName;
+  problem: ProblemType;
+}
+
+/** How many data changes Undo can take back. */
+export const UNDO_LIMIT = 100;
+
 export interface PlaygroundState {
   config: Config;
   /** A message for the user: a bad link, a rejected file, a training error. */
   notice: string | null;
+  /** The custom dataset's points (used when `config.dataset` is 'custom'). */
   custom: Point[];
+  /** The data before each undoable change (a click, a CSV import, a clear, a problem-type conversion), oldest first. */
+  undo: DataEntry[];
+  /** The class a click on the output adds, for a multi-class problem. */
+  clickClass: number;
   points: Point[];
   train: Point[];
   test: Point[];
@@ -45,7 +74,17 @@ export interface PlaygroundState {
   revision: { n: number; keepWeights: boolean };
   update(changes: Partial<Config>): void;
   setNotice(notice: string | null): void;
-  setCustom(points: Point[]): void;
+  /** Makes `points` the custom dataset (of `problem`, else the current type); undoable. */
+  setCustom(points: Point[], problem?: ProblemType): void;
+  /** Adds a point to a copy of the current data (built-in points included), which becomes the custom dataset. */
+  addPoint(point: Point): void;
+  /** Takes back the last data change; false when there is none. */
+  undoData(): boolean;
+  /** Switches the problem type: to a built-in dataset of that type, or for custom data converts the labels. */
+  setProblem(problem: ProblemType): void;
+  setClickClass(c: number): void;
+  /** Takes a link read on a hash change: its config and custom points. */
+  applyLink(config: Config, custom: Point[]): void;
   regenerate(): void;
   applySnapshot(snapshot: Snapshot): void;
   select(target: InspectTarget | null): void;
@@ -55,22 +94,74 @@ export interface PlaygroundState {
 
 function derive(config: Config, custom: Point[]) {
   const points = generatePoints(config, custom);
-  const { train, test } = splitPoints(points, config.trainRatio, config.seed);
+  const { train, test } = splitPoints(points, config.trainRatio, config.seed, config.dataset === 'custom');
   return { points, train, test };
 }
 
-function initial(): { config: Config; notice: string | null } {
-  if (typeof location === 'undefined') return { config: defaultConfig, notice: null };
-  return fromHash(location.hash);
+function initial(): { config: Config; custom: Point[]; notice: string | null } {
+  if (typeof location === 'undefined') return { config: defaultConfig, custom: [], notice: null };
+  let storage: Storage | null = null;
+  try {
+    storage = typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    storage = null;
+  }
+  return readLink(location.hash, storage);
 }
 
 const start = initial();
 
+function entryOf(s: PlaygroundState): DataEntry {
+  return { custom: s.custom, dataset: s.config.dataset, problem: problemOf(s.config) };
+}
+
+function pushed(s: PlaygroundState): DataEntry[] {
+  return [...s.undo, entryOf(s)].slice(-UNDO_LIMIT);
+}
+
+/**
+ * The state for new data: the custom points, the dataset and the problem type; a new problem type brings its
+ * output and loss and a fresh network, the same type keeps the weights (the network's shape does not change).
+ */
+function withData(
+  s: PlaygroundState,
+  custom: Point[],
+  dataset: DatasetName,
+  problem: ProblemType,
+): Partial<PlaygroundState> {
+  const before = s.config;
+  let config: Config = {
+    ...before,
+    dataset,
+    problem: dataset === 'custom' ? problem : datasetProblem[dataset],
+  };
+  const typeChanged = problemOf(config) !== problemOf(before);
+  if (typeChanged || consistencyProblem(config)) config = { ...config, ...outputFor(problemOf(config)) };
+  return {
+    custom,
+    config,
+    ...derive(config, custom),
+    revision: { n: s.revision.n + 1, keepWeights: !typeChanged },
+    ...(typeChanged ? { history: [], iterations: [], traceIndex: 0, stage: 0 } : {}),
+  };
+}
+
+/** A label converted to another problem type (only when it does not fit as it is). */
+function convertLabel(label: number, from: ProblemType, to: ProblemType): number {
+  if (labelProblem(label, to) === null) return label;
+  if (to === 'binary') return from === 'multi' ? (label === 0 ? 0 : 1) : label > 0 ? 1 : 0;
+  if (to === 'multi') return label > 0 ? 1 : 0;
+  // to regression: class 0 → −1, class 1 → 1, class 2 → 0
+  return label === 0 ? -1 : label === 1 ? 1 : 0;
+}
+
 export const usePlayground = create<PlaygroundState>((set, get) => ({
   config: start.config,
   notice: start.notice,
-  custom: [],
-  ...derive(start.config, []),
+  custom: start.custom,
+  undo: [],
+  clickClass: 1,
+  ...derive(start.config, start.custom),
   snapshot: null,
   history: [],
   kernels: null,
@@ -84,11 +175,12 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   update(changes) {
     const before = get().config;
     let next: Config = { ...before, ...changes };
+    // A built-in dataset decides the problem type.
+    if (next.dataset !== 'custom') next.problem = datasetProblem[next.dataset];
     // Switching between classification, multi-class and regression brings the output and loss that fit.
-    if (changes.dataset && changes.dataset !== before.dataset && !changes.output) {
-      const kind = (d: string) => (d === 'multi' ? 'multi' : d.startsWith('reg-') ? 'reg' : 'class');
-      if (kind(changes.dataset) !== kind(before.dataset) || consistencyProblem(next))
-        next = { ...next, ...outputFor(changes.dataset) };
+    if ((changes.dataset || changes.problem) && !changes.output) {
+      if (problemOf(next) !== problemOf(before) || consistencyProblem(next))
+        next = { ...next, ...outputFor(problemOf(next)) };
     }
     if (changes.hidden) next.layerActivations = next.layerActivations.slice(0, changes.hidden.length);
     next.dropout = normalDropout(next.dropout, next.hidden.length);
@@ -101,7 +193,9 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       (k) => JSON.stringify(next[k]) !== JSON.stringify(before[k]),
     );
     if (changed.length === 0) return;
-    const dataChanged = changed.some((k) => ['dataset', 'noise', 'trainRatio', 'seed'].includes(k));
+    const dataChanged = changed.some((k) =>
+      ['dataset', 'problem', 'noise', 'trainRatio', 'seed'].includes(k),
+    );
     const onlyView = changed.every((k) => viewOnly.includes(k));
     const keep = changed.every((k) => keepsWeights.includes(k) || viewOnly.includes(k));
     set((s) => ({
@@ -117,16 +211,61 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
     set({ notice });
   },
 
-  setCustom(points) {
+  setCustom(points, problem) {
+    set((s) => ({
+      undo: pushed(s),
+      ...withData(s, points, 'custom', problem ?? problemOf(s.config)),
+    }));
+  },
+
+  addPoint(point) {
     set((s) => {
-      const config: Config = s.config.dataset === 'custom' ? s.config : { ...s.config, dataset: 'custom' };
-      return {
-        custom: points,
-        config,
-        ...derive(config, points),
-        revision: { n: s.revision.n + 1, keepWeights: true },
-      };
+      // The built-in points (three decimals, see generatePoints) and the new one.
+      const next = withData(s, [...s.points, point], 'custom', problemOf(s.config));
+      // A point the user adds is always on show: when it falls in the test set, test data is shown too.
+      const inTest = next.test?.[next.test.length - 1] === next.points?.[next.points.length - 1];
+      if (inTest && next.config && !next.config.showTest) next.config = { ...next.config, showTest: true };
+      return { undo: pushed(s), ...next };
     });
+  },
+
+  undoData() {
+    const s = get();
+    const last = s.undo[s.undo.length - 1];
+    if (!last) return false;
+    set({ undo: s.undo.slice(0, -1), ...withData(s, last.custom, last.dataset, last.problem), notice: null });
+    return true;
+  },
+
+  setProblem(problem) {
+    const s = get();
+    const from = problemOf(s.config);
+    if (problem === from) return;
+    if (s.config.dataset !== 'custom') {
+      get().update({ dataset: firstDatasetOf[problem] });
+      return;
+    }
+    const changedLabels = s.custom.filter((p) => labelProblem(p.label, problem) !== null).length;
+    const custom = s.custom.map((p) => ({ ...p, label: convertLabel(p.label, from, problem) }));
+    set({
+      undo: pushed(s),
+      ...withData(s, custom, 'custom', problem),
+      notice:
+        changedLabels > 0
+          ? `${problemLabels[problem]}: ${changedLabels} of the ${custom.length} points’ labels were converted; Undo brings them back.`
+          : null,
+    });
+  },
+
+  setClickClass(c) {
+    set({ clickClass: c });
+  },
+
+  applyLink(config, custom) {
+    const s = get();
+    const pointsChanged = config.dataset === 'custom' && JSON.stringify(custom) !== JSON.stringify(s.custom);
+    if (pointsChanged) set({ undo: pushed(s), ...withData(s, custom, 'custom', problemOf(config)) });
+    get().update(config);
   },
 
   regenerate() {

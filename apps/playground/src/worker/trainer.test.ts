@@ -191,6 +191,25 @@ describe('the trainer behind the worker', () => {
     );
   });
 
+  it('a model import must fit the problem type of the data', () => {
+    const multi = { dataset: 'multi', output: 'softmax', loss: 'softmaxCrossEntropy' } as const;
+    const three = trainer(multi).t.exportModel();
+    expect(() => trainer().t.importModel(three)).toThrow(
+      'the model has 3 outputs but the binary problem needs 1; choose the multi-class problem type first',
+    );
+    expect(() =>
+      trainer({ dataset: 'custom', problem: 'regression', output: 'linear', loss: 'mse' }).t.importModel(
+        three,
+      ),
+    ).toThrow(/the regression problem needs 1/);
+    expect(() => trainer(multi).t.importModel(trainer().t.exportModel())).toThrow(
+      'the model has 1 output but the multi-class problem needs 3; choose the binary or regression problem type first',
+    );
+    expect(trainer({ ...multi, dataset: 'custom', problem: 'multi' }).t.importModel(three)).toMatchObject({
+      output: 'softmax',
+    });
+  });
+
   it('an epoch is core’s trainEpoch: the same weights as the model trained by core alone', () => {
     const { t, config, train } = trainer({ optimizer: 'momentum', batchSize: 7 });
     const model = buildModel(config, 2, jsKernels);

@@ -17,11 +17,15 @@ import {
 import { featureMatrix, gridPoints, type Point, targetMatrix } from '../data/datasets';
 import {
   activationChoices,
+  CLASSES,
   type Config,
+  consistencyProblem,
   defaultConfig,
   layerActivation,
   layerDropout,
   normalDropout,
+  problemLabels,
+  problemOf,
 } from '../state/config';
 import type { Inspection, InspectTarget, IterationTrace, LayerSnapshot, Snapshot } from './protocol';
 
@@ -325,6 +329,19 @@ export class Trainer {
         );
       }
       const changes = architectureOf(loaded);
+      // The model's outputs must fit the data's problem type: 3 for multi-class, 1 for binary or regression.
+      const problem = problemOf(this.config as Config);
+      const outputs = loaded.layers[loaded.layers.length - 1]?.outputSize ?? 0;
+      const wants = problem === 'multi' ? CLASSES : 1;
+      if (outputs !== wants) {
+        throw new ChainruleError(
+          'SHAPE',
+          `the model has ${outputs} output${outputs === 1 ? '' : 's'} but the ${problemLabels[problem].toLowerCase()} problem needs ${wants}; choose the ${outputs === CLASSES ? 'multi-class' : 'binary or regression'} problem type first`,
+        );
+      }
+      const problemCheck = consistencyProblem({ ...(this.config as Config), ...changes });
+      if (problemCheck)
+        throw new ChainruleError('INVALID_OPTION', `the model does not fit the data: ${problemCheck}`);
       const weights = denseWeights(loaded);
       this.config = { ...(this.config as Config), ...changes };
       this.steps = null;
@@ -349,7 +366,7 @@ export class Trainer {
 export function buildModel(config: Config, inputs: number, kernels: Kernels): Sequential {
   const hidden = config.hidden.map((_, i) => i);
   // Core's one model builder: a Dense per size, a Dropout after a hidden layer whose rate is above 0.
-  return mlp([inputs, ...config.hidden, config.output === 'softmax' ? 3 : 1], {
+  return mlp([inputs, ...config.hidden, config.output === 'softmax' ? CLASSES : 1], {
     loss: config.loss as LossSpec,
     activation: hidden.map((i) => layerActivation(config, i)),
     output: config.output,
