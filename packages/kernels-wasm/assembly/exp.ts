@@ -3,16 +3,32 @@
 // e^r, and 2^n built in the exponent bits. About 1 ulp over the clamped range [−87.3, 88]; below it the result is
 // the smallest normal float (≈ 1.2e−38) instead of 0, above it e^88.
 
+// The reduction both exp4 and expm1_4 use: clamp, n = round(x·log2 e) carried in t, r = x − n·ln 2, and e^r − 1 by
+// the polynomial. Shared so the two cannot drift apart.
+
 // @ts-ignore: decorator
-@inline export function exp4(x: v128): v128 {
+@inline function clampExp(x: v128): v128 {
   // pmin/pmax are one instruction each on x64 (min/max carry NaN rules that cost several) and still pass NaN on.
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.33654)), f32x4.splat(88.0));
-  // n = round(x·log2 e) by the 1.5·2²³ trick: the sum's low mantissa bits hold n as an integer.
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+  return f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.33654)), f32x4.splat(88.0));
+}
+
+/** x·log2 e + 1.5·2²³: the sum's low mantissa bits hold n = round(x·log2 e) as an integer. */
+// @ts-ignore: decorator
+@inline function expT(x: v128): v128 {
+  return f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+}
+
+/** r = x − n·ln 2, with ln 2 split in two so the product stays exact. */
+// @ts-ignore: decorator
+@inline function expR(x: v128, t: v128): v128 {
   const n = f32x4.sub(t, f32x4.splat(12582912.0));
-  // r = x − n·ln 2, with ln 2 split in two so the product stays exact.
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  const r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  return f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+}
+
+/** e^r − 1 for |r| ≤ ln2/2: Cephes' degree-6 polynomial, as P(r)·r² + r. */
+// @ts-ignore: decorator
+@inline function expm1Poly(r: v128): v128 {
   const r2 = f32x4.mul(r, r);
   let p = f32x4.splat(1.9875691500e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
@@ -20,10 +36,20 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
-  // 2ⁿ: (n + 127) in the exponent field; n is the integer in t's bits above 0x4B400000.
-  const pow2 = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(0x4b400000)), i32x4.splat(127)), 23);
-  return f32x4.mul(p, pow2);
+  return f32x4.add(f32x4.mul(p, r2), r);
+}
+
+/** 2ⁿ: (n + 127) in the exponent field; n is the integer in t's bits above 0x4B400000. */
+// @ts-ignore: decorator
+@inline function pow2Of(t: v128): v128 {
+  return i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(0x4b400000)), i32x4.splat(127)), 23);
+}
+
+// @ts-ignore: decorator
+@inline export function exp4(x: v128): v128 {
+  x = clampExp(x);
+  const t = expT(x);
+  return f32x4.mul(f32x4.add(expm1Poly(expR(x, t)), f32x4.splat(1)), pow2Of(t));
 }
 
 /** σ(z) for four lanes, from e = e^−|z| so nothing overflows: 1/(1 + e) for z ≥ 0, e/(1 + e) below. */
@@ -65,21 +91,10 @@
  */
 // @ts-ignore: decorator
 @inline export function expm1_4(x: v128): v128 {
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.33654)), f32x4.splat(88.0));
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
-  const n = f32x4.sub(t, f32x4.splat(12582912.0));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  const r2 = f32x4.mul(r, r);
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const em1 = f32x4.add(f32x4.mul(p, r2), r);
-  const pow2 = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(0x4b400000)), i32x4.splat(127)), 23);
-  return f32x4.add(f32x4.mul(pow2, em1), f32x4.sub(pow2, f32x4.splat(1)));
+  x = clampExp(x);
+  const t = expT(x);
+  const pow2 = pow2Of(t);
+  return f32x4.add(f32x4.mul(pow2, expm1Poly(expR(x, t))), f32x4.sub(pow2, f32x4.splat(1)));
 }
 
 /**
