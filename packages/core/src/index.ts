@@ -41,6 +41,7 @@ export { type InitializerSpec, initialize } from './initializers.js';
 export {
   type ChainTerm,
   type FiniteDifference,
+  INSPECT_EPSILON,
   inspectParameter,
   type ParameterInspection,
   type ParameterTarget,

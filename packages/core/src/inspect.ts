@@ -60,7 +60,9 @@ export interface ParameterInspection {
   loss: number;
 }
 
-const MAX_EPSILON = 1e-3;
+/** The finite difference's largest step, and how near a kink must lie to count (`FiniteDifference.kinks`). */
+export const INSPECT_EPSILON = 1e-3;
+const MAX_EPSILON = INSPECT_EPSILON;
 /** Below this the float32 loss is too coarse for a difference to mean anything. */
 const MIN_EPSILON = 1e-5;
 

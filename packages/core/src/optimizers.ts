@@ -327,35 +327,32 @@ export interface OptimizerEntry {
   readonly description: string;
   /** η when the settings give none. */
   readonly defaultLearningRate: number;
-  /** Makes the optimizer from `{ learningRate?, … }` (validated by its constructor). */
+  /** Makes the optimizer from `{ learningRate, … }` (`resolveOptimizer` fills in `defaultLearningRate`). */
   readonly make: (settings: Record<string, unknown>) => Optimizer;
   /** TensorFlow.js's name for it (`tf.train.<name>`). */
   readonly tfjs: string;
 }
-
-const lr = (settings: Record<string, unknown>, fallback: number) =>
-  (settings.learningRate ?? fallback) as number;
 
 const table = {
   sgd: {
     label: 'SGD',
     description: 'w ← w − η·g',
     defaultLearningRate: 0.01,
-    make: (s) => new SGD({ learningRate: lr(s, 0.01) }),
+    make: (s) => new SGD(s as { learningRate: number }),
     tfjs: 'sgd',
   },
   momentum: {
     label: 'Momentum',
     description: 'v ← μv − η·g; w ← w + v (μ default 0.9)',
     defaultLearningRate: 0.01,
-    make: (s) => new Momentum({ ...s, learningRate: lr(s, 0.01) }),
+    make: (s) => new Momentum(s as { learningRate: number }),
     tfjs: 'momentum',
   },
   adam: {
     label: 'Adam',
     description: 'bias-corrected moments (β1 0.9, β2 0.999, ε 1e-7)',
     defaultLearningRate: 0.001,
-    make: (s) => new Adam({ ...s, learningRate: lr(s, 0.001) }),
+    make: (s) => new Adam(s),
     tfjs: 'adam',
   },
 } as const satisfies Record<string, OptimizerEntry>;
@@ -374,7 +371,7 @@ export const optimizerNames = Object.keys(optimizerTable) as OptimizerName[];
  * `{ name: 'adam', learningRate: 0.01 }`. Default: SGD with learning rate 0.01.
  */
 export function resolveOptimizer(spec: Optimizer | OptimizerSpec | OptimizerName | undefined): Optimizer {
-  if (spec === undefined) return table.sgd.make({});
+  if (spec === undefined) return table.sgd.make({ learningRate: table.sgd.defaultLearningRate });
   if (typeof (spec as Optimizer).step === 'function') return spec as Optimizer;
   const settings = (typeof spec === 'string' ? { name: spec } : spec) as Record<string, unknown> | null;
   const name = settings?.name;
@@ -384,6 +381,7 @@ export function resolveOptimizer(spec: Optimizer | OptimizerSpec | OptimizerName
       `unknown optimizer ${JSON.stringify(name ?? spec)}; expected ${optimizerNames.join(', ')} (a name, { name, learningRate, … }, or an Optimizer)`,
     );
   }
+  const entry = optimizerTable[name as OptimizerName] as OptimizerEntry;
   const { name: _, ...rest } = settings as Record<string, unknown>;
-  return (optimizerTable[name as OptimizerName] as OptimizerEntry).make(rest);
+  return entry.make({ ...rest, learningRate: rest.learningRate ?? entry.defaultLearningRate });
 }

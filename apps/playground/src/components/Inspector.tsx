@@ -1,4 +1,4 @@
-import { activationTable } from '@chainrule/core';
+import { activationTable, INSPECT_EPSILON } from '@chainrule/core';
 import { useEffect, useState } from 'react';
 import type { Config } from '../state/config';
 import { usePlayground } from '../state/store';
@@ -12,7 +12,6 @@ const n = (v: number | null, digits = 5) =>
 const eps = (v: number) => String(Number(v.toPrecision(2)));
 
 /** Core's inspect looks for kinks within this step of the parameter (its largest ε). */
-const KINK_REACH = 1e-3;
 
 /**
  * What the finite difference's kink check found, in words (null when no kink is near): ε shrunk to step clear of
@@ -26,15 +25,15 @@ export function kinkNote(
 ): string | null {
   const { kinks, epsilon, reliable } = i.finiteDifference;
   if (kinks === 0) return null;
-  const atZero = regularization === 'l1' && isWeight && Math.abs(i.value) < KINK_REACH;
+  const atZero = regularization === 'l1' && isWeight && Math.abs(i.value) < INSPECT_EPSILON;
   const examples = kinks - (atZero ? 1 : 0);
   const parts: string[] = [];
   if (examples > 0)
     parts.push(
-      `a kink (${activationTable[i.activation].label} at z = 0) lies within ε = ${KINK_REACH} of ${examples} example${examples === 1 ? '' : 's'}`,
+      `a kink (${activationTable[i.activation].label} at z = 0) lies within ε = ${INSPECT_EPSILON} of ${examples} example${examples === 1 ? '' : 's'}`,
     );
-  if (atZero) parts.push(`w lies within ε = ${KINK_REACH} of L1’s kink at w = 0`);
-  if (parts.length === 0) parts.push(`a kink lies within ε = ${KINK_REACH}`);
+  if (atZero) parts.push(`w lies within ε = ${INSPECT_EPSILON} of L1’s kink at w = 0`);
+  if (parts.length === 0) parts.push(`a kink lies within ε = ${INSPECT_EPSILON}`);
   const what = parts.join(', and ');
   const said = what.charAt(0).toUpperCase() + what.slice(1);
   return reliable
