@@ -45,6 +45,9 @@ export interface DataEntry {
   problem: ProblemType;
 }
 
+/** The side panel's tabs. */
+export type PanelTab = 'inspector' | 'step' | 'derivation';
+
 /** How many data changes Undo can take back. */
 export const UNDO_LIMIT = 100;
 
@@ -72,6 +75,12 @@ export interface PlaygroundState {
   stage: number;
   /** Bumped when the network must be rebuilt or reconfigured in the worker. */
   revision: { n: number; keepWeights: boolean };
+  /** Which view the side panel shows: the inspector, the step-through, or the derivation. */
+  panel: PanelTab;
+  /** The seed derivation the derivation panel shows (a preset's id), or null for the generic one. */
+  derivationSeed: string | null;
+  setPanel(panel: PanelTab): void;
+  setDerivationSeed(seed: string | null): void;
   update(changes: Partial<Config>): void;
   setNotice(notice: string | null): void;
   /** Makes `points` the custom dataset (of `problem`, else the current type); undoable. */
@@ -170,6 +179,14 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   iterations: [],
   traceIndex: 0,
   stage: 0,
+  panel: 'inspector',
+  derivationSeed: null,
+  setPanel(panel) {
+    set({ panel });
+  },
+  setDerivationSeed(derivationSeed) {
+    set({ derivationSeed });
+  },
   revision: { n: 0, keepWeights: false },
 
   update(changes) {
