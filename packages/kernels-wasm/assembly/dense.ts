@@ -17,6 +17,6 @@ export function denseBackward(
 ): void {
   if (!dZReady) activationBackward(z, a, dA, dZ, N, U, kind, alpha);
   matmulTransA(x, dZ, dW, K, N, U);
-  columnSums(dZ, db, N, U);
+  columnSums(dZ, db, N, U, U);
   if (wantDX) matmulTransB(dZ, w, dX, N, U, K);
 }

@@ -2,7 +2,7 @@
 
 export { activationBackward, biasActivation } from './activations';
 export { denseBackward, denseForward } from './dense';
-export { gemmScratchBytes, matmul, matmulTransA, matmulTransB, setScratch } from './matmul';
+export { gemmScratchBytes, gemmStrided, matmul, matmulTransA, matmulTransB, setScratch } from './matmul';
 export { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers';
 export { allFinite, columnSums, loss, regularize } from './reductions';
 

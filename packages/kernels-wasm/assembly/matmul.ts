@@ -193,19 +193,23 @@ function f32_gemm_4x8_wasmsimd(
  * C (M×N, row-major) = Σ_k A(i,k)·B(k,j), with A and B addressed through element strides.
  * Full 4-row blocks of A and full 8-column panels of row-major B are read in place; only what the micro-kernel
  * cannot read directly is packed (zero-padded): the last < 4 rows of A, the last < 8 columns of B, and all of B
- * when it is stored transposed (∂Z·Wᵀ).
+ * when it is stored transposed (∂Z·Wᵀ). C's rows are `ldcElems` floats apart.
+ *
+ * Each C(i,j) is summed in the same order whatever block of C a call covers: K is split into blocks that depend on
+ * K alone, and within a block the micro-kernel's k loop runs in order. So a product split across threads by blocks
+ * of rows or columns of C (see `gemmStrided`) gives bit-identical results for any split.
  */
 function gemm(
   a: usize, aRow: i32, aDepth: i32,
   b: usize, bDepth: i32, bCol: i32,
-  c: usize, M: i32, K: i32, N: i32,
+  c: usize, ldcElems: i32, M: i32, K: i32, N: i32,
 ): void {
   if (M == 0 || N == 0) return;
+  const ldc = <usize>ldcElems << 2;
   if (K == 0) {
-    memory.fill(c, 0, <usize>(M * N) << 2);
+    for (let i = 0; i < M; i++) memory.fill(c + <usize>i * ldc, 0, <usize>N << 2);
     return;
   }
-  const ldc = <usize>N << 2;
   // Row-major B is read in place while its rows are at most 1 KiB apart; past that, the rows of one panel fall
   // into the same few L1 sets and evict each other (1024³: 57% of peak in place, 89% packed), so it is packed.
   const bInPlace = bCol == 1 && bDepth <= 256;
@@ -259,15 +263,28 @@ function gemm(
 
 /** out (M×N) = a (M×K) · b (K×N): the forward product Z = X·W. */
 export function matmul(a: usize, b: usize, out: usize, M: i32, K: i32, N: i32): void {
-  gemm(a, K, 1, b, N, 1, out, M, K, N);
+  gemm(a, K, 1, b, N, 1, out, N, M, K, N);
 }
 
 /** out (M×N) = aᵀ · b with a K×M and b K×N: ∂J/∂W = Xᵀ·∂J/∂Z. */
 export function matmulTransA(a: usize, b: usize, out: usize, M: i32, K: i32, N: i32): void {
-  gemm(a, 1, M, b, N, 1, out, M, K, N);
+  gemm(a, 1, M, b, N, 1, out, N, M, K, N);
 }
 
 /** out (M×N) = a · bᵀ with a M×K and b N×K: ∂J/∂X = ∂J/∂Z·Wᵀ. */
 export function matmulTransB(a: usize, b: usize, out: usize, M: i32, K: i32, N: i32): void {
-  gemm(a, K, 1, b, 1, K, out, M, K, N);
+  gemm(a, K, 1, b, 1, K, out, N, M, K, N);
+}
+
+/**
+ * The driver with every stride explicit, for the thread pool: C (M×N, rows `ldc` floats apart) = A·B, where A(i,k)
+ * is at a + (i·aRow + k·aDepth)·4 and B(k,j) at b + (k·bDepth + j·bCol)·4. A block of rows or columns of any of
+ * the three forms above is one call: offset the pointers and keep the strides.
+ */
+export function gemmStrided(
+  a: usize, aRow: i32, aDepth: i32,
+  b: usize, bDepth: i32, bCol: i32,
+  c: usize, ldc: i32, M: i32, K: i32, N: i32,
+): void {
+  gemm(a, aRow, aDepth, b, bDepth, bCol, c, ldc, M, K, N);
 }

@@ -1,7 +1,10 @@
 // Optimizer updates in place, four parameters at a time (docs/math.md §5). Each also does the divergence guard's
 // work in the same pass: when `backup` is non-zero it first copies everything it changes there — the old parameter
 // at backup[0, n), then each state buffer in argument order at backup[n, 2n), backup[2n, 3n) — and it returns 1 if
-// every new parameter value is finite (x·0 is 0 exactly for finite x), else 0.
+// every new parameter value is finite (x·0 is 0 exactly for finite x), else 0. The state copies sit `stride`
+// floats after the parameter's (n for a whole buffer; a thread updating elements [i0, i1) passes the pointers
+// offset by i0, n = i1 − i0 and the whole buffer's n as the stride). The vector and scalar loops do the same float
+// operations, so any split of the elements gives the same bits.
 
 const ZERO = f32x4.splat(0);
 
@@ -37,11 +40,13 @@ export function sgdUpdate(param: usize, grad: usize, n: i32, lr: f32, backup: us
 }
 
 /** v ← μ·v − η·g; w ← w + v */
-export function momentumUpdate(param: usize, grad: usize, velocity: usize, n: i32, lr: f32, mu: f32, backup: usize): i32 {
+export function momentumUpdate(
+  param: usize, grad: usize, velocity: usize, n: i32, lr: f32, mu: f32, backup: usize, stride: i32,
+): i32 {
   const vlr = f32x4.splat(lr);
   const vmu = f32x4.splat(mu);
   const vecN = n & ~3;
-  const oldV = backup + (<usize>n << 2);
+  const oldV = backup + (<usize>stride << 2);
   let bad = i32x4.splat(0);
   let i = 0;
   for (; i < vecN; i += 4) {
@@ -79,7 +84,7 @@ export function momentumUpdate(param: usize, grad: usize, velocity: usize, n: i3
 /** Adam at step t: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − η·m̂/(√v̂ + ε). */
 export function adamUpdate(
   param: usize, grad: usize, m: usize, v: usize, n: i32,
-  lr: f32, beta1: f64, beta2: f64, epsilon: f32, step: i32, backup: usize,
+  lr: f32, beta1: f64, beta2: f64, epsilon: f32, step: i32, backup: usize, stride: i32,
 ): i32 {
   // Bias corrections folded into two scalars: η·m̂/(√v̂+ε) = (η/c1)·m / (√v·(1/√c2) + ε).
   const c1 = 1 - Math.pow(beta1, <f64>step);
@@ -99,8 +104,8 @@ export function adamUpdate(
   const vinv = f32x4.splat(invSqrtC2);
   const veps = f32x4.splat(epsilon);
   const vecN = n & ~3;
-  const oldM = backup + (<usize>n << 2);
-  const oldV = backup + (<usize>n << 3);
+  const oldM = backup + (<usize>stride << 2);
+  const oldV = backup + (<usize>stride << 3);
   let bad = i32x4.splat(0);
   let i = 0;
   for (; i < vecN; i += 4) {

@@ -4,10 +4,13 @@
 
 import { SIGMOID_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY, SQUARED_ERROR } from './codes';
 
-/** out_j = Σ_i m_ij over a rows×cols matrix, four columns at a time. */
-export function columnSums(m: usize, out: usize, rows: i32, cols: i32): void {
+/**
+ * out_j = Σ_i m_ij over a rows×cols matrix whose rows are `ld` floats apart, four columns at a time. Each column is
+ * summed down its rows in order, so a block of columns summed alone (a thread's share) gives the same bits.
+ */
+export function columnSums(m: usize, out: usize, rows: i32, cols: i32, ld: i32): void {
   const vecCols = cols & ~3;
-  const rowBytes = <usize>cols << 2;
+  const rowBytes = <usize>ld << 2;
   let j = 0;
   for (; j < vecCols; j += 4) {
     let acc = f32x4.splat(0);

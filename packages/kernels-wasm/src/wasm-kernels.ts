@@ -10,6 +10,7 @@ import {
 import { activationCode, lossCode } from './codes.js';
 import { Heap } from './heap.js';
 import type { KernelExports } from './kernel-exports.js';
+import { Op, type ThreadPool } from './threads.js';
 
 export type { KernelExports };
 
@@ -26,6 +27,22 @@ export interface WasmKernels extends Kernels {
   readonly bytesInUse: number;
   /** Size of the WebAssembly memory in bytes. */
   readonly memoryBytes: number;
+  /** How many threads the heavy kernels run on (1: the calling thread alone). */
+  readonly threads: number;
+  /** Why fewer threads run than were asked for (no SharedArrayBuffer, not cross-origin isolated, …), else null. */
+  readonly threadsNote: string | null;
+  /** Kernel calls split across the threads so far (0 with one thread): shows that the threads are used. */
+  readonly threadedCalls: number;
+  /** Ends the kernels' worker threads (a no-op with one thread). The kernels must not be used afterwards. */
+  dispose(): void;
+}
+
+/** When a kernel call is split across threads: below these sizes one thread is faster than a hand-off. */
+export interface ThreadThresholds {
+  /** Multiply-adds of a product (M·K·N) from which it is split. Default 65,536. */
+  minProduct?: number;
+  /** Elements of an elementwise pass or an optimizer update from which it is split. Default 32,768. */
+  minElements?: number;
 }
 
 /** A matrix in WebAssembly memory that knows its byte offset and the kernels that own it. */
@@ -48,13 +65,20 @@ class WasmMatrix extends Matrix {
  * instance shares its methods: call sites in a model stay monomorphic across kernels instances.
  */
 class WasmKernelsImpl implements WasmKernels {
-  readonly name: string;
+  name: string;
   readonly memory: WebAssembly.Memory;
   /** Every live matrix by its pointer, so views can be rebuilt after the memory grows. */
   private readonly live = new Map<number, Matrix>();
   /** memory.buffer is a slow getter; the current buffer is cached and replaced when the memory grows. */
   private buffer: ArrayBuffer;
   private readonly heap: Heap;
+
+  private pool: ThreadPool | null = null;
+  private disposed = false;
+  private minProduct = 65536;
+  private minElements = 32768;
+  threads = 1;
+  threadsNote: string | null = null;
 
   constructor(
     private readonly x: KernelExports,
@@ -80,6 +104,35 @@ class WasmKernelsImpl implements WasmKernels {
     return this.heap.bytesInUse;
   }
 
+  /** Scratch for one more thread's GEMM (each thread packs its own panels). */
+  allocScratch(): number {
+    return this.heap.alloc(this.x.gemmScratchBytes());
+  }
+
+  /** Runs the heavy kernels on `pool` from now on. */
+  attachPool(pool: ThreadPool, thresholds: ThreadThresholds = {}): void {
+    this.pool = pool;
+    this.threads = pool.threads;
+    this.name = `wasm-${this.variant}, ${pool.threads} threads`;
+    if (thresholds.minProduct !== undefined) this.minProduct = thresholds.minProduct;
+    if (thresholds.minElements !== undefined) this.minElements = thresholds.minElements;
+  }
+
+  get threadedCalls(): number {
+    return this.pool?.jobs ?? 0;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.pool?.dispose();
+  }
+
+  /** The pool, if this call is big enough to split. */
+  private split(work: number, min: number): ThreadPool | null {
+    const pool = this.pool;
+    return pool !== null && work >= min ? pool : null;
+  }
+
   get memoryBytes(): number {
     return this.memory.buffer.byteLength;
   }
@@ -89,6 +142,8 @@ class WasmKernelsImpl implements WasmKernels {
    * than some small kernels). Any other matrix goes through `ptr`'s check.
    */
   private mptr(op: string, what: string, m: Matrix): number {
+    if (this.disposed)
+      throw new ChainruleError('INVALID_OPTION', `${op}: these kernels were disposed (kernels.dispose())`);
     if (m instanceof WasmMatrix && m.owner === this) {
       if (m.freed) throw new ChainruleError('INVALID_OPTION', `${op}: ${what} was freed (kernels.free)`);
       return m.ptr;
@@ -114,10 +169,34 @@ class WasmKernelsImpl implements WasmKernels {
     if (op === 'matmulTransB') expectShape(op, 'b', b, N, K);
     else expectShape(op, 'b', b, K, N);
     expectShape(op, 'out', out, M, N);
-    this.x[op](this.mptr(op, 'a', a), this.mptr(op, 'b', b), this.mptr(op, 'out', out), M, K, N);
+    const pa = this.mptr(op, 'a', a);
+    const pb = this.mptr(op, 'b', b);
+    const pc = this.mptr(op, 'out', out);
+    const pool = this.split(M * K * N, this.minProduct);
+    if (pool === null) {
+      this.x[op](pa, pb, pc, M, K, N);
+      return;
+    }
+    // The element strides of gemmStrided for each form (assembly/matmul.ts).
+    const g = pool.args;
+    g[0] = Op.Gemm;
+    g[1] = pa;
+    g[2] = op === 'matmulTransA' ? 1 : K;
+    g[3] = op === 'matmulTransA' ? M : 1;
+    g[4] = pb;
+    g[5] = op === 'matmulTransB' ? 1 : N;
+    g[6] = op === 'matmulTransB' ? K : 1;
+    g[7] = pc;
+    g[8] = N;
+    g[9] = M;
+    g[10] = K;
+    g[11] = N;
+    pool.run();
   }
 
   alloc(rows: number, cols: number): Matrix {
+    if (this.disposed)
+      throw new ChainruleError('INVALID_OPTION', 'alloc: these kernels were disposed (kernels.dispose())');
     const p = this.heap.alloc(rows * cols * 4);
     const m = new WasmMatrix(rows, cols, new Float32Array(this.buffer, p, rows * cols), p, this);
     m.data.fill(0); // the block may be one freed earlier
@@ -152,31 +231,66 @@ class WasmKernelsImpl implements WasmKernels {
   biasActivation(z: Matrix, bias: Matrix, activation: ResolvedActivation, a: Matrix): void {
     expectShape('biasActivation', 'bias', bias, 1, z.cols);
     expectShape('biasActivation', 'a', a, z.rows, z.cols);
-    this.x.biasActivation(
-      this.mptr('biasActivation', 'z', z),
-      this.mptr('biasActivation', 'bias', bias),
-      this.mptr('biasActivation', 'a', a),
-      z.rows,
-      z.cols,
-      activationCode('biasActivation', activation.name),
-      activation.alpha,
-    );
+    const pz = this.mptr('biasActivation', 'z', z);
+    const pbias = this.mptr('biasActivation', 'bias', bias);
+    const pa = this.mptr('biasActivation', 'a', a);
+    const kind = activationCode('biasActivation', activation.name);
+    const pool = this.split(z.rows * z.cols, this.minElements);
+    if (pool === null) {
+      this.x.biasActivation(pz, pbias, pa, z.rows, z.cols, kind, activation.alpha);
+      return;
+    }
+    const g = pool.args;
+    g[0] = Op.BiasActivation;
+    g[1] = pz;
+    g[2] = pbias;
+    g[3] = pa;
+    g[4] = z.rows;
+    g[5] = z.cols;
+    g[6] = kind;
+    g[7] = activation.alpha;
+    pool.run();
   }
 
   activationBackward(activation: ResolvedActivation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void {
     expectShape('activationBackward', 'a', a, z.rows, z.cols);
     expectShape('activationBackward', 'dA', dA, z.rows, z.cols);
     expectShape('activationBackward', 'dZ', dZ, z.rows, z.cols);
-    this.x.activationBackward(
-      this.mptr('activationBackward', 'z', z),
-      this.mptr('activationBackward', 'a', a),
-      this.mptr('activationBackward', 'dA', dA),
-      this.mptr('activationBackward', 'dZ', dZ),
-      z.rows,
-      z.cols,
-      activationCode('activationBackward', activation.name),
-      activation.alpha,
-    );
+    const pz = this.mptr('activationBackward', 'z', z);
+    const pa = this.mptr('activationBackward', 'a', a);
+    const pdA = this.mptr('activationBackward', 'dA', dA);
+    const pdZ = this.mptr('activationBackward', 'dZ', dZ);
+    const kind = activationCode('activationBackward', activation.name);
+    const pool = this.split(z.rows * z.cols, this.minElements);
+    if (pool === null) {
+      this.x.activationBackward(pz, pa, pdA, pdZ, z.rows, z.cols, kind, activation.alpha);
+      return;
+    }
+    this.activationBackwardOn(pool, pz, pa, pdA, pdZ, z.rows, z.cols, kind, activation.alpha);
+  }
+
+  private activationBackwardOn(
+    pool: ThreadPool,
+    pz: number,
+    pa: number,
+    pdA: number,
+    pdZ: number,
+    rows: number,
+    cols: number,
+    kind: number,
+    alpha: number,
+  ): void {
+    const g = pool.args;
+    g[0] = Op.ActivationBackward;
+    g[1] = pz;
+    g[2] = pa;
+    g[3] = pdA;
+    g[4] = pdZ;
+    g[5] = rows;
+    g[6] = cols;
+    g[7] = kind;
+    g[8] = alpha;
+    pool.run();
   }
 
   denseForward(
@@ -194,18 +308,31 @@ class WasmKernelsImpl implements WasmKernels {
     expectShape('denseForward', 'bias', bias, 1, U);
     expectShape('denseForward', 'z', z, N, U);
     expectShape('denseForward', 'a', a, N, U);
-    this.x.denseForward(
-      this.mptr('denseForward', 'x', x),
-      this.mptr('denseForward', 'W', W),
-      this.mptr('denseForward', 'bias', bias),
-      this.mptr('denseForward', 'z', z),
-      this.mptr('denseForward', 'a', a),
-      N,
-      K,
-      U,
-      activationCode('denseForward', activation.name),
-      activation.alpha,
-    );
+    const px = this.mptr('denseForward', 'x', x);
+    const pW = this.mptr('denseForward', 'W', W);
+    const pbias = this.mptr('denseForward', 'bias', bias);
+    const pz = this.mptr('denseForward', 'z', z);
+    const pa = this.mptr('denseForward', 'a', a);
+    const kind = activationCode('denseForward', activation.name);
+    // Split by blocks of rows: worth it only when there are rows to share.
+    const pool = N >= 8 ? this.split(N * K * U, this.minProduct) : null;
+    if (pool === null) {
+      this.x.denseForward(px, pW, pbias, pz, pa, N, K, U, kind, activation.alpha);
+      return;
+    }
+    const g = pool.args;
+    g[0] = Op.DenseForward;
+    g[1] = px;
+    g[2] = pW;
+    g[3] = pbias;
+    g[4] = pz;
+    g[5] = pa;
+    g[6] = N;
+    g[7] = K;
+    g[8] = U;
+    g[9] = kind;
+    g[10] = activation.alpha;
+    pool.run();
   }
 
   denseBackward(
@@ -232,34 +359,83 @@ class WasmKernelsImpl implements WasmKernels {
     expectShape('denseBackward', 'dW', dW, K, U);
     expectShape('denseBackward', 'db', db, 1, U);
     if (dX) expectShape('denseBackward', 'dX', dX, N, K);
-    this.x.denseBackward(
-      this.mptr('denseBackward', 'x', x),
-      this.mptr('denseBackward', 'W', W),
-      this.mptr('denseBackward', 'z', z),
-      this.mptr('denseBackward', 'a', a),
-      this.mptr('denseBackward', 'dA', dA),
-      this.mptr('denseBackward', 'dZ', dZ),
-      this.mptr('denseBackward', 'dW', dW),
-      this.mptr('denseBackward', 'db', db),
-      dX ? this.mptr('denseBackward', 'dX', dX) : 0,
-      N,
-      K,
-      U,
-      activationCode('denseBackward', activation.name),
-      activation.alpha,
-      dZReady,
-      dX !== null,
-    );
+    const px = this.mptr('denseBackward', 'x', x);
+    const pW = this.mptr('denseBackward', 'W', W);
+    const pz = this.mptr('denseBackward', 'z', z);
+    const pa = this.mptr('denseBackward', 'a', a);
+    const pdA = this.mptr('denseBackward', 'dA', dA);
+    const pdZ = this.mptr('denseBackward', 'dZ', dZ);
+    const pdW = this.mptr('denseBackward', 'dW', dW);
+    const pdb = this.mptr('denseBackward', 'db', db);
+    const pdX = dX ? this.mptr('denseBackward', 'dX', dX) : 0;
+    const kind = activationCode('denseBackward', activation.name);
+    const pool = this.split(N * K * U, this.minProduct);
+    if (pool === null) {
+      this.x.denseBackward(
+        px,
+        pW,
+        pz,
+        pa,
+        pdA,
+        pdZ,
+        pdW,
+        pdb,
+        pdX,
+        N,
+        K,
+        U,
+        kind,
+        activation.alpha,
+        dZReady,
+        dX !== null,
+      );
+      return;
+    }
+    // Two jobs: ∂J/∂Z by blocks of rows (every row is needed before the products), then ∂J/∂W, ∂J/∂b, ∂J/∂X.
+    if (!dZReady) this.activationBackwardOn(pool, pz, pa, pdA, pdZ, N, U, kind, activation.alpha);
+    const g = pool.args;
+    g[0] = Op.WeightGrads;
+    g[1] = px;
+    g[2] = pW;
+    g[3] = pdZ;
+    g[4] = pdW;
+    g[5] = pdb;
+    g[6] = pdX;
+    g[7] = N;
+    g[8] = K;
+    g[9] = U;
+    pool.run();
   }
 
   columnSums(m: Matrix, out: Matrix): void {
     expectShape('columnSums', 'out', out, 1, m.cols);
-    this.x.columnSums(this.mptr('columnSums', 'm', m), this.mptr('columnSums', 'out', out), m.rows, m.cols);
+    const pm = this.mptr('columnSums', 'm', m);
+    const pout = this.mptr('columnSums', 'out', out);
+    const pool = this.split(m.rows * m.cols, this.minElements);
+    if (pool === null) {
+      this.x.columnSums(pm, pout, m.rows, m.cols, m.cols);
+      return;
+    }
+    const g = pool.args;
+    g[0] = Op.ColumnSums;
+    g[1] = pm;
+    g[2] = pout;
+    g[3] = m.rows;
+    g[4] = m.cols;
+    pool.run();
   }
 
   allFinite(values: Matrix): boolean {
     // An i32 comes back as a small integer: nothing to box, unlike an f64.
-    return this.x.allFinite(this.mptr('allFinite', 'values', values), values.rows * values.cols) === 1;
+    const p = this.mptr('allFinite', 'values', values);
+    const n = values.rows * values.cols;
+    const pool = this.split(n, this.minElements);
+    if (pool === null) return this.x.allFinite(p, n) === 1;
+    const g = pool.args;
+    g[0] = Op.AllFinite;
+    g[1] = p;
+    g[2] = n;
+    return pool.run() === 1;
   }
 
   loss(kind: LossKind, pred: Matrix, target: Matrix, grad: Matrix, scale: number): number {
@@ -293,15 +469,19 @@ class WasmKernelsImpl implements WasmKernels {
     const n = param.rows * param.cols;
     expectShape('sgdUpdate', 'grad', grad, param.rows, param.cols);
     if (backup) expectLength('sgdUpdate', 'backup', backup, n);
-    return (
-      this.x.sgdUpdate(
-        this.mptr('sgdUpdate', 'param', param),
-        this.mptr('sgdUpdate', 'grad', grad),
-        n,
-        learningRate,
-        backup ? this.mptr('sgdUpdate', 'backup', backup) : 0,
-      ) === 1
-    );
+    const pp = this.mptr('sgdUpdate', 'param', param);
+    const pg = this.mptr('sgdUpdate', 'grad', grad);
+    const pbk = backup ? this.mptr('sgdUpdate', 'backup', backup) : 0;
+    const pool = this.split(n, this.minElements);
+    if (pool === null) return this.x.sgdUpdate(pp, pg, n, learningRate, pbk) === 1;
+    const g = pool.args;
+    g[0] = Op.Sgd;
+    g[1] = pp;
+    g[2] = pg;
+    g[3] = n;
+    g[4] = learningRate;
+    g[5] = pbk;
+    return pool.run() === 1;
   }
 
   momentumUpdate(
@@ -316,17 +496,22 @@ class WasmKernelsImpl implements WasmKernels {
     expectShape('momentumUpdate', 'grad', grad, param.rows, param.cols);
     expectShape('momentumUpdate', 'velocity', velocity, param.rows, param.cols);
     if (backup) expectLength('momentumUpdate', 'backup', backup, 2 * n);
-    return (
-      this.x.momentumUpdate(
-        this.mptr('momentumUpdate', 'param', param),
-        this.mptr('momentumUpdate', 'grad', grad),
-        this.mptr('momentumUpdate', 'velocity', velocity),
-        n,
-        learningRate,
-        momentum,
-        backup ? this.mptr('momentumUpdate', 'backup', backup) : 0,
-      ) === 1
-    );
+    const pp = this.mptr('momentumUpdate', 'param', param);
+    const pg = this.mptr('momentumUpdate', 'grad', grad);
+    const pv = this.mptr('momentumUpdate', 'velocity', velocity);
+    const pbk = backup ? this.mptr('momentumUpdate', 'backup', backup) : 0;
+    const pool = this.split(n, this.minElements);
+    if (pool === null) return this.x.momentumUpdate(pp, pg, pv, n, learningRate, momentum, pbk, n) === 1;
+    const g = pool.args;
+    g[0] = Op.Momentum;
+    g[1] = pp;
+    g[2] = pg;
+    g[3] = pv;
+    g[4] = n;
+    g[5] = learningRate;
+    g[6] = momentum;
+    g[7] = pbk;
+    return pool.run() === 1;
   }
 
   adamUpdate(
@@ -346,21 +531,28 @@ class WasmKernelsImpl implements WasmKernels {
     expectShape('adamUpdate', 'm', m, param.rows, param.cols);
     expectShape('adamUpdate', 'v', v, param.rows, param.cols);
     if (backup) expectLength('adamUpdate', 'backup', backup, 3 * n);
-    return (
-      this.x.adamUpdate(
-        this.mptr('adamUpdate', 'param', param),
-        this.mptr('adamUpdate', 'grad', grad),
-        this.mptr('adamUpdate', 'm', m),
-        this.mptr('adamUpdate', 'v', v),
-        n,
-        learningRate,
-        beta1,
-        beta2,
-        epsilon,
-        step,
-        backup ? this.mptr('adamUpdate', 'backup', backup) : 0,
-      ) === 1
-    );
+    const pp = this.mptr('adamUpdate', 'param', param);
+    const pg = this.mptr('adamUpdate', 'grad', grad);
+    const pm = this.mptr('adamUpdate', 'm', m);
+    const pv = this.mptr('adamUpdate', 'v', v);
+    const pbk = backup ? this.mptr('adamUpdate', 'backup', backup) : 0;
+    const pool = this.split(n, this.minElements);
+    if (pool === null)
+      return this.x.adamUpdate(pp, pg, pm, pv, n, learningRate, beta1, beta2, epsilon, step, pbk, n) === 1;
+    const g = pool.args;
+    g[0] = Op.Adam;
+    g[1] = pp;
+    g[2] = pg;
+    g[3] = pm;
+    g[4] = pv;
+    g[5] = n;
+    g[6] = learningRate;
+    g[7] = beta1;
+    g[8] = beta2;
+    g[9] = epsilon;
+    g[10] = step;
+    g[11] = pbk;
+    return pool.run() === 1;
   }
 }
 
@@ -372,6 +564,13 @@ export function createWasmKernels(
   exports: KernelExports,
   variant: WasmVariant,
   growEveryAlloc = false,
-): WasmKernels {
+): WasmKernels & ThreadedSetup {
   return new WasmKernelsImpl(exports, variant, growEveryAlloc);
+}
+
+/** What `loadWasmKernels` uses to give the kernels a thread pool. */
+export interface ThreadedSetup {
+  allocScratch(): number;
+  attachPool(pool: ThreadPool, thresholds?: ThreadThresholds): void;
+  threadsNote: string | null;
 }

@@ -1,0 +1,464 @@
+/**
+ * The thread pool behind `loadWasmKernels({ threads })`: T − 1 workers instantiate the shared-memory build of the
+ * module on the same `WebAssembly.Memory` as the calling thread, each with its own GEMM scratch. A heavy kernel
+ * call becomes a job: the caller writes the job's arguments into a small shared block, bumps a sequence number,
+ * runs its own share (thread 0), and waits for the others' done count. Workers spin on the sequence number for a
+ * short while after each job (a training step is a burst of jobs a few microseconds apart), then sleep in
+ * `Atomics.wait` until the caller's `Atomics.notify`.
+ *
+ * Every share is a block of output rows or columns (or of elements) computed by the same code, in the same order,
+ * as the one-thread call (see `gemmStrided` in assembly/matmul.ts), so results are bit-identical for any number of
+ * threads.
+ */
+import type { KernelExports } from './kernel-exports.js';
+
+/** Job codes (the first argument of a job). */
+export enum Op {
+  Gemm = 1,
+  DenseForward = 2,
+  ActivationBackward = 3,
+  WeightGrads = 4,
+  BiasActivation = 5,
+  ColumnSums = 6,
+  Sgd = 7,
+  Momentum = 8,
+  Adam = 9,
+  AllFinite = 10,
+}
+
+// The control block's Int32 slots.
+const SEQ = 0;
+const DONE = 1;
+const QUIT = 2;
+const SLEEPERS = 3;
+const RESULT = 8;
+/** Room for the results of up to 56 threads. */
+const CONTROL_INTS = 64;
+const MAX_THREADS = CONTROL_INTS - RESULT;
+const ARG_SLOTS = 24;
+
+/**
+ * Thread t's share of one job. Self-contained (it is also sent to the workers as source text): it may use only its
+ * parameters and globals. Returns 1, or 0 when an update or a check found a non-finite value.
+ */
+function runSlice(x: KernelExports, a: Float64Array, t: number, T: number): number {
+  const g = (i: number): number => a[i] as number;
+  /** [start, end) of part t when `units` blocks of `unit` (of `total`) are dealt out as evenly as possible. */
+  const part = (total: number, unit: number): [number, number] => {
+    const units = Math.ceil(total / unit);
+    const lo = Math.floor((units * t) / T) * unit;
+    const hi = Math.min(total, Math.floor((units * (t + 1)) / T) * unit);
+    return [lo, Math.max(lo, hi)];
+  };
+  /** One thread's block of C = A·B: rows in 4s or columns in 8s, whichever has more blocks (the micro-tile). */
+  const gemm = (
+    pa: number,
+    aRow: number,
+    aDepth: number,
+    pb: number,
+    bDepth: number,
+    bCol: number,
+    pc: number,
+    ldc: number,
+    M: number,
+    K: number,
+    N: number,
+  ) => {
+    if (Math.ceil(M / 4) >= Math.ceil(N / 8)) {
+      const [i0, i1] = part(M, 4);
+      if (i1 > i0)
+        x.gemmStrided(
+          pa + i0 * aRow * 4,
+          aRow,
+          aDepth,
+          pb,
+          bDepth,
+          bCol,
+          pc + i0 * ldc * 4,
+          ldc,
+          i1 - i0,
+          K,
+          N,
+        );
+    } else {
+      const [j0, j1] = part(N, 8);
+      if (j1 > j0)
+        x.gemmStrided(pa, aRow, aDepth, pb + j0 * bCol * 4, bDepth, bCol, pc + j0 * 4, ldc, M, K, j1 - j0);
+    }
+  };
+  switch (g(0)) {
+    case 1: // Gemm: a, aRow, aDepth, b, bDepth, bCol, c, ldc, M, K, N
+      gemm(g(1), g(2), g(3), g(4), g(5), g(6), g(7), g(8), g(9), g(10), g(11));
+      return 1;
+    case 2: {
+      // DenseForward: x, w, b, z, act, N, K, U, kind, alpha — blocks of rows
+      const K = g(7);
+      const U = g(8);
+      const [r0, r1] = part(g(6), 4);
+      if (r1 > r0)
+        x.denseForward(
+          g(1) + r0 * K * 4,
+          g(2),
+          g(3),
+          g(4) + r0 * U * 4,
+          g(5) + r0 * U * 4,
+          r1 - r0,
+          K,
+          U,
+          g(9),
+          g(10),
+        );
+      return 1;
+    }
+    case 3: {
+      // ActivationBackward: z, act, dA, dZ, rows, cols, kind, alpha — blocks of rows (softmax works row by row)
+      const cols = g(6);
+      const [r0, r1] = part(g(5), 4);
+      const o = r0 * cols * 4;
+      if (r1 > r0) x.activationBackward(g(1) + o, g(2) + o, g(3) + o, g(4) + o, r1 - r0, cols, g(7), g(8));
+      return 1;
+    }
+    case 4: {
+      // WeightGrads: x, w, dZ, dW, db, dX, N, K, U — dW = Xᵀ·dZ, db = Σ rows dZ, dX = dZ·Wᵀ (when dX ≠ 0)
+      const N = g(7);
+      const K = g(8);
+      const U = g(9);
+      gemm(g(1), 1, K, g(3), U, 1, g(4), U, K, N, U);
+      const [u0, u1] = part(U, 4);
+      if (u1 > u0) x.columnSums(g(3) + u0 * 4, g(5) + u0 * 4, N, u1 - u0, U);
+      if (g(6) !== 0) gemm(g(3), U, 1, g(2), 1, U, g(6), K, N, U, K);
+      return 1;
+    }
+    case 5: {
+      // BiasActivation: z, bias, act, rows, cols, kind, alpha — blocks of rows
+      const cols = g(5);
+      const [r0, r1] = part(g(4), 4);
+      const o = r0 * cols * 4;
+      if (r1 > r0) x.biasActivation(g(1) + o, g(2), g(3) + o, r1 - r0, cols, g(6), g(7));
+      return 1;
+    }
+    case 6: {
+      // ColumnSums: m, out, rows, cols — blocks of columns
+      const cols = g(4);
+      const [u0, u1] = part(cols, 4);
+      if (u1 > u0) x.columnSums(g(1) + u0 * 4, g(2) + u0 * 4, g(3), u1 - u0, cols);
+      return 1;
+    }
+    case 7: {
+      // Sgd: param, grad, n, lr, backup — blocks of 16 elements
+      const [i0, i1] = part(g(3), 16);
+      if (i1 <= i0) return 1;
+      const o = i0 * 4;
+      return x.sgdUpdate(g(1) + o, g(2) + o, i1 - i0, g(4), g(5) === 0 ? 0 : g(5) + o);
+    }
+    case 8: {
+      // Momentum: param, grad, velocity, n, lr, mu, backup
+      const n = g(4);
+      const [i0, i1] = part(n, 16);
+      if (i1 <= i0) return 1;
+      const o = i0 * 4;
+      return x.momentumUpdate(
+        g(1) + o,
+        g(2) + o,
+        g(3) + o,
+        i1 - i0,
+        g(5),
+        g(6),
+        g(7) === 0 ? 0 : g(7) + o,
+        n,
+      );
+    }
+    case 9: {
+      // Adam: param, grad, m, v, n, lr, beta1, beta2, epsilon, step, backup
+      const n = g(5);
+      const [i0, i1] = part(n, 16);
+      if (i1 <= i0) return 1;
+      const o = i0 * 4;
+      return x.adamUpdate(
+        g(1) + o,
+        g(2) + o,
+        g(3) + o,
+        g(4) + o,
+        i1 - i0,
+        g(6),
+        g(7),
+        g(8),
+        g(9),
+        g(10),
+        g(11) === 0 ? 0 : g(11) + o,
+        n,
+      );
+    }
+    case 10: {
+      // AllFinite: p, n
+      const [i0, i1] = part(g(2), 16);
+      return i1 > i0 ? x.allFinite(g(1) + i0 * 4, i1 - i0) : 1;
+    }
+    default:
+      throw new Error(`chainrule thread pool: unknown job ${g(0)}`);
+  }
+}
+
+/** What a worker is started with. */
+interface ThreadInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  args: SharedArrayBuffer;
+  scratch: number;
+  index: number;
+  threads: number;
+  spinMs: number;
+}
+
+/**
+ * A worker's life: instantiate the module on the shared memory, report ready, then run each job's share until told
+ * to quit. Self-contained like `runSlice` (sent as source text).
+ */
+function threadMain(
+  init: ThreadInit,
+  post: (message: string) => void,
+  slice: typeof runSlice,
+  slots: { SEQ: number; DONE: number; QUIT: number; SLEEPERS: number; RESULT: number },
+): void {
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  const x = instance.exports as unknown as KernelExports;
+  x.setScratch(init.scratch);
+  const control = new Int32Array(init.control);
+  const args = new Float64Array(init.args);
+  let seen = Atomics.load(control, slots.SEQ);
+  post('ready');
+  for (;;) {
+    // Spin a little (the next job of a training step is microseconds away), then sleep until notified.
+    const spinUntil = performance.now() + init.spinMs;
+    let spins = 0;
+    while (Atomics.load(control, slots.SEQ) === seen) {
+      if (++spins % 256 === 0 && performance.now() > spinUntil) {
+        Atomics.add(control, slots.SLEEPERS, 1);
+        Atomics.wait(control, slots.SEQ, seen);
+        Atomics.sub(control, slots.SLEEPERS, 1);
+      }
+    }
+    seen = Atomics.load(control, slots.SEQ);
+    if (Atomics.load(control, slots.QUIT) !== 0) return;
+    let result = 0;
+    try {
+      result = slice(x, args, init.index, init.threads);
+    } catch {
+      result = -1;
+    }
+    control[slots.RESULT + init.index] = result;
+    Atomics.add(control, slots.DONE, 1);
+    Atomics.notify(control, slots.DONE);
+  }
+}
+
+const slotsText = JSON.stringify({ SEQ, DONE, QUIT, SLEEPERS, RESULT });
+// Dynamic import: an eval worker runs as CommonJS or, under `node --input-type=module`, as an ES module.
+const nodeSource = `import('node:worker_threads').then(({ workerData, parentPort }) =>
+  (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, ${slotsText}));`;
+const browserSource = `self.onmessage = (e) => {
+  self.onmessage = null;
+  (${threadMain.toString()})(e.data, (m) => self.postMessage(m), ${runSlice.toString()}, ${slotsText});
+};`;
+
+/** A started worker, Node's or the browser's. */
+interface WorkerHandle {
+  terminate(): void;
+}
+
+type NodeWorkerCtor = new (
+  source: string,
+  options: { eval: true; workerData: ThreadInit },
+) => {
+  on(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): void;
+  unref(): void;
+  terminate(): Promise<number>;
+};
+
+/** The globals `threadSupport` looks at. */
+export interface ThreadEnvironment {
+  SharedArrayBuffer?: unknown;
+  Atomics?: unknown;
+  crossOriginIsolated?: boolean;
+  window?: unknown;
+  document?: unknown;
+  process?: { versions?: { node?: string } };
+}
+
+/** Where threads can run, and why not when they cannot (`g`: the globals, replaceable in tests). */
+export function threadSupport(
+  g: ThreadEnvironment = globalThis as ThreadEnvironment,
+): { ok: true } | { ok: false; reason: string } {
+  const isolation =
+    'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  if (typeof g.SharedArrayBuffer !== 'function' || typeof g.Atomics !== 'object')
+    return {
+      ok: false,
+      reason:
+        g.crossOriginIsolated === false
+          ? `SharedArrayBuffer is unavailable: ${isolation}`
+          : 'SharedArrayBuffer is unavailable in this runtime',
+    };
+  if (g.process?.versions?.node) return { ok: true };
+  if (g.crossOriginIsolated === false) return { ok: false, reason: isolation };
+  if (typeof g.window !== 'undefined' && typeof g.document !== 'undefined')
+    return {
+      ok: false,
+      reason:
+        "the browser's main thread may not block in Atomics.wait: load the kernels in a Web Worker to use threads",
+    };
+  return { ok: true };
+}
+
+/** The calling thread's side of the pool. */
+export class ThreadPool {
+  private readonly control: Int32Array;
+  /** The job's arguments, written before each job (argument 0 is the job code). */
+  readonly args: Float64Array;
+  private disposed = false;
+  /** Jobs run so far (kernel calls split across the threads). */
+  jobs = 0;
+
+  private constructor(
+    private readonly x: KernelExports,
+    readonly threads: number,
+    control: SharedArrayBuffer,
+    args: SharedArrayBuffer,
+    private readonly workers: WorkerHandle[],
+    /** Checks of the done count before the caller sleeps: many when the threads have cores of their own. */
+    private readonly spins: number,
+  ) {
+    this.control = new Int32Array(control);
+    this.args = new Float64Array(args);
+  }
+
+  /**
+   * Starts `threads − 1` workers on `module` and `memory`; `scratch(i)` gives worker i its GEMM scratch; after a job
+   * each worker spins `spinMs` before it sleeps (0 when there are more threads than cores: a spinning thread would
+   * take the core another one needs). Resolves when every worker has instantiated the module.
+   */
+  static async start(
+    x: KernelExports,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    threads: number,
+    scratch: (index: number) => number,
+    spinMs: number,
+  ): Promise<ThreadPool> {
+    if (!Number.isInteger(threads) || threads < 2 || threads > MAX_THREADS)
+      throw new RangeError(`ThreadPool: threads must be an integer from 2 to ${MAX_THREADS}, got ${threads}`);
+    const control = new SharedArrayBuffer(CONTROL_INTS * 4);
+    const args = new SharedArrayBuffer(ARG_SLOTS * 8);
+    const inits: ThreadInit[] = [];
+    for (let index = 1; index < threads; index++)
+      inits.push({ module, memory, control, args, scratch: scratch(index), index, threads, spinMs });
+    const isNode = Boolean(
+      (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node,
+    );
+    const workers = isNode ? await startNodeWorkers(inits) : await startWebWorkers(inits);
+    return new ThreadPool(x, threads, control, args, workers, spinMs > 0 ? 20000 : 64);
+  }
+
+  /**
+   * Runs the job in `args` on every thread; returns 1 if every share returned 1. The caller's share runs here,
+   * then it waits (spinning, then `Atomics.wait`) for the others.
+   */
+  run(): number {
+    if (this.disposed) throw new Error('the kernels were disposed: their thread pool has ended');
+    this.jobs++;
+    const c = this.control;
+    Atomics.store(c, DONE, 0);
+    Atomics.add(c, SEQ, 1);
+    if (Atomics.load(c, SLEEPERS) > 0) Atomics.notify(c, SEQ);
+    const others = this.threads - 1;
+    let ok = runSlice(this.x, this.args, 0, this.threads);
+    let spins = 0;
+    for (let done = Atomics.load(c, DONE); done < others; done = Atomics.load(c, DONE)) {
+      if (++spins > this.spins) Atomics.wait(c, DONE, done, 10);
+    }
+    for (let t = 1; t < this.threads; t++) {
+      const r = c[RESULT + t] as number;
+      if (r < 0) throw new Error(`chainrule thread pool: worker ${t} failed on job ${this.args[0]}`);
+      ok &= r;
+    }
+    return ok;
+  }
+
+  /** Ends the workers. The kernels cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    Atomics.store(this.control, QUIT, 1);
+    Atomics.add(this.control, SEQ, 1);
+    Atomics.notify(this.control, SEQ);
+    for (const w of this.workers) w.terminate();
+  }
+}
+
+async function startNodeWorkers(inits: ThreadInit[]): Promise<WorkerHandle[]> {
+  // Built at run time so browser bundlers leave it alone.
+  const specifier = 'node:worker_threads';
+  const { Worker } = (await import(/* @vite-ignore */ specifier)) as { Worker: NodeWorkerCtor };
+  const started = inits.map((init) => {
+    const worker = new Worker(nodeSource, { eval: true, workerData: init });
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m) => {
+        if (m === 'ready') resolve();
+      });
+      worker.on('error', (e) => reject(e));
+      worker.on('exit', (code) =>
+        reject(new Error(`a kernel thread exited with code ${String(code)} while starting`)),
+      );
+    });
+    return { worker, ready };
+  });
+  try {
+    await Promise.all(started.map((s) => s.ready));
+  } catch (e) {
+    for (const s of started) void s.worker.terminate();
+    throw e;
+  }
+  // A process that uses the kernels exits by itself: once started, idle workers do not keep it alive. (Not before:
+  // the process would end while awaiting their 'ready'.)
+  for (const s of started) s.worker.unref();
+  return started.map((s) => ({ terminate: () => void s.worker.terminate() }));
+}
+
+async function startWebWorkers(inits: ThreadInit[]): Promise<WorkerHandle[]> {
+  const g = globalThis as unknown as {
+    Worker: new (
+      url: string,
+    ) => {
+      postMessage(m: unknown): void;
+      terminate(): void;
+      onmessage: ((e: { data: unknown }) => void) | null;
+      onerror: ((e: { message?: string }) => void) | null;
+    };
+    Blob: new (parts: string[], options: { type: string }) => unknown;
+    URL: { createObjectURL(blob: unknown): string; revokeObjectURL(url: string): void };
+  };
+  const url = g.URL.createObjectURL(new g.Blob([browserSource], { type: 'text/javascript' }));
+  const workers = inits.map(() => new g.Worker(url));
+  try {
+    await Promise.all(
+      workers.map(
+        (w, i) =>
+          new Promise<void>((resolve, reject) => {
+            w.onmessage = (e) => {
+              if (e.data === 'ready') resolve();
+            };
+            w.onerror = (e) =>
+              reject(new Error(`a kernel thread failed to start: ${e.message ?? 'unknown error'}`));
+            w.postMessage(inits[i]);
+          }),
+      ),
+    );
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    throw e;
+  } finally {
+    g.URL.revokeObjectURL(url);
+  }
+  return workers;
+}
