@@ -10,3 +10,4 @@ export { allFinite, columnSums, loss, regularize } from './reductions';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { activationBackwardCols, biasActivationCols } from './columns';

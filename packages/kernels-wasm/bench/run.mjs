@@ -1,7 +1,10 @@
-// pnpm bench: chainrule's WebAssembly kernels against TensorFlow.js (WebAssembly backend, threads off; CPU
+// pnpm bench: chainrule's WebAssembly kernels on 1, 2, … threads against TensorFlow.js (WebAssembly backend; CPU
 // backend), our own JS kernels and a naive JS triple loop — all in this one process, candidates interleaved
-// round by round, medians reported. Prints markdown tables; `--quick` runs fewer rounds and sizes.
-import { readFileSync } from 'node:fs';
+// round by round, medians reported — and numpy/OpenBLAS on one core as the native reference (a child process).
+// Prints markdown tables and writes them into README.md between its bench markers (not with `--quick` or
+// `--no-write`).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +28,9 @@ const ROUND_MS = quick ? 15 : 40;
 tfwasm.setWasmPaths(
   `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`,
 );
+// TF.js decides itself whether its wasm backend can use threads here; in Node it cannot (its pthreads build starts
+// its workers from blob: URLs, which Node's worker_threads refuse), and the tables say so.
+const tfThreadsInNode = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 /**
@@ -60,6 +66,34 @@ const tfWasmEngine = () => useBackend('wasm');
 
 const simd = await loadWasmKernels({ variant: 'simd' });
 const relaxed = await loadWasmKernels({ variant: 'relaxed-simd' }).catch(() => null);
+// The thread columns: 2 threads, and every core if there are more than 2.
+const cores = os.availableParallelism();
+const threadCounts = [...new Set([2, Math.min(cores, 8)])];
+const threaded = {};
+for (const n of threadCounts) {
+  threaded[`wasm${n}`] = await loadWasmKernels({ variant: 'simd', threads: n });
+  threaded[`relaxed${n}`] = relaxed ? await loadWasmKernels({ variant: 'relaxed-simd', threads: n }) : null;
+}
+/** Our candidates beyond the 1-thread plain build, for a table's `compare`: `make(kernels)` builds the call. */
+const threadCandidates = (make) =>
+  Object.entries(threaded).map(([name, k]) => ({ name, fn: k ? make(k) : null }));
+
+/** numpy/OpenBLAS on one core, in a child process (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it alone). */
+function numpyReference() {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  try {
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [new URL('./numpy-ref.py', import.meta.url).pathname, ...(quick ? ['--quick'] : [])],
+      { env, encoding: 'utf8', timeout: 300_000 },
+    );
+    return JSON.parse(out);
+  } catch (e) {
+    return { error: String(e.message ?? e).split('\n')[0] };
+  }
+}
 
 // ——— measurement ———
 
@@ -187,6 +221,7 @@ async function benchMatmul(label, M, K, N, form = 'nn') {
   const res = await compare([
     { name: 'wasm', fn: ours(simd) },
     { name: 'relaxed', fn: relaxed ? ours(relaxed) : null },
+    ...(big || M * K * N >= 64 * 784 * 128 ? threadCandidates(ours) : []),
     { name: 'tfwasm', setup: tfw.setup, fn: tfw.make() },
     { name: 'tfcpu', setup: tfc.setup, fn: tfc.make(), slow: big },
     { name: 'js', fn: ours(jsKernels), slow: big },
@@ -318,6 +353,7 @@ async function benchStep(label, sizes, hidden, output, loss, batch, lr, withBrai
   const res = await compare([
     { name: 'wasm', fn: ourStep(simd, sizes, hidden, output, loss, batch, lr) },
     { name: 'relaxed', fn: relaxed ? ourStep(relaxed, sizes, hidden, output, loss, batch, lr) : null },
+    ...threadCandidates((k) => ourStep(k, sizes, hidden, output, loss, batch, lr)),
     { name: 'tfwasm', ...tfw },
     { name: 'tfcpu', ...tfc },
     { name: 'js', fn: ourStep(jsKernels, sizes, hidden, output, loss, batch, lr) },
@@ -329,20 +365,30 @@ async function benchStep(label, sizes, hidden, output, loss, batch, lr, withBrai
 
 // ——— run and print ———
 
+const lines = [];
+const say = (line = '') => {
+  console.log(line);
+  lines.push(line);
+};
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`# chainrule kernels benchmark\n`);
-console.log(
-  `${cpu}, ${os.cpus().length} cores; Node ${process.versions.node}; TensorFlow.js ${tf.version_core} (wasm backend, SIMD, threads off); ${new Date().toISOString().slice(0, 10)}`,
+say(
+  `${cpu}, ${cores} cores; Node ${process.versions.node}; TensorFlow.js ${tf.version_core} (wasm backend, SIMD); ${new Date().toISOString().slice(0, 10)}`,
 );
-console.log(
-  "Backends checked: TensorFlow.js setBackend('wasm') returned true with getBackend() === 'wasm' (BackendWasm, SIMD, threads off), and setBackend('cpu') likewise with 'cpu' — re-checked at every switch.\n",
+say(
+  "Backends checked: TensorFlow.js setBackend('wasm') returned true with getBackend() === 'wasm' (BackendWasm, SIMD), and setBackend('cpu') likewise with 'cpu' — re-checked at every switch.",
 );
-console.log(
-  `Medians of ${ROUNDS} interleaved rounds (3 for runs over ~0.1 s per call). Ratios are ours ÷ theirs (higher is better for us).\n`,
+say(
+  `TensorFlow.js threads: ${tfThreadsInNode ? 'available' : 'not available in Node'} (its WASM_HAS_MULTITHREAD_SUPPORT check says ${tfThreadsInNode}; its threaded build starts pthreads from blob: URLs, which Node's worker_threads refuse), so its columns are one thread; \`pnpm bench:browser\` has TensorFlow.js threaded in Chromium.`,
 );
+say(
+  `Medians of ${ROUNDS} interleaved rounds (3 for runs over ~0.1 s per call). Ratios are ours ÷ theirs (higher is better for us). Our thread columns: ${threadCounts.map((n) => `${n} threads`).join(', ')} (\`loadWasmKernels({ threads })\`).`,
+);
+say();
 
 const peak = measurePeak();
-console.log(`Plain-SIMD peak of this core (12 independent f32x4 mul+add chains): **${fmt(peak)} GFLOPS**\n`);
+say(`Plain-SIMD peak of this core (12 independent f32x4 mul+add chains): **${fmt(peak)} GFLOPS**`);
+say();
 
 const shapes = [
   ['64³', 64, 64, 64],
@@ -357,26 +403,54 @@ const shapes = [
 ];
 const mm = [];
 for (const [label, M, K, N, form] of shapes) mm.push(await benchMatmul(label, M, K, N, form));
+const numpy = numpyReference();
+const np = numpy.error ? null : numpy;
 
-console.log('## Matmul, GFLOPS (median)\n');
-console.log(
+say('### Matmul, one thread, GFLOPS (median)');
+say();
+say(
   '| shape | chainrule wasm (SIMD) | % of peak | relaxed SIMD | TF.js wasm | TF.js cpu | our JS kernels | naive JS | ×TF.js wasm | ×TF.js cpu | ×our JS | ×naive |',
 );
-console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+say('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const { label, g } of mm) {
-  console.log(
+  say(
     `| ${label} | ${fmt(g.wasm)} | ${fmt((100 * g.wasm) / peak, 0)}% | ${fmt(g.relaxed)} | ${fmt(g.tfwasm)} | ${fmt(g.tfcpu, 2)} | ${fmt(g.js, 2)} | ${fmt(g.naive, 2)} | ${ratio(g.wasm, g.tfwasm)} | ${ratio(g.wasm, g.tfcpu)} | ${ratio(g.wasm, g.js)} | ${ratio(g.wasm, g.naive)} |`,
   );
 }
 
+say();
+say(`### Matmul on threads, and numpy/OpenBLAS on one core, GFLOPS (median)`);
+say();
+say(
+  `| shape | SIMD 1 thread | ${threadCounts.map((n) => `SIMD ${n} threads | relaxed ${n} threads`).join(' | ')} | ×SIMD ${threadCounts[0]} threads ÷ 1 | TF.js wasm (1 thread) | numpy/OpenBLAS 1 core | ours best ÷ TF.js wasm | ours best ÷ numpy |`,
+);
+say(`|---|--:|${threadCounts.map(() => '--:|--:|').join('')}--:|--:|--:|--:|--:|`);
+const threadRows = mm.filter(({ g }) => Number.isFinite(g[`wasm${threadCounts[0]}`]));
+for (const { label, g, ms } of threadRows) {
+  const npMs = np?.matmul[label];
+  const flops = g.wasm * ms.wasm * 1e6;
+  const gNp = npMs ? flops / (npMs * 1e6) : Number.NaN;
+  const best = Math.max(
+    ...Object.entries(g)
+      .filter(([k]) => /^(wasm|relaxed)\d*$/.test(k))
+      .map(([, v]) => v)
+      .filter(Number.isFinite),
+  );
+  say(
+    `| ${label} | ${fmt(g.wasm)} | ${threadCounts.map((n) => `${fmt(g[`wasm${n}`])} | ${fmt(g[`relaxed${n}`])}`).join(' | ')} | ${ratio(g[`wasm${threadCounts[0]}`], g.wasm)} | ${fmt(g.tfwasm)} | ${fmt(gNp)} | ${ratio(best, g.tfwasm)} | ${ratio(best, gNp)} |`,
+  );
+}
+
 const tiny = await benchMatmul('10×2 · 2×8', 10, 2, 8, 'nn');
-console.log('\n## Playground-size matmul 10×2 · 2×8, ns per call (median)\n');
-console.log(
+say();
+say('### Playground-size matmul 10×2 · 2×8, ns per call (median)');
+say();
+say(
   '| chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | naive JS | ×TF.js wasm | ×our JS | ×naive |',
 );
-console.log('|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+say('|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 const ns = (k) => tiny.ms[k] * 1e6;
-console.log(
+say(
   `| ${fmt(ns('wasm'), 0)} | ${fmt(ns('relaxed'), 0)} | ${fmt(ns('tfwasm'), 0)} | ${fmt(ns('tfcpu'), 0)} | ${fmt(ns('js'), 0)} | ${fmt(ns('naive'), 0)} | ${ratio(ns('tfwasm'), ns('wasm'))} | ${ratio(ns('js'), ns('wasm'))} | ${ratio(ns('naive'), ns('wasm'))} |`,
 );
 
@@ -410,26 +484,107 @@ const grads = await (async () => {
 })();
 await tfWasmEngine();
 
-console.log('\n## Training step (forward + backward + SGD update), median time per step\n');
-console.log(
-  '| network | chainrule wasm | relaxed | TF.js wasm | TF.js cpu | our JS kernels | brain.js | ×TF.js wasm | ×TF.js cpu | ×our JS | ×brain.js |',
-);
-console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 const t = (ms) =>
   !Number.isFinite(ms) ? '—' : ms >= 0.1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`;
+say();
+say('### Training step (forward + backward + SGD update), median time per step');
+say();
+say(
+  `| network | chainrule SIMD | relaxed | ${threadCounts.map((n) => `SIMD ${n} threads | relaxed ${n} threads`).join(' | ')} | TF.js wasm | TF.js cpu | our JS kernels | brain.js | numpy/OpenBLAS 1 core | ×SIMD ${threadCounts[0]} threads ÷ 1 | ours best ×TF.js wasm | ×TF.js cpu | ×brain.js | ours best ÷ numpy |`,
+);
+say(`|---|--:|--:|${threadCounts.map(() => '--:|--:|').join('')}--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|`);
+const bestOf = (ms) =>
+  Math.min(
+    ...Object.entries(ms)
+      .filter(([k]) => /^(wasm|relaxed)\d*$/.test(k))
+      .map(([, v]) => v)
+      .filter(Number.isFinite),
+  );
 for (const { label, ms } of steps) {
-  console.log(
-    `| ${label} | ${t(ms.wasm)} | ${t(ms.relaxed)} | ${t(ms.tfwasm)} | ${t(ms.tfcpu)} | ${t(ms.js)} | ${t(ms.brain)} | ${ratio(ms.tfwasm, ms.wasm)} | ${ratio(ms.tfcpu, ms.wasm)} | ${ratio(ms.js, ms.wasm)} | ${ratio(ms.brain, ms.wasm)} |`,
+  const npMs = label.startsWith('784') ? np?.step : undefined;
+  const best = bestOf(ms);
+  say(
+    `| ${label} | ${t(ms.wasm)} | ${t(ms.relaxed)} | ${threadCounts.map((n) => `${t(ms[`wasm${n}`])} | ${t(ms[`relaxed${n}`])}`).join(' | ')} | ${t(ms.tfwasm)} | ${t(ms.tfcpu)} | ${t(ms.js)} | ${t(ms.brain)} | ${t(npMs ?? Number.NaN)} | ${ratio(ms.wasm, ms[`wasm${threadCounts[0]}`])} | ${ratio(ms.tfwasm, best)} | ${ratio(ms.tfcpu, best)} | ${ratio(ms.brain, best)} | ${npMs ? `${(best / npMs).toFixed(2)}× its time` : '—'} |`,
   );
 }
+if (!np) say(`\nnumpy reference unavailable: ${numpy.error}`);
+else
+  say(
+    `\nnumpy ${np.numpy} with OpenBLAS on one core (OPENBLAS_NUM_THREADS=1; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset), run in a child process right after the matmul table.`,
+  );
 
-console.log(
-  '\n## Gradients only, 2-8-8-1 tanh, MSE, batch 10: `gradients(X, Y, { trace: false })` vs `tf.variableGrads`\n',
+say();
+say(
+  '### Gradients only, 2-8-8-1 tanh, MSE, batch 10: `gradients(X, Y, { trace: false })` vs `tf.variableGrads`',
 );
-console.log(
+say();
+say(
   '| chainrule wasm | its trainBatch | TF.js wasm | TF.js cpu | our JS kernels | ×TF.js wasm | ×TF.js cpu | gradients ÷ trainBatch |',
 );
-console.log('|--:|--:|--:|--:|--:|--:|--:|--:|');
-console.log(
+say('|--:|--:|--:|--:|--:|--:|--:|--:|');
+say(
   `| ${t(grads.wasm)} | ${t(grads.step)} | ${t(grads.tfwasm)} | ${t(grads.tfcpu)} | ${t(grads.js)} | ${ratio(grads.tfwasm, grads.wasm)} | ${ratio(grads.tfcpu, grads.wasm)} | ${(grads.wasm / grads.step).toFixed(2)} |`,
 );
+
+// ——— the targets (issue 12), judged from this run ———
+
+const big = steps[0].ms;
+const small = steps[1].ms;
+const two = `wasm${threadCounts[0]}`;
+const m1024 = mm.find((m) => m.label === '1024³');
+const verdict = (ok) => (ok ? 'met' : '**missed**');
+const targets = [
+  [
+    `784-128-64-10 b64 step, 2 threads ≥ 1.7× our 1-thread step`,
+    Number.isFinite(big[two]) && big.wasm / big[two] >= 1.7,
+    `${ratio(big.wasm, big[two])} (SIMD ${t(big.wasm)} → ${t(big[two])}; relaxed ${t(big.relaxed)} → ${t(big[`relaxed${threadCounts[0]}`])})`,
+  ],
+  [
+    '784-128-64-10 b64 step ≥ 15× TF.js wasm with 1 thread',
+    big.tfwasm / bestOf(big) >= 15,
+    `${ratio(big.tfwasm, bestOf(big))} (ours best ${t(bestOf(big))}, TF.js ${t(big.tfwasm)})`,
+  ],
+  [
+    '… ≥ 8× TF.js wasm with 2 threads',
+    null,
+    'not measurable in Node (TF.js has no threads here); see the browser table',
+  ],
+  [
+    '784-128-64-10 step within 1.5× of numpy/OpenBLAS one core (Node)',
+    np ? bestOf(big) <= 1.5 * np.step : null,
+    np
+      ? `${(bestOf(big) / np.step).toFixed(2)}× numpy's time (${t(bestOf(big))} vs ${t(np.step)})`
+      : 'numpy unavailable',
+  ],
+  [
+    'matmul 1024³, 2 threads ≥ 1.8× 1 thread',
+    m1024 ? m1024.g[two] / m1024.g.wasm >= 1.8 : null,
+    m1024 ? ratio(m1024.g[two], m1024.g.wasm) : 'not run (--quick)',
+  ],
+  [
+    '2-8-8-1 b10 step ≥ 100× TF.js wasm (threads must not slow it)',
+    small.tfwasm / small.wasm >= 100 && small[two] <= small.wasm * 1.1,
+    `${ratio(small.tfwasm, small.wasm)}; with 2 threads ${t(small[two])} vs ${t(small.wasm)} on one`,
+  ],
+];
+say();
+say('### Against the targets, from this run');
+say();
+say('| target | verdict | this run |');
+say('|---|---|---|');
+for (const [what, ok, detail] of targets)
+  say(`| ${what} | ${ok === null ? 'n/a' : verdict(ok)} | ${detail} |`);
+
+for (const k of Object.values(threaded)) k?.dispose();
+
+if (!quick && !process.argv.includes('--no-write')) {
+  const readme = new URL('../README.md', import.meta.url);
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README.md: the markers ${start} … ${end} are missing`);
+  writeFileSync(readme, `${text.slice(0, a + start.length)}\n${lines.join('\n')}\n${text.slice(b)}`);
+  console.log(`\nWritten into ${readme.pathname} between ${start} and ${end}.`);
+}

@@ -91,10 +91,20 @@ function runSlice(x: KernelExports, a: Float64Array, t: number, T: number): numb
       gemm(g(1), g(2), g(3), g(4), g(5), g(6), g(7), g(8), g(9), g(10), g(11));
       return 1;
     case 2: {
-      // DenseForward: x, w, b, z, act, N, K, U, kind, alpha — blocks of rows
+      // DenseForward: x, w, b, z, act, N, K, U, kind, alpha, byColumns
+      const N = g(6);
       const K = g(7);
       const U = g(8);
-      const [r0, r1] = part(g(6), 4);
+      if (g(11) === 1) {
+        // This thread's units: columns of W, b, Z and A that stay on its core through backward and update.
+        const [j0, j1] = part(U, 16);
+        if (j1 > j0) {
+          x.gemmStrided(g(1), K, 1, g(2) + j0 * 4, U, 1, g(4) + j0 * 4, U, N, K, j1 - j0);
+          x.biasActivationCols(g(4), g(3), g(5), N, U, j0, j1, g(9), g(10));
+        }
+        return 1;
+      }
+      const [r0, r1] = part(N, 4);
       if (r1 > r0)
         x.denseForward(
           g(1) + r0 * K * 4,
@@ -119,10 +129,20 @@ function runSlice(x: KernelExports, a: Float64Array, t: number, T: number): numb
       return 1;
     }
     case 4: {
-      // WeightGrads: x, w, dZ, dW, db, dX, N, K, U — dW = Xᵀ·dZ, db = Σ rows dZ, dX = dZ·Wᵀ (when dX ≠ 0)
+      // WeightGrads: x, w, dZ, dW, db, dX, N, K, U, z, act, dA, kind, alpha, byColumns, dZReady
       const N = g(7);
       const K = g(8);
       const U = g(9);
+      if (g(15) === 1) {
+        // This thread's units: ∂J/∂Z, ∂J/∂W and ∂J/∂b for its columns (∂J/∂X, which needs them all, comes after).
+        const [j0, j1] = part(U, 16);
+        if (j1 > j0) {
+          if (g(16) === 0) x.activationBackwardCols(g(10), g(11), g(12), g(3), N, U, j0, j1, g(13), g(14));
+          x.gemmStrided(g(1), 1, K, g(3) + j0 * 4, U, 1, g(4) + j0 * 4, U, K, N, j1 - j0);
+          x.columnSums(g(3) + j0 * 4, g(5) + j0 * 4, N, j1 - j0, U);
+        }
+        return 1;
+      }
       gemm(g(1), 1, K, g(3), U, 1, g(4), U, K, N, U);
       const [u0, u1] = part(U, 4);
       if (u1 > u0) x.columnSums(g(3) + u0 * 4, g(5) + u0 * 4, N, u1 - u0, U);
@@ -326,8 +346,8 @@ export class ThreadPool {
     control: SharedArrayBuffer,
     args: SharedArrayBuffer,
     private readonly workers: WorkerHandle[],
-    /** Checks of the done count before the caller sleeps: many when the threads have cores of their own. */
-    private readonly spins: number,
+    /** How long the caller spins on the done count before it sleeps: long when the threads have cores of their own. */
+    private readonly spinMs: number,
   ) {
     this.control = new Int32Array(control);
     this.args = new Float64Array(args);
@@ -357,7 +377,7 @@ export class ThreadPool {
       (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node,
     );
     const workers = isNode ? await startNodeWorkers(inits) : await startWebWorkers(inits);
-    return new ThreadPool(x, threads, control, args, workers, spinMs > 0 ? 20000 : 64);
+    return new ThreadPool(x, threads, control, args, workers, spinMs > 0 ? 5 : 0);
   }
 
   /**
@@ -373,9 +393,14 @@ export class ThreadPool {
     if (Atomics.load(c, SLEEPERS) > 0) Atomics.notify(c, SEQ);
     const others = this.threads - 1;
     let ok = runSlice(this.x, this.args, 0, this.threads);
+    // Spin while the others finish (their shares take as long as ours), sleeping only after `spinMs`.
     let spins = 0;
+    let until = 0;
     for (let done = Atomics.load(c, DONE); done < others; done = Atomics.load(c, DONE)) {
-      if (++spins > this.spins) Atomics.wait(c, DONE, done, 10);
+      if ((++spins & 255) !== 0) continue;
+      const now = performance.now();
+      if (until === 0) until = now + this.spinMs;
+      else if (now > until) Atomics.wait(c, DONE, done, 10);
     }
     for (let t = 1; t < this.threads; t++) {
       const r = c[RESULT + t] as number;

@@ -37,12 +37,27 @@ export interface WasmKernels extends Kernels {
   dispose(): void;
 }
 
-/** When a kernel call is split across threads: below these sizes one thread is faster than a hand-off. */
+/**
+ * When a kernel call is split across threads: below these sizes one thread is as fast (measured on the
+ * 784-128-64-10 step on 2 cores: the hand-off itself is cheap, ~0.5 µs, but an update of the 100k-parameter W is
+ * bound by memory traffic, and split it gained nothing there; a 1M-parameter Adam update runs 2.2× faster split).
+ */
 export interface ThreadThresholds {
-  /** Multiply-adds of a product (M·K·N) from which it is split. Default 65,536. */
+  /** Multiply-adds of a product (M·K·N) from which it is split. Default 262,144. */
   minProduct?: number;
-  /** Elements of an elementwise pass or an optimizer update from which it is split. Default 32,768. */
+  /** Elements of an elementwise pass (bias + activation, φ′, column sums, finiteness) from which it is split. Default 65,536. */
   minElements?: number;
+  /** Parameters of an optimizer update from which it is split. Default 1,048,576. */
+  minUpdate?: number;
+}
+
+/**
+ * Whether a layer of `units` is split across threads by blocks of its units (columns of W, b, Z, A, ∂J/∂Z and ∂J/∂W,
+ * which then stay on one core from the forward pass through the backward pass) rather than by rows of the batch: when every row has a whole number of 4-float vectors (so each element takes the same path as in
+ * one call) and the activation treats units independently (not softmax).
+ */
+function byColumns(units: number, activation: string): boolean {
+  return units % 4 === 0 && activation !== 'softmax';
 }
 
 /** A matrix in WebAssembly memory that knows its byte offset and the kernels that own it. */
@@ -75,8 +90,9 @@ class WasmKernelsImpl implements WasmKernels {
 
   private pool: ThreadPool | null = null;
   private disposed = false;
-  private minProduct = 65536;
-  private minElements = 32768;
+  private minProduct = 1 << 18;
+  private minElements = 1 << 16;
+  private minUpdate = 1 << 20;
   threads = 1;
   threadsNote: string | null = null;
 
@@ -116,6 +132,7 @@ class WasmKernelsImpl implements WasmKernels {
     this.name = `wasm-${this.variant}, ${pool.threads} threads`;
     if (thresholds.minProduct !== undefined) this.minProduct = thresholds.minProduct;
     if (thresholds.minElements !== undefined) this.minElements = thresholds.minElements;
+    if (thresholds.minUpdate !== undefined) this.minUpdate = thresholds.minUpdate;
   }
 
   get threadedCalls(): number {
@@ -178,20 +195,9 @@ class WasmKernelsImpl implements WasmKernels {
       return;
     }
     // The element strides of gemmStrided for each form (assembly/matmul.ts).
-    const g = pool.args;
-    g[0] = Op.Gemm;
-    g[1] = pa;
-    g[2] = op === 'matmulTransA' ? 1 : K;
-    g[3] = op === 'matmulTransA' ? M : 1;
-    g[4] = pb;
-    g[5] = op === 'matmulTransB' ? 1 : N;
-    g[6] = op === 'matmulTransB' ? K : 1;
-    g[7] = pc;
-    g[8] = N;
-    g[9] = M;
-    g[10] = K;
-    g[11] = N;
-    pool.run();
+    const transA = op === 'matmulTransA';
+    const transB = op === 'matmulTransB';
+    this.gemmOn(pool, pa, transA ? 1 : K, transA ? M : 1, pb, transB ? 1 : N, transB ? K : 1, pc, N, M, K, N);
   }
 
   alloc(rows: number, cols: number): Matrix {
@@ -332,6 +338,7 @@ class WasmKernelsImpl implements WasmKernels {
     g[8] = U;
     g[9] = kind;
     g[10] = activation.alpha;
+    g[11] = byColumns(U, activation.name) ? 1 : 0;
     pool.run();
   }
 
@@ -391,9 +398,36 @@ class WasmKernelsImpl implements WasmKernels {
       );
       return;
     }
-    // Two jobs: ∂J/∂Z by blocks of rows (every row is needed before the products), then ∂J/∂W, ∂J/∂b, ∂J/∂X.
-    if (!dZReady) this.activationBackwardOn(pool, pz, pa, pdA, pdZ, N, U, kind, activation.alpha);
     const g = pool.args;
+    if (byColumns(U, activation.name)) {
+      // One job: each thread's units (∂J/∂Z, ∂J/∂W, ∂J/∂b for its columns); then ∂J/∂X, which needs every unit.
+      g[0] = Op.WeightGrads;
+      g[1] = px;
+      g[2] = pW;
+      g[3] = pdZ;
+      g[4] = pdW;
+      g[5] = pdb;
+      g[6] = 0;
+      g[7] = N;
+      g[8] = K;
+      g[9] = U;
+      g[10] = pz;
+      g[11] = pa;
+      g[12] = pdA;
+      g[13] = kind;
+      g[14] = activation.alpha;
+      g[15] = 1;
+      g[16] = dZReady ? 1 : 0;
+      pool.run();
+      if (pdX !== 0) this.gemmOn(pool, pdZ, U, 1, pW, 1, U, pdX, K, N, U, K);
+      return;
+    }
+    // ∂J/∂Z first, every row of it (split by rows if it is big), then one job for ∂J/∂W, ∂J/∂b and ∂J/∂X.
+    if (!dZReady) {
+      if (N * U >= this.minElements)
+        this.activationBackwardOn(pool, pz, pa, pdA, pdZ, N, U, kind, activation.alpha);
+      else this.x.activationBackward(pz, pa, pdA, pdZ, N, U, kind, activation.alpha);
+    }
     g[0] = Op.WeightGrads;
     g[1] = px;
     g[2] = pW;
@@ -404,6 +438,38 @@ class WasmKernelsImpl implements WasmKernels {
     g[7] = N;
     g[8] = K;
     g[9] = U;
+    g[15] = 0;
+    pool.run();
+  }
+
+  /** A product as one job: C (M×N, rows ldc apart) = A·B with gemmStrided's element strides. */
+  private gemmOn(
+    pool: ThreadPool,
+    pa: number,
+    aRow: number,
+    aDepth: number,
+    pb: number,
+    bDepth: number,
+    bCol: number,
+    pc: number,
+    ldc: number,
+    M: number,
+    K: number,
+    N: number,
+  ): void {
+    const g = pool.args;
+    g[0] = Op.Gemm;
+    g[1] = pa;
+    g[2] = aRow;
+    g[3] = aDepth;
+    g[4] = pb;
+    g[5] = bDepth;
+    g[6] = bCol;
+    g[7] = pc;
+    g[8] = ldc;
+    g[9] = M;
+    g[10] = K;
+    g[11] = N;
     pool.run();
   }
 
@@ -472,7 +538,7 @@ class WasmKernelsImpl implements WasmKernels {
     const pp = this.mptr('sgdUpdate', 'param', param);
     const pg = this.mptr('sgdUpdate', 'grad', grad);
     const pbk = backup ? this.mptr('sgdUpdate', 'backup', backup) : 0;
-    const pool = this.split(n, this.minElements);
+    const pool = this.split(n, this.minUpdate);
     if (pool === null) return this.x.sgdUpdate(pp, pg, n, learningRate, pbk) === 1;
     const g = pool.args;
     g[0] = Op.Sgd;
@@ -500,7 +566,7 @@ class WasmKernelsImpl implements WasmKernels {
     const pg = this.mptr('momentumUpdate', 'grad', grad);
     const pv = this.mptr('momentumUpdate', 'velocity', velocity);
     const pbk = backup ? this.mptr('momentumUpdate', 'backup', backup) : 0;
-    const pool = this.split(n, this.minElements);
+    const pool = this.split(n, this.minUpdate);
     if (pool === null) return this.x.momentumUpdate(pp, pg, pv, n, learningRate, momentum, pbk, n) === 1;
     const g = pool.args;
     g[0] = Op.Momentum;
@@ -536,7 +602,7 @@ class WasmKernelsImpl implements WasmKernels {
     const pm = this.mptr('adamUpdate', 'm', m);
     const pv = this.mptr('adamUpdate', 'v', v);
     const pbk = backup ? this.mptr('adamUpdate', 'backup', backup) : 0;
-    const pool = this.split(n, this.minElements);
+    const pool = this.split(n, this.minUpdate);
     if (pool === null)
       return this.x.adamUpdate(pp, pg, pm, pv, n, learningRate, beta1, beta2, epsilon, step, pbk, n) === 1;
     const g = pool.args;

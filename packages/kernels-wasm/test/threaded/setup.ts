@@ -8,7 +8,7 @@ const { loadWasmKernels } = await import('../../src/index.js');
 const kernels = await loadWasmKernels({
   variant,
   threads,
-  threadThresholds: { minProduct: 0, minElements: 0 },
+  threadThresholds: { minProduct: 0, minElements: 0, minUpdate: 0 },
 });
 if (kernels.threads !== threads)
   throw new Error(`threaded setup: asked for ${threads} threads, got ${kernels.threads}`);
