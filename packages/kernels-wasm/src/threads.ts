@@ -28,13 +28,20 @@ export enum Op {
 
 // The control block's Int32 slots.
 const SEQ = 0;
-const DONE = 1;
 const QUIT = 2;
 const SLEEPERS = 3;
-const RESULT = 8;
-/** Room for the results of up to 56 threads. */
-const CONTROL_INTS = 64;
-const MAX_THREADS = CONTROL_INTS - RESULT;
+/** The next chunk to take, the chunks of this job, and how many are done. */
+const NEXT = 4;
+const CHUNKS = 5;
+const COMPLETED = 6;
+/** 1 until a chunk reports a non-finite value; −1 if a chunk threw. */
+const OK = 7;
+/** 1 while the caller sleeps on COMPLETED. */
+const CALLER_SLEEPS = 8;
+const CONTROL_INTS = 16;
+const MAX_THREADS = 56;
+/** Chunks per thread: enough that a late or slow thread leaves little for the others to wait on. */
+const CHUNKS_PER_THREAD = 4;
 const ARG_SLOTS = 24;
 
 /**
@@ -226,20 +233,21 @@ interface ThreadInit {
   control: SharedArrayBuffer;
   args: SharedArrayBuffer;
   scratch: number;
-  index: number;
-  threads: number;
   spinMs: number;
 }
 
 /**
- * A worker's life: instantiate the module on the shared memory, report ready, then run each job's share until told
- * to quit. Self-contained like `runSlice` (sent as source text).
+ * A worker's life: instantiate the module on the shared memory, report ready, then take chunks of each job until
+ * told to quit. Self-contained like `runSlice` (sent as source text).
  */
 function threadMain(
   init: ThreadInit,
   post: (message: string) => void,
   slice: typeof runSlice,
-  slots: { SEQ: number; DONE: number; QUIT: number; SLEEPERS: number; RESULT: number },
+  slots: Record<
+    'SEQ' | 'QUIT' | 'SLEEPERS' | 'NEXT' | 'CHUNKS' | 'COMPLETED' | 'OK' | 'CALLER_SLEEPS',
+    number
+  >,
 ): void {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
   const x = instance.exports as unknown as KernelExports;
@@ -261,19 +269,31 @@ function threadMain(
     }
     seen = Atomics.load(control, slots.SEQ);
     if (Atomics.load(control, slots.QUIT) !== 0) return;
-    let result = 0;
-    try {
-      result = slice(x, args, init.index, init.threads);
-    } catch {
-      result = -1;
+    // NEXT holds the job's generation (its sequence number) above the next chunk's index: a chunk is taken only by
+    // a compare-exchange that finds this job's generation, so a thread that woke late for a job the others have
+    // finished takes nothing from the next one (whose arguments may be being written).
+    const generation = (seen & 0x7fff) * 65536;
+    const chunks = Atomics.load(control, slots.CHUNKS);
+    for (;;) {
+      const next = Atomics.load(control, slots.NEXT);
+      const c = next - generation;
+      if (c < 0 || c >= chunks || c >= 65536) break;
+      if (Atomics.compareExchange(control, slots.NEXT, next, next + 1) !== next) continue;
+      try {
+        if (slice(x, args, c, chunks) !== 1) Atomics.store(control, slots.OK, 0);
+      } catch {
+        Atomics.store(control, slots.OK, -1);
+      }
+      if (
+        Atomics.add(control, slots.COMPLETED, 1) === chunks - 1 &&
+        Atomics.load(control, slots.CALLER_SLEEPS)
+      )
+        Atomics.notify(control, slots.COMPLETED);
     }
-    control[slots.RESULT + init.index] = result;
-    Atomics.add(control, slots.DONE, 1);
-    Atomics.notify(control, slots.DONE);
   }
 }
 
-const slotsText = JSON.stringify({ SEQ, DONE, QUIT, SLEEPERS, RESULT });
+const slotsText = JSON.stringify({ SEQ, QUIT, SLEEPERS, NEXT, CHUNKS, COMPLETED, OK, CALLER_SLEEPS });
 // Dynamic import: an eval worker runs as CommonJS or, under `node --input-type=module`, as an ES module.
 const nodeSource = `import('node:worker_threads').then(({ workerData, parentPort }) =>
   (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, ${slotsText}));`;
@@ -346,7 +366,7 @@ export class ThreadPool {
     control: SharedArrayBuffer,
     args: SharedArrayBuffer,
     private readonly workers: WorkerHandle[],
-    /** How long the caller spins on the done count before it sleeps: long when the threads have cores of their own. */
+    /** How long the caller spins on a count before it sleeps (0 when there are more threads than cores). */
     private readonly spinMs: number,
   ) {
     this.control = new Int32Array(control);
@@ -372,42 +392,57 @@ export class ThreadPool {
     const args = new SharedArrayBuffer(ARG_SLOTS * 8);
     const inits: ThreadInit[] = [];
     for (let index = 1; index < threads; index++)
-      inits.push({ module, memory, control, args, scratch: scratch(index), index, threads, spinMs });
+      inits.push({ module, memory, control, args, scratch: scratch(index), spinMs });
     const isNode = Boolean(
       (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node,
     );
     const workers = isNode ? await startNodeWorkers(inits) : await startWebWorkers(inits);
-    return new ThreadPool(x, threads, control, args, workers, spinMs > 0 ? 5 : 0);
+    return new ThreadPool(x, threads, control, args, workers, spinMs > 0 ? 0.2 : 0);
   }
 
   /**
-   * Runs the job in `args` on every thread; returns 1 if every share returned 1. The caller's share runs here,
-   * then it waits (spinning, then `Atomics.wait`) for the others.
+   * Runs the job in `args`, in chunks taken by every thread, this one included; returns 1 if every chunk returned 1
+   * (0: an update or a check found a non-finite value).
    */
   run(): number {
     if (this.disposed) throw new Error('the kernels were disposed: their thread pool has ended');
     this.jobs++;
     const c = this.control;
-    Atomics.store(c, DONE, 0);
-    Atomics.add(c, SEQ, 1);
+    const chunks = this.threads * CHUNKS_PER_THREAD;
+    const seq = (Atomics.load(c, SEQ) + 1) | 0;
+    const generation = (seq & 0x7fff) * 65536;
+    Atomics.store(c, CHUNKS, chunks);
+    Atomics.store(c, COMPLETED, 0);
+    Atomics.store(c, OK, 1);
+    Atomics.store(c, NEXT, generation);
+    Atomics.store(c, SEQ, seq);
     if (Atomics.load(c, SLEEPERS) > 0) Atomics.notify(c, SEQ);
-    const others = this.threads - 1;
-    let ok = runSlice(this.x, this.args, 0, this.threads);
-    // Spin while the others finish (their shares take as long as ours), sleeping only after `spinMs`.
+    for (let k = Atomics.add(c, NEXT, 1) - generation; k < chunks; k = Atomics.add(c, NEXT, 1) - generation) {
+      if (runSlice(this.x, this.args, k, chunks) !== 1) Atomics.store(c, OK, 0);
+      Atomics.add(c, COMPLETED, 1);
+    }
+    // The chunks others took are being computed: their threads are running.
+    this.waitFor(COMPLETED, chunks);
+    const ok = Atomics.load(c, OK);
+    if (ok < 0) throw new Error(`chainrule thread pool: a worker failed on job ${this.args[0]}`);
+    return ok;
+  }
+
+  /** Spins until control[slot] reaches `target`, sleeping after `spinMs` (for a worker the OS has not scheduled). */
+  private waitFor(slot: number, target: number): void {
+    const c = this.control;
     let spins = 0;
     let until = 0;
-    for (let done = Atomics.load(c, DONE); done < others; done = Atomics.load(c, DONE)) {
+    for (let v = Atomics.load(c, slot); v < target; v = Atomics.load(c, slot)) {
       if ((++spins & 255) !== 0) continue;
       const now = performance.now();
       if (until === 0) until = now + this.spinMs;
-      else if (now > until) Atomics.wait(c, DONE, done, 10);
+      else if (now > until) {
+        Atomics.store(c, CALLER_SLEEPS, 1);
+        Atomics.wait(c, slot, v, 1);
+        Atomics.store(c, CALLER_SLEEPS, 0);
+      }
     }
-    for (let t = 1; t < this.threads; t++) {
-      const r = c[RESULT + t] as number;
-      if (r < 0) throw new Error(`chainrule thread pool: worker ${t} failed on job ${this.args[0]}`);
-      ok &= r;
-    }
-    return ok;
   }
 
   /** Ends the workers. The kernels cannot be used afterwards. */
