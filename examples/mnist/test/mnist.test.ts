@@ -19,6 +19,20 @@ describe('MNIST on the WebAssembly kernels', () => {
     expect(kernels.bytesInUse).toBe(before); // the model and the optimizer freed everything they allocated
   });
 
+  it('on 2 threads it is the same run, epoch for epoch, to the last bit of every loss and accuracy', async () => {
+    const one = await loadWasmKernels({ variant: 'simd' });
+    const two = await loadWasmKernels({ variant: 'simd', threads: 2 });
+    try {
+      const a = await trainMnist(one, data, { target: 0.94, maxEpochs: 15 });
+      const before = two.threadedCalls;
+      const b = await trainMnist(two, data, { target: 0.94, maxEpochs: 15 });
+      expect(b.history).toEqual(a.history);
+      expect(two.threadedCalls - before).toBeGreaterThan(1000); // the first layer's products ran on the pool
+    } finally {
+      two.dispose();
+    }
+  });
+
   it('the same run under growth stress (every alloc grows memory) trains without a stale view', async () => {
     // The crash of issue 8 came on the first step of exactly this model, on fresh kernels.
     const kernels = await loadWasmKernels({ variant: 'simd', growEveryAlloc: true });

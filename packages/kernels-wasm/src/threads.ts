@@ -357,8 +357,14 @@ export class ThreadPool {
   /** The job's arguments, written before each job (argument 0 is the job code). */
   readonly args: Float64Array;
   private disposed = false;
-  /** Jobs run so far (kernel calls split across the threads). */
+  /** Jobs run so far (kernel calls split into chunks). */
   jobs = 0;
+  /** Jobs the caller ran alone because the other threads were not getting a core (see `run`). */
+  soloJobs = 0;
+  /** Recent jobs where the caller waited long for another thread's chunk. */
+  private strikes = 0;
+  /** Jobs left to run on the caller alone before the workers are tried again. */
+  private solo = 0;
 
   private constructor(
     private readonly x: KernelExports,
@@ -409,6 +415,16 @@ export class ThreadPool {
     this.jobs++;
     const c = this.control;
     const chunks = this.threads * CHUNKS_PER_THREAD;
+    if (this.solo > 0) {
+      // The machine is busy (other processes, a browser's main thread): the caller runs the job alone, the same
+      // chunks in the same way, rather than wait on a thread the OS keeps off the cores.
+      this.solo--;
+      this.soloJobs++;
+      let ok = 1;
+      for (let k = 0; k < chunks; k++) ok &= runSlice(this.x, this.args, k, chunks);
+      return ok;
+    }
+    const t0 = performance.now();
     const seq = (Atomics.load(c, SEQ) + 1) | 0;
     const generation = (seq & 0x7fff) * 65536;
     Atomics.store(c, CHUNKS, chunks);
@@ -421,8 +437,18 @@ export class ThreadPool {
       if (runSlice(this.x, this.args, k, chunks) !== 1) Atomics.store(c, OK, 0);
       Atomics.add(c, COMPLETED, 1);
     }
-    // The chunks others took are being computed: their threads are running.
+    // The chunks others took are being computed (or their thread was preempted).
+    const mine = performance.now();
     this.waitFor(COMPLETED, chunks);
+    const end = performance.now();
+    // Waiting a third of the job for others, three jobs in a row, means they are not getting a core: run the next
+    // 64 jobs alone, then try again.
+    if (end - mine > (end - t0) / 3) {
+      if (++this.strikes >= 3) {
+        this.strikes = 0;
+        this.solo = 64;
+      }
+    } else this.strikes = 0;
     const ok = Atomics.load(c, OK);
     if (ok < 0) throw new Error(`chainrule thread pool: a worker failed on job ${this.args[0]}`);
     return ok;

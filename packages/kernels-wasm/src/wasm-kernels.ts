@@ -39,15 +39,16 @@ export interface WasmKernels extends Kernels {
 
 /**
  * When a kernel call is split across threads: below these sizes one thread is as fast (measured on the
- * 784-128-64-10 step on 2 cores: the hand-off itself is cheap, ~0.5 µs, but an update of the 100k-parameter W is
- * bound by memory traffic, and split it gained nothing there; a 1M-parameter Adam update runs 2.2× faster split).
+ * 784-128-64-10 and 784-128-10 steps on 2 cores: the hand-off itself is cheap, ~0.5 µs; what costs is the cache
+ * lines another core last wrote, so a 64×64×10 product or a 16k-parameter update stays on the caller, while Adam on
+ * the 100k-parameter first layer runs 1.5× faster split).
  */
 export interface ThreadThresholds {
   /** Multiply-adds of a product (M·K·N) from which it is split. Default 262,144. */
   minProduct?: number;
   /** Elements of an elementwise pass (bias + activation, φ′, column sums, finiteness) from which it is split. Default 65,536. */
   minElements?: number;
-  /** Parameters of an optimizer update from which it is split. Default 1,048,576. */
+  /** Parameters of an optimizer update from which it is split. Default 65,536. */
   minUpdate?: number;
 }
 
@@ -92,7 +93,7 @@ class WasmKernelsImpl implements WasmKernels {
   private disposed = false;
   private minProduct = 1 << 18;
   private minElements = 1 << 16;
-  private minUpdate = 1 << 20;
+  private minUpdate = 1 << 16;
   threads = 1;
   threadsNote: string | null = null;
 
