@@ -7,6 +7,8 @@ import {
   ChainruleError,
   classificationThreshold,
   confusionMatrix,
+  EarlyStopping,
+  type EpochLog,
   jsKernels,
   type Kernels,
   type Layer,
@@ -31,13 +33,18 @@ import { loadWasmKernels } from '@chainrule/kernels-wasm';
 import cliProgress from 'cli-progress';
 import { parseActivation, parseLoss, parseOptimizer, trainDefaults } from './choices.js';
 import { CliError, delimiterName, numberAt, parseDelimiter, readTable, type Table } from './table.js';
+import { foldTargetScale, scaleTarget, targetScale } from './target.js';
 
-/** What the CLI stores beside the model, so `predict` knows the columns and class names. */
+/**
+ * What the CLI stores beside the model, so `predict` and `evaluate` know the columns. The class names are the
+ * model's own `labels` (core keeps them in the model JSON); models saved before that kept them here as `classes`,
+ * which is still read.
+ */
 export interface CliMetadata {
   features: string[];
   target: string;
-  /** Class names in output order, for classification. */
-  classes: string[] | null;
+  /** Class names in output order, in models saved before they moved into the model's `labels`. */
+  classes?: string[] | null;
   /** What the model was trained for (models from before the field: classification exactly when `classes`). */
   task?: Task;
 }
@@ -72,17 +79,25 @@ export interface TrainOptions {
   standardize?: boolean;
   seed: string;
   validationSplit: string;
+  /** Stop when the validation loss has not improved for this many epochs, keeping the best epoch's weights. */
+  earlyStopping?: string;
   kernels: string;
   out: string;
   progress: boolean;
 }
 
-function int(name: string, value: string, min: number): number {
-  const v = Number(value);
-  if (!Number.isInteger(v) || v < min)
-    throw new CliError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
+function int(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  // Number('') is 0: an empty value is refused rather than read as zero.
+  const v = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    const rule = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`;
+    throw new CliError(`--${name} must be an integer ${rule}, got "${value}"`);
+  }
   return v;
 }
+
+/** The largest seed: core's generator keeps 32 bits, so a larger one would silently repeat a smaller one's runs. */
+export const maxSeed = 2 ** 32 - 1;
 
 function num(name: string, value: string, check: (v: number) => boolean, rule: string): number {
   // Number('') is 0: an empty value is refused rather than read as zero.
@@ -265,6 +280,8 @@ export interface ModelOptions {
   dropout: number;
   /** The training rows to standardize on (a Normalization first, kept in the model), or none. */
   standardize?: Matrix | undefined;
+  /** The class names, in output order, kept in the model (`Sequential.labels`); null for regression. */
+  labels?: readonly string[] | null;
   kernels: Kernels;
   seed: number;
 }
@@ -280,6 +297,7 @@ export function buildModel(sizes: readonly number[], o: ModelOptions): Sequentia
     activation: activationToJSON(o.activation),
     dropout: o.dropout,
     ...(o.standardize ? { standardize: o.standardize } : {}),
+    ...(o.labels ? { labels: o.labels } : {}),
     kernels: o.kernels,
     seed: o.seed,
   });
@@ -295,8 +313,13 @@ export async function train(file: string, o: TrainOptions, log: (line: string) =
   const epochs = int('epochs', o.epochs, 1);
   const batchSize = int('batch-size', o.batchSize, 1);
   const lr = num('learning-rate', o.learningRate, (v) => v > 0, 'a number > 0');
-  const seed = int('seed', o.seed, 0);
+  const seed = int('seed', o.seed, 0, maxSeed);
   const valSplit = num('validation-split', o.validationSplit, (v) => v >= 0 && v < 1, 'in [0, 1)');
+  const patience = o.earlyStopping === undefined ? undefined : int('early-stopping', o.earlyStopping, 1);
+  if (patience !== undefined && valSplit === 0)
+    throw new CliError(
+      `--early-stopping ${o.earlyStopping} watches the validation loss: give --validation-split too (e.g. --validation-split 0.2)`,
+    );
   const dropout = num(
     'dropout',
     o.dropout ?? '0',
@@ -324,13 +347,17 @@ export async function train(file: string, o: TrainOptions, log: (line: string) =
   const sizes = [features.length, ...hidden, Y.cols];
   // Standardized on the training rows only (never the held-out ones); the statistics travel in the model.
   const standardize = o.standardize === false ? undefined : data.X;
-  const model = buildModel(sizes, { loss, activation, dropout, standardize, kernels, seed });
+  // A regression target too, folded back into the output layer after training (target.ts).
+  const yScale = standardize && lossTable[loss].task === 'regression' ? targetScale(data.Y) : null;
+  const Ytrain = yScale ? scaleTarget(data.Y, yScale) : data.Y;
+  const Yval = yScale && data.Yv ? scaleTarget(data.Yv, yScale) : data.Yv;
+  const model = buildModel(sizes, { loss, activation, dropout, standardize, labels: classes, kernels, seed });
   const hiddenName = activationTable[activation.name].alpha
     ? `${activation.name} α=${activation.alpha}`
     : activation.name;
   const output = (model.layers.at(-1) as Layer).activation.name;
   log(
-    `Training ${sizes.join('-')} (${standardize ? 'standardized features, ' : ''}${hiddenName}${dropout > 0 ? `, dropout ${dropout}` : ''}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
+    `Training ${sizes.join('-')} (${standardize ? `standardized features${yScale ? ' and target' : ''}, ` : ''}${hiddenName}${dropout > 0 ? `, dropout ${dropout}` : ''}, ${output} output) on ${data.X.rows} rows${data.Xv ? `, validating on ${data.Xv.rows}` : ''}, ${kernels.name} kernels`,
   );
   // On a terminal a live bar; elsewhere (pipes, CI) the same fields as lines, ten times over the run.
   const interactive = o.progress && process.stderr.isTTY === true;
@@ -346,36 +373,47 @@ export async function train(file: string, o: TrainOptions, log: (line: string) =
     : null;
   bar?.start(epochs, 0, { loss: '-', acc: '-', rate: '-' });
   const started = performance.now();
-  const history = await model.fit(data.X, data.Y, {
+  const early =
+    patience === undefined
+      ? null
+      : new EarlyStopping({ monitor: 'valLoss', patience, restoreBestWeights: true });
+  const history = await model.fit(data.X, Ytrain, {
     epochs,
     batchSize,
     optimizer,
-    ...(data.Xv && data.Yv ? { validation: { x: data.Xv, y: data.Yv } } : {}),
-    callbacks: {
-      onEpochEnd: (e) => {
-        const rate = Math.round((e.epoch * data.X.rows) / ((performance.now() - started) / 1000));
-        const fields = {
-          loss: e.loss.toFixed(4),
-          acc: e.accuracy === undefined ? '-' : `${(e.accuracy * 100).toFixed(1)}%`,
-          rate,
-        };
-        bar?.update(e.epoch, fields);
-        if (!bar && o.progress && (e.epoch % every === 0 || e.epoch === epochs)) {
-          log(
-            `  epoch ${e.epoch}/${epochs} | loss ${fields.loss} | accuracy ${fields.acc} | ${rate} examples/s`,
-          );
-        }
+    ...(data.Xv && Yval ? { validation: { x: data.Xv, y: Yval } } : {}),
+    callbacks: [
+      {
+        onEpochEnd: (e) => {
+          const rate = Math.round((e.epoch * data.X.rows) / ((performance.now() - started) / 1000));
+          const fields = {
+            loss: e.loss.toFixed(4),
+            acc: e.accuracy === undefined ? '-' : `${(e.accuracy * 100).toFixed(1)}%`,
+            rate,
+          };
+          bar?.update(e.epoch, fields);
+          if (!bar && o.progress && (e.epoch % every === 0 || e.epoch === epochs)) {
+            log(
+              `  epoch ${e.epoch}/${epochs} | loss ${fields.loss} | accuracy ${fields.acc} | ${rate} examples/s`,
+            );
+          }
+        },
       },
-    },
+      ...(early ? [early] : []),
+    ],
   });
   bar?.stop();
-  const last = history.epochs.at(-1);
-  const meta: CliMetadata = { features, target: o.target, classes, task };
+  // With early stopping the saved weights are the best epoch's: report that epoch.
+  const kept = early ? history.epochs.find((e) => e.epoch === early.bestEpoch) : undefined;
+  if (early) log(earlyStoppingNote(early, history.epochs));
+  const last = kept ?? history.epochs.at(-1);
+  if (yScale) foldTargetScale(model, yScale);
+  const meta: CliMetadata = { features, target: o.target, task };
   await writeFile(o.out, `${JSON.stringify({ ...model.toJSON(), chainruleCli: meta })}\n`);
   const seconds = (performance.now() - started) / 1000;
   const parts = [
-    `epochs ${history.epochs.length}`,
-    `loss ${last?.loss.toFixed(4)}`,
+    `epochs ${history.epochs.length}${kept && kept !== history.epochs.at(-1) ? ` (weights of epoch ${kept.epoch})` : ''}`,
+    `loss ${last?.loss.toFixed(4)}${yScale ? ' (standardized target)' : ''}`,
     ...(last?.accuracy !== undefined ? [`accuracy ${(last.accuracy * 100).toFixed(1)}%`] : []),
     ...(last?.valLoss !== undefined ? [`val_loss ${last.valLoss.toFixed(4)}`] : []),
     ...(last?.valAccuracy !== undefined ? [`val_accuracy ${(last.valAccuracy * 100).toFixed(1)}%`] : []),
@@ -386,12 +424,29 @@ export async function train(file: string, o: TrainOptions, log: (line: string) =
   return parts.join(' · ');
 }
 
+/** What early stopping did, for stderr: where it stopped (or that it did not) and whose weights were kept. */
+function earlyStoppingNote(early: EarlyStopping, epochs: readonly EpochLog[]): string {
+  const best = `epoch ${early.bestEpoch} (val_loss ${early.best.toFixed(4)})`;
+  if (early.stoppedEpoch > 0)
+    return `Early stopping at epoch ${early.stoppedEpoch}: val_loss has not improved for ${early.patience} epochs; kept the weights of ${best}`;
+  const lastEpoch = epochs.at(-1)?.epoch ?? 0;
+  return early.bestEpoch === lastEpoch
+    ? `Early stopping did not stop: val_loss improved within the last ${early.patience} epochs; kept the last weights, ${best}`
+    : `Early stopping did not stop before epoch ${lastEpoch}; kept the weights of ${best}, the lowest val_loss`;
+}
+
 function lineAndColumn(text: string, position: number): string {
   const before = text.slice(0, position).split('\n');
   return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
-async function loadModel(file: string): Promise<{ model: Sequential; meta: CliMetadata | null }> {
+/**
+ * A model file: the model, the CLI's metadata, and the class names — the model's `labels`, or in files saved before
+ * those existed, the metadata's `classes`.
+ */
+async function loadModel(
+  file: string,
+): Promise<{ model: Sequential; meta: CliMetadata | null; classes: readonly string[] | null }> {
   const text = await readText(file);
   let json: unknown;
   try {
@@ -406,7 +461,7 @@ async function loadModel(file: string): Promise<{ model: Sequential; meta: CliMe
   try {
     const model = Sequential.fromJSON(json);
     const meta = (json as { chainruleCli?: CliMetadata }).chainruleCli ?? null;
-    return { model, meta };
+    return { model, meta, classes: model.labels ?? meta?.classes ?? null };
   } catch (err) {
     throw new CliError(`${file}: ${(err as Error).message}`);
   }
@@ -487,11 +542,10 @@ export async function predict(
   log: (line: string) => void = () => {},
 ): Promise<string> {
   const delimiter = o.delimiter === undefined ? undefined : parseDelimiter(o.delimiter);
-  const { model, meta } = await loadModel(modelFile);
+  const { model, meta, classes } = await loadModel(modelFile);
   const table = readTable(await readText(dataFile), dataFile, { delimiter });
   noteDelimiter(dataFile, table, log);
   const P = model.predict(inputs(model, meta, table, modelFile, dataFile));
-  const classes = meta?.classes;
   const out: string[] = [];
   if (classes && P.cols > 1) {
     out.push(['prediction', ...classes.map((c) => `p_${c}`)].join(','));
@@ -542,7 +596,7 @@ export async function evaluate(
   log: (line: string) => void = () => {},
 ): Promise<string> {
   const delimiter = o.delimiter === undefined ? undefined : parseDelimiter(o.delimiter);
-  const { model, meta } = await loadModel(modelFile);
+  const { model, meta, classes: names } = await loadModel(modelFile);
   if (!meta)
     throw new CliError(
       `${modelFile}: the model has no "chainruleCli" field (features, target, classes); evaluate reads models saved by chainrule train`,
@@ -562,10 +616,10 @@ export async function evaluate(
       throw new CliError(`${dataFile}: line ${table.lines[r]}, column "${target}": the label is empty`);
   }
   const P = model.predict(X);
-  const task: Task = meta.task ?? (meta.classes ? 'classification' : 'regression');
+  const task: Task = meta.task ?? (names ? 'classification' : 'regression');
   const out = [`${task} of "${target}": ${n} rows of ${dataFile}`];
-  if (task === 'classification' && meta.classes) {
-    const classes = meta.classes;
+  if (task === 'classification' && names) {
+    const classes = names;
     const byName = new Map(classes.map((c, i) => [c, i]));
     const actual = table.rows.map((row, r) => {
       const label = row[t] as string;
@@ -629,7 +683,9 @@ export async function evaluate(
 export async function exportModel(modelFile: string, o: { onnx?: string; tfjs?: string }): Promise<string[]> {
   if (!o.onnx && !o.tfjs)
     throw new CliError('export: say what to write: --onnx <file> and/or --tfjs <directory>');
-  const { model } = await loadModel(modelFile);
+  const { model, meta } = await loadModel(modelFile);
+  // Class names come from the model's labels; feature and target names from what train kept beside it.
+  const names = meta ? { featureNames: meta.features, targetName: meta.target } : {};
   // A layer the exporters cannot write is the model file's problem, said as such (not an internal error).
   const convert = <T>(make: () => T): T => {
     try {
@@ -641,12 +697,12 @@ export async function exportModel(modelFile: string, o: { onnx?: string; tfjs?: 
   };
   const wrote: string[] = [];
   if (o.onnx) {
-    const bytes = convert(() => toOnnx(model));
+    const bytes = convert(() => toOnnx(model, names));
     await writeFile(o.onnx, bytes);
     wrote.push(o.onnx);
   }
   if (o.tfjs) {
-    const { modelJson, weights } = convert(() => toTfjs(model));
+    const { modelJson, weights } = convert(() => toTfjs(model, names));
     await mkdir(o.tfjs, { recursive: true });
     const [json, bin] = [join(o.tfjs, 'model.json'), join(o.tfjs, 'weights.bin')];
     await writeFile(json, JSON.stringify(modelJson));

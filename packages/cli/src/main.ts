@@ -2,7 +2,7 @@
 import { lossNames, optimizerNames } from '@chainrule/core';
 import { Command, CommanderError } from 'commander';
 import { choicesHelp, hiddenActivationNames, trainDefaults } from './choices.js';
-import { evaluate, exportModel, maxInferredClasses, predict, taskNames, train } from './commands.js';
+import { evaluate, exportModel, maxInferredClasses, maxSeed, predict, taskNames, train } from './commands.js';
 import { CliError } from './table.js';
 
 const dropoutHelp = [
@@ -27,6 +27,16 @@ const taskHelp = [
   `${maxInferredClasses} distinct ones and fewer than half the rows; regression otherwise (loss mse, linear output).`,
   'The inferred task and why is said on stderr. --task with a --loss of the other task is refused.',
   'Example: chainrule train prices.csv -t price --task regression',
+].join('\n');
+
+const validationHelp = [
+  '',
+  'Validation (--validation-split F, F in [0, 1), default 0 for none): F of the rows, drawn at random with --seed, are',
+  'held out, never trained on nor standardized with, and scored after every epoch (val_loss, val_accuracy).',
+  '--early-stopping P stops when val_loss has not improved for P epochs in a row and keeps the weights of the',
+  'best epoch (said on stderr: where it stopped, whose weights were kept); it needs --validation-split.',
+  `--seed N (an integer in [0, ${maxSeed}], default 1) seeds the initial weights, the shuffles and the split: one`,
+  'seed, the same model. Example: chainrule train data.csv -t label --validation-split 0.2 --early-stopping 10 -e 500',
 ].join('\n');
 
 const program = new Command();
@@ -64,17 +74,26 @@ program
   .option('-b, --batch-size <n>', 'rows per update', '32')
   .option('-r, --learning-rate <x>', 'learning rate', trainDefaults.learningRate)
   .option('--optimizer <name>', `${optimizerNames.join(' | ')} (below)`, trainDefaults.optimizer)
-  .option('--validation-split <fraction>', 'hold out this fraction of rows to validate on', '0')
-  .option('--seed <n>', 'seed for initialization, shuffling and the split', '1')
+  .option(
+    '--validation-split <fraction>',
+    'hold out this fraction of the rows, in [0, 1), to validate on after every epoch (below)',
+    '0',
+  )
+  .option(
+    '--early-stopping <patience>',
+    'stop when val_loss has not improved for this many epochs; keep the best epoch (needs --validation-split)',
+  )
+  .option('--seed <n>', `seed for initialization, shuffling and the split, in [0, ${maxSeed}]`, '1')
   .option('--kernels <name>', 'wasm (WebAssembly SIMD) | js', 'wasm')
   .option('-o, --out <model.json>', 'where to save the model', 'model.json')
   .option('--delimiter <char>', 'the CSV delimiter, or "tab" (default: sniffed among , ; tab)')
   .option(
     '--no-standardize',
-    'feed the features as they are (default: standardize each to mean 0, variance 1 on the training rows, kept in the model)',
+    'feed the features as they are (default: standardize each to mean 0, variance 1 on the training rows, kept in the model; for regression the target too, folded back into the output layer)',
   )
   .option('--no-progress', 'no progress bar')
   .addHelpText('after', taskHelp)
+  .addHelpText('after', validationHelp)
   .addHelpText('after', csvHelp)
   .addHelpText('after', dropoutHelp)
   .addHelpText('after', choicesHelp)

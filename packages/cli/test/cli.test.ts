@@ -71,13 +71,11 @@ describe('chainrule train / predict / export', () => {
       /^epochs 50 · loss \d\.\d{4} · accuracy (9\d|100)\.\d% · [\d.]+ s · saved model\.json$/,
     );
     const json = JSON.parse(readFileSync(at('model.json'), 'utf8'));
-    expect(json.chainruleCli).toEqual({
-      features: ['x1', 'x2'],
-      target: 'species',
-      classes: ['setosa', 'versicolor', 'virginica'],
-      task: 'classification',
-    });
+    // The class names are the model's own labels (core reads them back); the CLI keeps the columns beside them.
+    expect(json.chainruleCli).toEqual({ features: ['x1', 'x2'], target: 'species', task: 'classification' });
+    expect(json.labels).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(Sequential.fromJSON(json).outputSize).toBe(3);
+    expect(Sequential.fromJSON(json).labels).toEqual(['setosa', 'versicolor', 'virginica']);
   });
 
   it('shows progress on stderr (lines when not a terminal), and validates on a held-out split', () => {
@@ -433,7 +431,7 @@ describe('--dropout: a Dropout after every hidden layer', () => {
       'dense',
     ]);
     for (const i of [2, 4]) expect(layers[i]).toMatchObject({ type: 'dropout', rate: 0.2, size: 16 });
-    expect(json.chainruleCli.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(json.labels).toEqual(['setosa', 'versicolor', 'virginica']);
   });
 
   it('predict treats dropout as the identity: the same output as the same weights without it', () => {

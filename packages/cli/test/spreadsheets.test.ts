@@ -32,6 +32,7 @@ function blobs(n: number): [string, string, number][] {
 const names = ['setosa', 'versicolor', 'virginica'];
 const quick = ['-e', '30', '-l', '8', '--kernels', 'js', '--no-progress'];
 const meta = (file: string) => JSON.parse(readFileSync(at(file), 'utf8')).chainruleCli;
+const labels = (file: string) => JSON.parse(readFileSync(at(file), 'utf8')).labels;
 
 describe('reading spreadsheets: BOM, delimiter, header', () => {
   it('a BOM + semicolon file (Excel "CSV UTF-8", CRLF) trains; the sniffed delimiter is said', () => {
@@ -139,9 +140,10 @@ describe('the task, inferred from the target column (and said), or from --task /
     expect(r.err).toMatch(
       /Task: regression of "y" \(loss mse, linear output\); inferred: "y" holds \d+ distinct numbers in 60 rows, not all integers; --task classification overrides/,
     );
-    expect(r.err).toContain('Training 2-8-1 (standardized features, tanh, linear output)');
+    expect(r.err).toContain('Training 2-8-1 (standardized features and target, tanh, linear output)');
     expect(r.out).not.toContain('accuracy');
-    expect(meta('price.json')).toMatchObject({ classes: null, task: 'regression' });
+    expect(meta('price.json')).toMatchObject({ task: 'regression' });
+    expect(labels('price.json')).toBeUndefined();
   });
 
   it('integer labels 0/1/2 → classification, said, with softmax', () => {
@@ -152,7 +154,8 @@ describe('the task, inferred from the target column (and said), or from --task /
       'Task: classification of "label", 3 classes (0, 1, 2); inferred: "label" holds 3 distinct integers in 60 rows; --task regression overrides',
     );
     expect(r.err).toContain('Training 2-8-3 (standardized features, tanh, softmax output)');
-    expect(meta('ints.json')).toMatchObject({ classes: ['0', '1', '2'], task: 'classification' });
+    expect(meta('ints.json')).toMatchObject({ task: 'classification' });
+    expect(labels('ints.json')).toEqual(['0', '1', '2']);
   });
 
   it('inferTask: the thresholds (≤ 20 distinct integers and fewer than half the rows)', () => {
@@ -180,7 +183,8 @@ describe('the task, inferred from the target column (and said), or from --task /
     expect(r.err).toContain(
       'Task: regression of "label" (loss mse, linear output); from --task; the column looked like classification: "label" holds 3 distinct integers in 60 rows',
     );
-    expect(meta('intreg.json')).toMatchObject({ classes: null, task: 'regression' });
+    expect(meta('intreg.json')).toMatchObject({ task: 'regression' });
+    expect(labels('intreg.json')).toBeUndefined();
 
     const c = cli('train', 'price.csv', '-t', 'y', '--task', 'classification', ...quick, '-o', 'pc.json');
     expect(c.code, c.err).toBe(0);

@@ -19,7 +19,9 @@ export type ChainruleErrorCode =
   | 'INVALID_OPTION'
   | 'UNKNOWN_NAME'
   | 'INVALID_MODEL_JSON'
-  | 'DIVERGED';
+  | 'DIVERGED'
+  /** Reading or writing a model failed: a missing file, an HTTP status, no such IndexedDB entry. */
+  | 'IO';
 
 /** `2×3`, the way every message writes a shape. */
 export function shapeOf(rows: number, cols: number): string {

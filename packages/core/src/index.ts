@@ -85,6 +85,7 @@ export type {
   Evaluation,
   FitCallbacks,
   FitOptions,
+  FromJSONOptions,
   Gradients,
   GradientsResult,
   History,
@@ -111,6 +112,15 @@ export {
   SGD,
 } from './optimizers.js';
 export { Rng } from './rng.js';
+export {
+  type FetchedResponse,
+  type LoadModelOptions,
+  loadModel,
+  type ModelLocation,
+  type SavedModel,
+  saveModel,
+} from './save.js';
+export { INDEXEDDB_DATABASE, INDEXEDDB_STORE } from './save-indexeddb.js';
 export { Sequential } from './sequential.js';
 export {
   type LayerReader,

@@ -33,6 +33,8 @@ export interface MlpOptions {
   kernels?: Kernels;
   /** Seeds initialization and shuffling; default 1. */
   seed?: number;
+  /** The class names, in output order (see `Sequential.labels`); kept in the model JSON. */
+  labels?: readonly string[];
 }
 
 /**
@@ -81,5 +83,6 @@ export function mlp(sizes: readonly number[], options: MlpOptions): Sequential {
     loss,
     ...(options.kernels ? { kernels: options.kernels } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.labels !== undefined ? { labels: options.labels } : {}),
   });
 }

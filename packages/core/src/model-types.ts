@@ -4,6 +4,7 @@ import type { LossSpec } from './losses.js';
 import type { Matrix, MatrixLike } from './matrix.js';
 import type { Optimizer, OptimizerName, OptimizerSpec } from './optimizers.js';
 import type { Sequential } from './sequential.js';
+import type { LayerReader } from './serialization.js';
 
 // The shapes of what a Sequential takes and returns (sequential.ts holds the model itself).
 
@@ -15,6 +16,18 @@ export interface SequentialOptions {
   kernels?: Kernels;
   /** Seeds initialization and shuffling: one seed, bit-identical runs. Default 1. */
   seed?: number;
+  /** The class names, in output order (see `Sequential.labels`); kept in the model JSON. */
+  labels?: readonly string[] | null;
+}
+
+/** How `Sequential.fromJSON` (and `loadModel`) rebuild a model. */
+export interface FromJSONOptions {
+  /** Where the arithmetic runs; default `jsKernels`. */
+  kernels?: Kernels;
+  /** The loss, instead of the JSON's (required for a custom loss, which JSON cannot hold). */
+  loss?: LossSpec;
+  /** Readers for layer types of your own, by `type` (the built-in ones are always known). */
+  layerTypes?: Readonly<Record<string, LayerReader>>;
 }
 
 /** One layer's part of a backward pass, as the derivations name it. Copies, on the JS heap. */

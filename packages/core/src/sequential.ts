@@ -4,8 +4,9 @@ import { ChainruleError, checkNumber } from './errors.js';
 import { inspectParameter, type ParameterInspection, type ParameterTarget } from './inspect.js';
 import { jsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
+import { labelsProblem } from './labels.js';
 import type { Layer, LayerWeights, Param } from './layer.js';
-import { type Loss, type LossSpec, resolveLoss } from './losses.js';
+import { type Loss, resolveLoss } from './losses.js';
 import { Matrix, type MatrixLike } from './matrix.js';
 import { accuracy, classificationThreshold } from './metrics.js';
 import type {
@@ -17,6 +18,7 @@ import type {
   Evaluation,
   FitCallbacks,
   FitOptions,
+  FromJSONOptions,
   Gradients,
   GradientsResult,
   History,
@@ -25,7 +27,7 @@ import type {
 } from './model-types.js';
 import { type Optimizer, resolveOptimizer } from './optimizers.js';
 import { Rng } from './rng.js';
-import { type LayerReader, type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
+import { type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
 import { type Workspace, WorkspacePool } from './workspace.js';
 
 /**
@@ -48,6 +50,7 @@ export class Sequential {
   /** Optimizers that have stepped this model: their state for its parameters is freed with it. */
   private readonly optimizers = new Set<Optimizer>();
   private disposed = false;
+  private classNames: readonly string[] | null = null;
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
     if (!Array.isArray(layers) || layers.length === 0) {
@@ -90,6 +93,7 @@ export class Sequential {
         );
       }
       this.layers = [...layers];
+      if (options.labels !== undefined && options.labels !== null) this.labels = options.labels;
       this.params = this.layers.flatMap((l) => l.params());
       this.pool = new WorkspacePool(this.kernels, this.layers);
     } catch (err) {
@@ -118,6 +122,25 @@ export class Sequential {
     return this.layers[this.layers.length - 1] as Layer;
   }
 
+  /**
+   * The class names, in the order `predictClasses` numbers the classes (one per output column; for one sigmoid or
+   * tanh column, the class below the threshold then the one at or above it), or null. Kept in `toJSON`. Setting it
+   * checks the names against the output (count, non-empty, unique) and throws INVALID_OPTION naming the problem.
+   */
+  get labels(): readonly string[] | null {
+    return this.classNames;
+  }
+
+  set labels(labels: readonly string[] | null) {
+    if (labels === null) {
+      this.classNames = null;
+      return;
+    }
+    const problem = labelsProblem(labels, this.outputSize, this.outputLayer.activation.name);
+    if (problem) throw new ChainruleError('INVALID_OPTION', `Sequential: labels: ${problem}`);
+    this.classNames = Object.freeze([...labels]);
+  }
+
   /** A(L) for every row of X, as a new matrix on the JS heap. */
   predict(x: MatrixLike): Matrix {
     const X = this.checkInput('predict', x);
@@ -142,6 +165,18 @@ export class Sequential {
       );
     }
     return Array.from(out.data, (v) => (v >= threshold ? 1 : 0));
+  }
+
+  /** The class name of every row of X: `predictClasses` looked up in `labels`. Throws if the model has none. */
+  predictLabels(x: MatrixLike): string[] {
+    const labels = this.classNames;
+    if (!labels) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        'predictLabels: the model has no class names; give them as new Sequential(layers, { labels }) or set model.labels (predictClasses gives the indices)',
+      );
+    }
+    return this.predictClasses(x).map((k) => labels[k] as string);
   }
 
   /** Forward only: every layer's Z and A for each row of X (copies) — what a visual trainer draws in each neuron. */
@@ -500,14 +535,12 @@ export class Sequential {
    * loss must be passed in `options.loss`, and readers for layer types of your own in `options.layerTypes`
    * (`type` → reader; the built-in `dense`, `dropout` and `activation` are always known).
    */
-  static fromJSON(
-    json: unknown,
-    options: { kernels?: Kernels; loss?: LossSpec; layerTypes?: Readonly<Record<string, LayerReader>> } = {},
-  ): Sequential {
-    const { layers, loss, seed, weights } = parseModelJSON(json, options.loss, options.layerTypes);
+  static fromJSON(json: unknown, options: FromJSONOptions = {}): Sequential {
+    const { layers, loss, seed, weights, labels } = parseModelJSON(json, options.loss, options.layerTypes);
     const model = new Sequential(layers, {
       loss,
       seed,
+      ...(labels ? { labels } : {}),
       ...(options.kernels ? { kernels: options.kernels } : {}),
     });
     model.setWeights(weights);

@@ -3,6 +3,7 @@ import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { ChainruleError } from './errors.js';
 import { invalid, isObject } from './json.js';
+import { labelsProblem } from './labels.js';
 import type { Layer, LayerJSON, LayerWeights } from './layer.js';
 import type { LossSpec } from './losses.js';
 import { resolveLoss } from './losses.js';
@@ -21,6 +22,8 @@ export interface ModelJSON {
   loss: LossSpec;
   seed: number;
   layers: LayerJSON[];
+  /** The class names in output order (`Sequential.labels`); absent when the model has none. */
+  labels?: string[];
 }
 
 export function serializeModel(model: Sequential): ModelJSON {
@@ -30,6 +33,7 @@ export function serializeModel(model: Sequential): ModelJSON {
     loss: model.loss.toJSON(),
     seed: model.seed,
     layers: model.layers.map((l) => l.toJSON()),
+    ...(model.labels ? { labels: [...model.labels] } : {}),
   };
 }
 
@@ -68,7 +72,7 @@ export function parseModelJSON(
   json: unknown,
   lossOverride?: LossSpec,
   extraTypes: Readonly<Record<string, LayerReader>> = {},
-): { layers: Layer[]; loss: LossSpec; seed: number; weights: LayerWeights[] } {
+): { layers: Layer[]; loss: LossSpec; seed: number; weights: LayerWeights[]; labels: string[] | null } {
   const readers: Readonly<Record<string, LayerReader>> = { ...layerTypes, ...extraTypes };
   let doc = json;
   if (typeof json === 'string') {
@@ -124,5 +128,12 @@ export function parseModelJSON(
     layers.push(layer);
     weights.push(w);
   });
-  return { layers, loss, seed: seed as number, weights };
+  let labels: string[] | null = null;
+  if (d.labels !== undefined && d.labels !== null) {
+    const last = layers[layers.length - 1] as Layer;
+    const problem = labelsProblem(d.labels, last.outputSize, last.activation.name);
+    if (problem) invalid('.labels', problem);
+    labels = [...(d.labels as string[])];
+  }
+  return { layers, loss, seed: seed as number, weights, labels };
 }

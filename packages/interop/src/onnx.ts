@@ -7,7 +7,7 @@ import {
   type Sequential,
 } from '@chainrule/core';
 import { foldNormalization } from './fold.js';
-import { uniqueNames } from './names.js';
+import { type ExportNames, exportNames, uniqueNames } from './names.js';
 import { ProtoWriter } from './protobuf.js';
 
 /** The ONNX operator set the export targets: `Gemm`, and the nodes each activation writes (`activationTable`). */
@@ -17,7 +17,15 @@ const IR_VERSION = 7;
 const FLOAT = 1;
 
 // Field numbers from onnx.proto3.
-const Model = { irVersion: 1, producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8 } as const;
+const Model = {
+  irVersion: 1,
+  producerName: 2,
+  producerVersion: 3,
+  graph: 7,
+  opsetImport: 8,
+  metadataProps: 14,
+} as const;
+const StringStringEntry = { key: 1, value: 2 } as const;
 const Opset = { domain: 1, version: 2 } as const;
 const Graph = { node: 1, name: 2, initializer: 5, input: 11, output: 12 } as const;
 const Node = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 } as const;
@@ -30,8 +38,10 @@ const TensorType = { elemType: 1, shape: 2 } as const;
 const Shape = { dim: 1 } as const;
 const Dim = { value: 1, param: 2 } as const;
 
-/** Names for the ONNX graph's input and output. */
-export interface OnnxOptions {
+/**
+ * Names for the ONNX graph's input and output, and the names written in the model's `metadata_props` (see `toOnnx`).
+ */
+export interface OnnxOptions extends ExportNames {
   /** The graph's input name; default `input`. */
   inputName?: string;
   /** The graph's output name; default `output`. */
@@ -210,10 +220,19 @@ function planLayers(layers: readonly Layer[], weights: readonly unknown[]): Laye
  * Values and nodes are named after their layer (`<name>_W`, `<name>_b`, `<name>_z` out of `<name>_gemm`, `<name>_a`
  * out of the activation's node `<name>_<activation>`, or `<name>_<activation><Op>` when it writes several), with
  * layer names made unique by `uniqueNames`. Load it with ONNX Runtime, convert it to PyTorch, or serve it.
+ * `metadata_props` keeps the names: `class_names` (the model's `labels`, a JSON array, in output order),
+ * `feature_names` (`options.featureNames`, a JSON array, in input order) and `target_name` (`options.targetName`),
+ * each only when known.
  */
 export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array {
   const inputName = options.inputName ?? 'input';
   const outputName = options.outputName ?? 'output';
+  const known = exportNames('toOnnx', model, options);
+  const metadata: [string, string][] = [
+    ...(known.classes ? [['class_names', JSON.stringify(known.classes)] as [string, string]] : []),
+    ...(known.features ? [['feature_names', JSON.stringify(known.features)] as [string, string]] : []),
+    ...(known.target !== undefined ? [['target_name', known.target] as [string, string]] : []),
+  ];
   const { layers, weights } = foldNormalization(model, 'toOnnx');
   const plans = planLayers(layers, weights);
   if (inputName === outputName)
@@ -296,5 +315,9 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
       g.message(Graph.input, (v) => valueInfo(v, inputName, model.inputSize));
       g.message(Graph.output, (v) => valueInfo(v, outputName, model.outputSize));
     });
+  for (const [key, value] of metadata)
+    w.message(Model.metadataProps, (e) =>
+      e.string(StringStringEntry.key, key).string(StringStringEntry.value, value),
+    );
   return w.finish();
 }

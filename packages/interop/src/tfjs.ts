@@ -19,7 +19,7 @@ import {
   Sequential,
 } from '@chainrule/core';
 import { foldNormalization } from './fold.js';
-import { uniqueNames } from './names.js';
+import { type ExportNames, exportNames, uniqueNames } from './names.js';
 
 /** One weight in a TensorFlow.js weights manifest. */
 export interface TfjsWeightSpec {
@@ -42,7 +42,7 @@ export interface TfjsArtifacts {
     };
     weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
     trainingConfig?: { loss: string };
-    /** Written when the model has `Activation` layers: see `ChainruleMetadata`. */
+    /** Written when the model has `Activation` layers or names to keep: see `ChainruleMetadata`. */
     userDefinedMetadata?: { chainrule: ChainruleMetadata };
   };
   weights: ArrayBuffer;
@@ -60,8 +60,20 @@ interface TfjsLayer {
  * which `fromTfjs` reads back as `Activation` layers wherever they are.
  */
 export interface ChainruleMetadata {
-  /** The TensorFlow.js names of the layers written from chainrule `Activation` layers. */
-  activationLayers: string[];
+  /** The TensorFlow.js names of the layers written from chainrule `Activation` layers (when there are some). */
+  activationLayers?: string[];
+  /** The model's class names (`Sequential.labels`), in output order; `fromTfjs` gives them back to the model. */
+  labels?: string[];
+  /** `TfjsOptions.featureNames`: the input columns' names, in order. */
+  features?: string[];
+  /** `TfjsOptions.targetName`: what the model predicts. */
+  target?: string;
+}
+
+/** Where `toTfjs` says the weights are, and the names it writes in `userDefinedMetadata.chainrule`. */
+export interface TfjsOptions extends ExportNames {
+  /** The weights file's path as model.json's manifest names it; default `weights.bin`. */
+  weightsPath?: string;
 }
 
 /** Keras' abbreviations for its losses, which a saved training config may use (TensorFlow.js accepts them too). */
@@ -125,8 +137,15 @@ function activationLayer(act: ResolvedActivation): TfjsLayer {
  *
  * TensorFlow.js 4.22 refuses to load an `ELU` layer whose alpha is not 1 (its `ELU` is not implemented for other
  * values): such an ELU is still written, with its alpha, and `fromTfjs` reads it back.
+ *
+ * The model's class names (`labels`), and `options.featureNames` and `targetName` when given, are kept in
+ * `userDefinedMetadata.chainrule` (`labels`, `features`, `target`), which `model.getUserDefinedMetadata()` returns in
+ * TensorFlow.js. `options` may be the weights path alone, as before.
  */
-export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArtifacts {
+export function toTfjs(model: Sequential, options: TfjsOptions | string = {}): TfjsArtifacts {
+  const { weightsPath = 'weights.bin', ...kept } =
+    typeof options === 'string' ? { weightsPath: options } : options;
+  const known = exportNames('toTfjs', model, kept);
   const { layers: source, weights } = foldNormalization(model, 'toTfjs');
   const layers: TfjsLayer[] = [];
   const specs: TfjsWeightSpec[] = [];
@@ -200,6 +219,12 @@ export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArti
   }
   const name = model.loss.name;
   const loss = Object.hasOwn(lossTable, name) ? lossTable[name as LossName].tfjs : undefined;
+  const chainrule: ChainruleMetadata = {
+    ...(activationLayers.length > 0 ? { activationLayers } : {}),
+    ...(known.classes ? { labels: known.classes } : {}),
+    ...(known.features ? { features: known.features } : {}),
+    ...(known.target !== undefined ? { target: known.target } : {}),
+  };
   return {
     modelJson: {
       format: 'layers-model',
@@ -213,7 +238,7 @@ export function toTfjs(model: Sequential, weightsPath = 'weights.bin'): TfjsArti
       },
       weightsManifest: [{ paths: [weightsPath], weights: specs }],
       ...(loss ? { trainingConfig: { loss } } : {}),
-      ...(activationLayers.length > 0 ? { userDefinedMetadata: { chainrule: { activationLayers } } } : {}),
+      ...(Object.keys(chainrule).length > 0 ? { userDefinedMetadata: { chainrule } } : {}),
     },
     weights: flat.buffer,
   };
@@ -393,6 +418,16 @@ export function fromTfjs(
     loss,
     ...(options.kernels ? { kernels: options.kernels } : {}),
   });
+  if (metadata?.labels !== undefined) {
+    try {
+      model.labels = metadata.labels;
+    } catch (err) {
+      model.dispose();
+      bad(
+        `userDefinedMetadata.chainrule.labels: ${(err as Error).message.replace(/^Sequential: labels: /, '')}`,
+      );
+    }
+  }
   model.setWeights(
     read.map(
       (r): LayerWeights =>
