@@ -1,48 +1,30 @@
 /**
  * Packs each publishable package the way it would be published (`pnpm pack`, which rewrites `workspace:*` to the
  * version) and checks the tarball: the metadata a registry page shows, the LICENSE and README, every file that
- * `exports`, `main`, `types` and `bin` point to, no tests, benchmarks or build leftovers, and publint finds nothing.
+ * `exports`, `main`, `types` and `bin` point to, no tests, benchmarks or build leftovers, and publint and
+ * @arethetypeswrong/cli (attw) find nothing.
  * Run after `build` (turbo's `^build`), since the tarballs hold `dist/` and the `.wasm` modules.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Packed, PUBLISHABLE, pack } from './workspace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../..');
-const packages = ['core', 'kernels-wasm', 'interop', 'cli'] as const;
-
-interface Packed {
-  tarball: string;
-  files: string[];
-  pkg: Record<string, unknown>;
-}
+const packages = PUBLISHABLE;
 
 let destination = '';
 const packed = new Map<string, Packed>();
 
 beforeAll(() => {
   destination = mkdtempSync(join(tmpdir(), 'chainrule-pack-'));
-  for (const name of packages) {
-    const dir = join(root, 'packages', name);
-    const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version as string;
-    execFileSync('pnpm', ['pack', '--pack-destination', destination], { cwd: dir, stdio: 'pipe' });
-    const tarball = join(destination, `chainrule-${name}-${version}.tgz`);
-    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line !== '' && !line.endsWith('/'))
-      .map((line) => line.replace(/^package\//, ''))
-      .sort();
-    const pkg = JSON.parse(
-      execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
-    );
-    packed.set(name, { tarball, files, pkg });
-  }
+  for (const name of packages) packed.set(name, pack(name, destination));
 });
 
 afterAll(() => {
@@ -61,6 +43,53 @@ function targets(pkg: Record<string, unknown>): string[] {
   walk(pkg.main);
   walk(pkg.types);
   return [...new Set(out)].map((p) => p.replace(/^\.\//, ''));
+}
+
+/**
+ * attw, on the tarball pnpm packed. The profile: `node16` (TypeScript's `node16`/`nodenext` and `bundler`
+ * resolution, for ESM and CommonJS importers) with one rule off, `cjs-resolves-to-esm`. The packages are ESM-only
+ * on purpose: `require()` of them works where Node has require(esm) (20.19+, 22.12+) and TypeScript 5.8+ allows it
+ * under `nodenext`, but attw's node16 CommonJS mode models the older rule and reports "ESM (dynamic import only)".
+ * That is the expected answer for an ESM-only package, so that one rule is off — not the whole CommonJS mode
+ * (`--profile esm-only` would drop it): types must still resolve for a `require`, which the test checks below.
+ * node10 (TypeScript's pre-`exports` resolution, deprecated) is left out by the profile: it cannot see subpath
+ * exports such as `@chainrule/core/testing`; the package roots still resolve there through `main` and `types`.
+ */
+const ATTW_ARGS = ['--format', 'json', '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm'];
+const attwPackage = createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json');
+const attw = join(
+  dirname(attwPackage),
+  (JSON.parse(readFileSync(attwPackage, 'utf8')) as { bin: { attw: string } }).bin.attw,
+);
+
+interface AttwProblem {
+  kind: string;
+  entrypoint?: string;
+  resolutionKind?: string;
+}
+interface AttwResolution {
+  resolution?: { fileName: string };
+  implementationResolution?: { fileName: string };
+}
+interface AttwReport {
+  analysis: {
+    problems: AttwProblem[];
+    entrypoints: Record<string, { resolutions: Record<string, AttwResolution> }>;
+  };
+}
+
+/** What ATTW_ARGS let through: CommonJS-resolves-to-ESM in node16's CommonJS mode, and anything under node10. */
+function acceptedByProfile(p: AttwProblem): boolean {
+  return (
+    (p.kind === 'CJSResolvesToESM' && p.resolutionKind === 'node16-cjs') || p.resolutionKind === 'node10'
+  );
+}
+
+/** The `exports` entries that are WebAssembly modules: [subpath, file in the tarball]. */
+function wasmExports(pkg: Record<string, unknown>): [string, string][] {
+  return Object.entries((pkg.exports ?? {}) as Record<string, unknown>)
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].endsWith('.wasm'))
+    .map(([subpath, target]) => [subpath, target.replace(/^\.\//, '')]);
 }
 
 function get(name: string): Packed {
@@ -122,11 +151,15 @@ describe.each(packages)('@chainrule/%s tarball', (name) => {
     const { files } = get(name);
     const allowed =
       /^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.+\.ts)$/;
-    const extra =
-      name === 'kernels-wasm' ? ['build/kernels-simd.wasm', 'build/kernels-relaxed-simd.wasm'] : [];
-    const unexpected = files.filter((f) => !allowed.test(f) && !extra.includes(f));
+    // Besides those, only the WebAssembly modules that `exports` names (so a stray build such as a benchmark's
+    // peak-simd.wasm fails), and the kernels package has at least the plain and relaxed SIMD builds.
+    const exported = wasmExports(get(name).pkg).map(([, target]) => target);
+    const unexpected = files.filter((f) => !allowed.test(f) && !exported.includes(f));
     expect(unexpected).toEqual([]);
-    for (const f of extra) expect(files).toContain(f);
+    if (name === 'kernels-wasm') {
+      expect(files).toContain('build/kernels-simd.wasm');
+      expect(files).toContain('build/kernels-relaxed-simd.wasm');
+    } else expect(exported).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|bench)\/|\.test\.|\.bench\./.test(f))).toEqual([]);
     // every compiled module has its source next to it (the source maps point at src/)
     for (const f of files.filter((f) => f.startsWith('dist/') && f.endsWith('.js'))) {
@@ -143,6 +176,34 @@ describe.each(packages)('@chainrule/%s tarball', (name) => {
       strict: true,
     });
     expect(messages.map((m) => formatMessage(m, pkg, { color: false }))).toEqual([]);
+  });
+
+  it('passes attw (@arethetypeswrong/cli) on the tarball: types resolve for import, require and bundlers', () => {
+    const { tarball, pkg } = get(name);
+    // The `.wasm` exports are assets for bundlers and fetch, not modules with types: attw cannot resolve them.
+    const wasm = wasmExports(pkg).map(([subpath]) => subpath);
+    const args = [...ATTW_ARGS, ...(wasm.length > 0 ? ['--exclude-entrypoints', ...wasm] : [])];
+    const result = spawnSync(process.execPath, [attw, tarball, ...args], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    const { analysis } = JSON.parse(result.stdout) as AttwReport;
+    // Every problem attw reports is one the profile accepts, and there it exits 0.
+    expect(analysis.problems.filter((p) => !acceptedByProfile(p))).toEqual([]);
+    expect(result.status).toBe(0);
+    // The package root resolves under node10 too (`main` and `types`); only subpaths need `exports`.
+    expect(analysis.problems.filter((p) => p.entrypoint === '.')).toEqual([
+      { kind: 'CJSResolvesToESM', entrypoint: '.', resolutionKind: 'node16-cjs' },
+    ]);
+    // And positively: every export but package.json and the `.wasm` ones was checked, and in each mode resolves to
+    // a declaration file and a JavaScript file (a typo'd path or a missing `types` condition fails here).
+    const expected = Object.keys(pkg.exports as object).filter((s) => !wasm.includes(s));
+    expect(Object.keys(analysis.entrypoints).sort()).toEqual(expected.sort());
+    for (const subpath of expected.filter((s) => s !== './package.json')) {
+      for (const kind of ['node16-esm', 'node16-cjs', 'bundler'] as const) {
+        const r = analysis.entrypoints[subpath]?.resolutions[kind];
+        expect(r?.resolution?.fileName, `${subpath} types (${kind})`).toMatch(/\.d\.ts$/);
+        expect(r?.implementationResolution?.fileName ?? '', `${subpath} code (${kind})`).toMatch(/\.js$/);
+      }
+    }
   });
 
   it('loads with require() where Node has require(esm), else fails with ERR_REQUIRE_ESM', () => {
