@@ -26,8 +26,8 @@ export const hiddenActivationNames: readonly ActivationName[] = activationNames.
 );
 
 /**
- * `chainrule train`'s defaults for the options above (and the learning rate every optimizer gets). `loss` is the
- * default for classification, `regressionLoss` for regression.
+ * `chainrule train`'s defaults for the options above (and the learning rate every optimizer gets). `loss` and
+ * `learningRate` are the defaults for classification, `regressionLoss` and `regressionLearningRate` for regression.
  */
 export const trainDefaults = {
   activation: 'tanh',
@@ -35,12 +35,14 @@ export const trainDefaults = {
   regressionLoss: 'mse',
   optimizer: 'adam',
   learningRate: '0.01',
+  regressionLearningRate: '0.001',
 } as const satisfies {
   activation: ActivationName;
   loss: LossName;
   regressionLoss: LossName;
   optimizer: OptimizerName;
   learningRate: string;
+  regressionLearningRate: string;
 };
 
 /** The activations that take a parameter (`name:alpha`). */
@@ -140,7 +142,7 @@ export function choicesHelp(): string {
     `Losses (--loss; the output layer follows from it; default ${trainDefaults.loss} for classification, ${trainDefaults.regressionLoss} for regression):`,
     ...losses,
     '',
-    `Optimizers (--optimizer; each at --learning-rate, default ${trainDefaults.learningRate}):`,
+    `Optimizers (--optimizer; each at --learning-rate, default ${trainDefaults.learningRate} for classification, ${trainDefaults.regressionLearningRate} for regression):`,
     ...optimizers,
     '',
     'Example: chainrule train data.csv -t label --activation elu:0.7 --loss softmaxCrossEntropy',

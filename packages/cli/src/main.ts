@@ -72,7 +72,10 @@ program
   )
   .option('-e, --epochs <n>', 'passes over the data', '50')
   .option('-b, --batch-size <n>', 'rows per update', '32')
-  .option('-r, --learning-rate <x>', 'learning rate', trainDefaults.learningRate)
+  .option(
+    '-r, --learning-rate <x>',
+    `learning rate (default: ${trainDefaults.learningRate} for classification, ${trainDefaults.regressionLearningRate} for regression)`,
+  )
   .option('--optimizer <name>', `${optimizerNames.join(' | ')} (below)`, trainDefaults.optimizer)
   .option(
     '--validation-split <fraction>',

@@ -64,7 +64,7 @@ describe('chainrule train / predict / export', () => {
       'js',
     );
     expect(r.err).toContain(
-      'Training 2-16-16-3 (standardized features, tanh, softmax output) on 300 rows, js kernels',
+      'Training 2-16-16-3 (standardized features, tanh, softmax output, adam at 0.01) on 300 rows, js kernels',
     );
     expect(r.code).toBe(0);
     expect(r.out.trim()).toMatch(
@@ -314,7 +314,7 @@ describe('activations, losses and optimizers come from core’s tables', () => {
   it('name:alpha sets the parameter of the activations that have one, checked by core', () => {
     const r = train('--activation', 'elu:0.7', '-o', 'elu07.json');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toContain('Training 2-16-16-3 (standardized features, elu α=0.7, softmax output)');
+    expect(r.err).toContain('Training 2-16-16-3 (standardized features, elu α=0.7, softmax output, adam at 0.01)');
     const json = JSON.parse(readFileSync(at('elu07.json'), 'utf8'));
     expect(json.layers[1].activation).toEqual({ name: 'elu', alpha: 0.7 });
     expect(json.layers[2].activation).toEqual({ name: 'elu', alpha: 0.7 });
@@ -417,7 +417,7 @@ describe('--dropout: a Dropout after every hidden layer', () => {
     const r = train('--dropout', '0.2', '-e', '50', '-o', 'dropout.json');
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain(
-      'Training 2-16-16-3 (standardized features, tanh, dropout 0.2, softmax output) on 300 rows, js kernels',
+      'Training 2-16-16-3 (standardized features, tanh, dropout 0.2, softmax output, adam at 0.01) on 300 rows, js kernels',
     );
     expect(r.out.trim()).toMatch(/^epochs 50 · loss \d\.\d{4} · accuracy (9\d|100)\.\d% · /);
     const json = JSON.parse(readFileSync(at('dropout.json'), 'utf8'));

@@ -140,7 +140,7 @@ describe('the task, inferred from the target column (and said), or from --task /
     expect(r.err).toMatch(
       /Task: regression of "y" \(loss mse, linear output\); inferred: "y" holds \d+ distinct numbers in 60 rows, not all integers; --task classification overrides/,
     );
-    expect(r.err).toContain('Training 2-8-1 (standardized features and target, tanh, linear output)');
+    expect(r.err).toContain('Training 2-8-1 (standardized features and target, tanh, linear output, adam at 0.001)');
     expect(r.out).not.toContain('accuracy');
     expect(meta('price.json')).toMatchObject({ task: 'regression' });
     expect(labels('price.json')).toBeUndefined();
@@ -153,7 +153,7 @@ describe('the task, inferred from the target column (and said), or from --task /
     expect(r.err).toContain(
       'Task: classification of "label", 3 classes (0, 1, 2); inferred: "label" holds 3 distinct integers in 60 rows; --task regression overrides',
     );
-    expect(r.err).toContain('Training 2-8-3 (standardized features, tanh, softmax output)');
+    expect(r.err).toContain('Training 2-8-3 (standardized features, tanh, softmax output, adam at 0.01)');
     expect(meta('ints.json')).toMatchObject({ task: 'classification' });
     expect(labels('ints.json')).toEqual(['0', '1', '2']);
   });

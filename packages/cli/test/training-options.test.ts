@@ -154,7 +154,7 @@ describe('a regression target is standardized for training and folded back into 
       'price.json',
     );
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toContain('(standardized features and target, tanh, linear output)');
+    expect(r.err).toContain('(standardized features and target, tanh, linear output, adam at 0.001)');
     expect(r.out).toMatch(/loss \d\.\d{4} \(standardized target\)/);
     const e = cli('evaluate', 'price.json', 'price.csv');
     const r2 = Number(/R²\s+(-?\d\.\d+)/.exec(e.out)?.[1]);
