@@ -314,7 +314,9 @@ describe('activations, losses and optimizers come from core’s tables', () => {
   it('name:alpha sets the parameter of the activations that have one, checked by core', () => {
     const r = train('--activation', 'elu:0.7', '-o', 'elu07.json');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toContain('Training 2-16-16-3 (standardized features, elu α=0.7, softmax output, adam at 0.01)');
+    expect(r.err).toContain(
+      'Training 2-16-16-3 (standardized features, elu α=0.7, softmax output, adam at 0.01)',
+    );
     const json = JSON.parse(readFileSync(at('elu07.json'), 'utf8'));
     expect(json.layers[1].activation).toEqual({ name: 'elu', alpha: 0.7 });
     expect(json.layers[2].activation).toEqual({ name: 'elu', alpha: 0.7 });

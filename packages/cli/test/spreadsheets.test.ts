@@ -140,7 +140,9 @@ describe('the task, inferred from the target column (and said), or from --task /
     expect(r.err).toMatch(
       /Task: regression of "y" \(loss mse, linear output\); inferred: "y" holds \d+ distinct numbers in 60 rows, not all integers; --task classification overrides/,
     );
-    expect(r.err).toContain('Training 2-8-1 (standardized features and target, tanh, linear output, adam at 0.001)');
+    expect(r.err).toContain(
+      'Training 2-8-1 (standardized features and target, tanh, linear output, adam at 0.001)',
+    );
     expect(r.out).not.toContain('accuracy');
     expect(meta('price.json')).toMatchObject({ task: 'regression' });
     expect(labels('price.json')).toBeUndefined();
