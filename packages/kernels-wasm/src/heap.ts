@@ -3,6 +3,8 @@
  * its buffers here once. Blocks are 64-byte aligned (a cache line; SIMD loads want 16). Freed blocks coalesce with
  * their neighbours and the top of the heap shrinks back, so allocating and freeing the same sizes reuses memory.
  */
+import { ChainruleError } from '@chainrule/core';
+
 const ALIGN = 64;
 const PAGE = 65536;
 
@@ -55,7 +57,7 @@ export class Heap {
         // Grow by at least a quarter of the current size, so a model's many buffers cause few grows.
         this.memory.grow(Math.max(pages, Math.ceil(this.memory.buffer.byteLength / PAGE / 4)));
       } catch {
-        this.memory.grow(pages);
+        this.growExactly(pages, bytes);
       }
       this.onGrow();
     }
@@ -65,8 +67,21 @@ export class Heap {
   }
 
   private grow(pages: number): void {
-    this.memory.grow(pages);
+    this.growExactly(pages, pages * PAGE);
     this.onGrow();
+  }
+
+  /** Grows by `pages`, or says why it cannot (the memory's maximum, or the machine's memory). */
+  private growExactly(pages: number, bytes: number): void {
+    try {
+      this.memory.grow(pages);
+    } catch (err) {
+      const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `alloc: WebAssembly memory cannot grow from ${mib(this.memory.buffer.byteLength)} by ${mib(pages * PAGE)} for a buffer of ${mib(bytes)} (${(err as Error).message}); the threaded build's memory is limited to 1 GiB, the one-thread build's to 4 GiB — free models you no longer use (model.dispose())`,
+      );
+    }
   }
 
   release(ptr: number): void {

@@ -506,6 +506,19 @@ describe('choosing the number of threads', () => {
   });
 });
 
+describe('memory', () => {
+  it('a buffer past the shared memory’s 1 GiB is refused with a clear error, and the kernels keep working', () => {
+    const before = two.bytesInUse;
+    expect(() => two.alloc(16384, 20000)).toThrow(
+      /alloc: WebAssembly memory cannot grow .* limited to 1 GiB/,
+    );
+    expect(two.bytesInUse).toBe(before);
+    const m = two.alloc(64, 64);
+    two.matmul(m, m, m);
+    two.free(m);
+  });
+});
+
 describe('ending the threads', () => {
   it('dispose() ends the workers; the kernels then refuse work with a clear error', async () => {
     const k = await loadWasmKernels({ variant: 'simd', threads: 2 });
