@@ -134,3 +134,18 @@ export const epochOf = async (page: Page) =>
   Number((await page.textContent('[data-testid=epoch]'))?.replace(/\D/g, '') ?? Number.NaN);
 export const numberOf = async (page: Page, testid: string) =>
   Number(await page.textContent(`[data-testid=${testid}]`));
+
+/** Opens a URL as a fresh load (a new document, not a hash change) and waits for the first snapshot. */
+export async function openFresh(page: Page, url: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=loss-train]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=loss-train]')?.textContent !== '—');
+}
+
+/** The box of an element, or an error naming it (so a missing element fails with its selector). */
+export async function boxOf(page: Page, selector: string) {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} has no box: it is missing or hidden`);
+  return box;
+}

@@ -285,6 +285,8 @@ describe('the playground in Chromium', () => {
     // (b) The inspector open on that weight.
     await page.locator('[data-testid=inspector]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}inspector-dropout.png` });
+    // The step-through is the side panel's second tab.
+    await page.click('[data-testid=tab-step]');
     await page.click('[data-testid=iterate]');
     await page.waitForSelector('[data-testid=stage-dropout]');
     expect(await page.textContent('[data-testid=stage-name]')).toMatch(/^Stage 1\/8: Forward, layer 1/);

@@ -1,13 +1,13 @@
 import { useEffect, useRef } from 'react';
-import { Controls } from './components/Controls';
+import { Controls, KernelsStatus } from './components/Controls';
 import { DataPanel } from './components/DataPanel';
-import { Inspector } from './components/Inspector';
 import { NetworkView } from './components/NetworkView';
 import { OutputView } from './components/OutputView';
 import { Presets } from './components/Presets';
-import { StepThrough } from './components/StepThrough';
+import { SidePanel } from './components/SidePanel';
 import { linkHash, overflowNotice, readLink, STORAGE_KEY } from './state/link';
 import { usePlayground } from './state/store';
+import './digits/page-nav.css';
 import { send, startWorker } from './worker/client';
 
 /** Keeps the worker's network in step with the config, and the URL with the config. */
@@ -101,28 +101,40 @@ export function App() {
           chainrule <span>playground</span>
         </h1>
         <p>Train a neural network in your browser — and watch the backward pass.</p>
+        <nav className="page-nav" aria-label="Pages">
+          <a href="./" aria-current="page">
+            Playground
+          </a>
+          <a href="digits.html">Digits (MNIST)</a>
+        </nav>
+        <KernelsStatus />
       </div>
       <Controls />
       {notice && (
         <div className="notice" role="status" data-testid="notice">
-          {notice}
-          <button type="button" className="link" onClick={() => setNotice(null)} aria-label="Dismiss">
+          <span>{notice}</span>
+          <button
+            type="button"
+            className="link"
+            onClick={() => setNotice(null)}
+            aria-label="Dismiss the message"
+          >
             ×
           </button>
         </div>
       )}
-      <main className="main">
+      {/* Grid areas place these by width: beside each other from 1280 px, output first on a phone (styles.css). */}
+      <main className="workspace">
         <div className="left">
           <DataPanel />
           <Presets />
         </div>
         <NetworkView />
-        <OutputView />
+        <aside className="right" aria-label="Output and the backward pass">
+          <OutputView />
+          <SidePanel />
+        </aside>
       </main>
-      <div className="bottom">
-        <Inspector />
-        <StepThrough />
-      </div>
     </div>
   );
 }

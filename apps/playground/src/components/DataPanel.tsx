@@ -61,9 +61,9 @@ export function DataPanel() {
   return (
     <section className="panel data">
       <h2>Data</h2>
-      <div className="row problem">
-        <span className="label">Problem type</span>
-        <div className="switch" data-testid="problem" data-value={kind}>
+      <fieldset className="field problem" data-testid="problem-type" data-value={kind}>
+        <legend className="label">Problem type</legend>
+        <div className="switch fill" data-testid="problem" data-value={kind}>
           {problemTypes.map((p) => (
             <button
               key={p}
@@ -81,23 +81,26 @@ export function DataPanel() {
             </button>
           ))}
         </div>
-      </div>
-      <p className="hint">Which dataset do you want to use?</p>
-      <div className="datasets">
-        {shown.map((d) => (
-          <button
-            key={d.name}
-            type="button"
-            className="dataset"
-            data-testid={`dataset-${d.testid}`}
-            aria-pressed={config.dataset === d.name}
-            title={d.title}
-            onClick={() => update({ dataset: d.name })}
-          >
-            <Thumb name={d.name} />
-          </button>
-        ))}
-      </div>
+      </fieldset>
+      <fieldset className="field">
+        <legend className="label">Dataset</legend>
+        <div className="datasets">
+          {shown.map((d) => (
+            <button
+              key={d.name}
+              type="button"
+              className="dataset"
+              data-testid={`dataset-${d.testid}`}
+              aria-pressed={config.dataset === d.name}
+              title={d.title}
+              aria-label={d.title}
+              onClick={() => update({ dataset: d.name })}
+            >
+              <Thumb name={d.name} />
+            </button>
+          ))}
+        </div>
+      </fieldset>
       <Slider
         label="Ratio of training to test data"
         shown={`${config.trainRatio}%`}
@@ -133,6 +136,7 @@ export function DataPanel() {
           type="button"
           data-testid="regenerate"
           disabled={config.dataset === 'custom'}
+          title="New points from a new data seed"
           onClick={regenerate}
         >
           Regenerate

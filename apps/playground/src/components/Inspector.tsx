@@ -58,12 +58,17 @@ export function Inspector() {
   }, [selection]);
   // The edit box follows the parameter's value until the user starts typing; a new selection (or applying) resets it.
   const [editing, setEditing] = useState(false);
+  /** Why the last value typed was refused (the box shows the parameter's value again). */
+  const [refused, setRefused] = useState<string | null>(null);
   const value = inspection?.value;
   useEffect(() => {
     if (value !== undefined && !editing) setDraft(value.toPrecision(4));
   }, [value, editing]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new selection ends editing
-  useEffect(() => setEditing(false), [selection]);
+  useEffect(() => {
+    setEditing(false);
+    setRefused(null);
+  }, [selection]);
 
   if (!selection) {
     return (
@@ -83,6 +88,30 @@ export function Inspector() {
   const total = i ? i.sumOfProducts + i.regularization : Number.NaN;
   const fd = i?.finiteDifference;
   const note = i ? kinkNote(i, regularization, isWeight) : null;
+  /** Sets the weight or bias to the box's number (the Set button, or Enter in the box); anything else is refused. */
+  const apply = () => {
+    const text = draft.trim();
+    const parsed = text === '' ? Number.NaN : Number(text);
+    setEditing(false);
+    if (!Number.isFinite(parsed)) {
+      // Back to the parameter's value, and say why.
+      if (value !== undefined) setDraft(value.toPrecision(4));
+      setRefused(
+        `“${draft}” is not a number; the ${isWeight ? 'weight' : 'bias'} stays ${value === undefined ? 'as it is' : value.toPrecision(4)}.`,
+      );
+      return;
+    }
+    setRefused(null);
+    if (selection.kind === 'weight')
+      send({
+        type: 'setWeight',
+        layer: selection.layer,
+        from: selection.from,
+        to: selection.to,
+        value: parsed,
+      });
+    else send({ type: 'setBias', layer: selection.layer, unit: selection.unit, value: parsed });
+  };
 
   return (
     <section className="panel inspector" data-testid="inspector">
@@ -101,87 +130,45 @@ export function Inspector() {
         <p className="hint">Computing…</p>
       ) : (
         <>
-          <div className="edit">
+          <form
+            className="edit"
+            onSubmit={(e) => {
+              e.preventDefault();
+              apply();
+            }}
+          >
             <label>
               {isWeight ? 'Weight' : 'Bias'}{' '}
               <input
                 data-testid="edit-value"
                 value={draft}
+                inputMode="decimal"
+                autoComplete="off"
+                aria-describedby={refused ? 'edit-refused' : undefined}
                 onChange={(e) => {
                   setEditing(true);
                   setDraft(e.target.value);
                 }}
                 onKeyDown={(e) => {
-                  if (e.key === 'Enter')
-                    (e.currentTarget.nextElementSibling as HTMLButtonElement | null)?.click();
+                  if (e.key === 'Escape' && value !== undefined) {
+                    setEditing(false);
+                    setDraft(value.toPrecision(4));
+                  }
                 }}
               />
-              {isWeight && (
-                <button
-                  type="button"
-                  data-testid="edit-apply"
-                  onClick={() => {
-                    const value = Number(draft);
-                    if (!Number.isFinite(value)) {
-                      usePlayground.getState().setNotice(`“${draft}” is not a number.`);
-                      return;
-                    }
-                    if (selection.kind === 'weight')
-                      send({
-                        type: 'setWeight',
-                        layer: selection.layer,
-                        from: selection.from,
-                        to: selection.to,
-                        value,
-                      });
-                    setEditing(false);
-                  }}
-                >
-                  Set
-                </button>
-              )}
             </label>
+            <button type="submit" data-testid="edit-apply">
+              Set
+            </button>
             <span className="hint">
               J = {n(i.loss)} over {i.examples} training points; {activationTable[i.activation].label} unit
             </span>
-          </div>
-          <table className="chain">
-            <thead>
-              <tr>
-                <th>example</th>
-                <th>∂J/∂a</th>
-                <th>× ∂a/∂z</th>
-                <th>= ∂J/∂z</th>
-                <th>× ∂z/∂{isWeight ? 'w' : 'b'}</th>
-                <th>= product</th>
-              </tr>
-            </thead>
-            <tbody>
-              {i.rows.map((r) => (
-                <tr key={r.example}>
-                  <td>{r.example + 1}</td>
-                  <td>{n(r.dA)}</td>
-                  <td>
-                    {r.dadz === null ? (
-                      <span title={`${i.activation}: a Jacobian-vector product, not a single factor`}>
-                        J·v
-                      </span>
-                    ) : (
-                      n(r.dadz)
-                    )}
-                  </td>
-                  <td>{n(r.dZ)}</td>
-                  <td>{n(r.dzdw)}</td>
-                  <td>{n(r.product)}</td>
-                </tr>
-              ))}
-              {i.examples > i.rows.length && (
-                <tr className="more">
-                  <td colSpan={6}>… and {i.examples - i.rows.length} more examples</td>
-                </tr>
-              )}
-            </tbody>
-          </table>
+            {refused && (
+              <p className="refused" role="alert" id="edit-refused" data-testid="edit-refused">
+                {refused}
+              </p>
+            )}
+          </form>
           <dl className="result">
             <dt>Σ products over all {i.examples} examples</dt>
             <dd data-testid="inspector-sum">{n(i.sumOfProducts, 7)}</dd>
@@ -216,6 +203,46 @@ export function Inspector() {
               {note}
             </p>
           )}
+          <div className="table-scroll">
+            <table className="chain">
+              <caption>Term by term, per training example</caption>
+              <thead>
+                <tr>
+                  <th title="the example (row) of the training set">#</th>
+                  <th>∂J/∂a</th>
+                  <th>× ∂a/∂z</th>
+                  <th>= ∂J/∂z</th>
+                  <th>× ∂z/∂{isWeight ? 'w' : 'b'}</th>
+                  <th>= product</th>
+                </tr>
+              </thead>
+              <tbody>
+                {i.rows.map((r) => (
+                  <tr key={r.example}>
+                    <td>{r.example + 1}</td>
+                    <td>{n(r.dA, 4)}</td>
+                    <td>
+                      {r.dadz === null ? (
+                        <span title={`${i.activation}: a Jacobian-vector product, not a single factor`}>
+                          J·v
+                        </span>
+                      ) : (
+                        n(r.dadz, 4)
+                      )}
+                    </td>
+                    <td>{n(r.dZ, 4)}</td>
+                    <td>{n(r.dzdw, 4)}</td>
+                    <td>{n(r.product, 4)}</td>
+                  </tr>
+                ))}
+                {i.examples > i.rows.length && (
+                  <tr className="more">
+                    <td colSpan={6}>… and {i.examples - i.rows.length} more examples</td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>

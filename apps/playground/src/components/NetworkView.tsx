@@ -1,13 +1,44 @@
-import { useState } from 'react';
-import { featureNames, layerActivation, layerDropout } from '../state/config';
+import { useLayoutEffect, useRef, useState } from 'react';
+import { type FeatureName, featureNames, layerActivation, layerDropout } from '../state/config';
 import { usePlayground } from '../state/store';
+import type { InspectTarget } from '../worker/protocol';
 import { FeatureColumn } from './network/FeatureColumn';
 import { HoverTip } from './network/HoverTip';
 import { LayerHeader } from './network/LayerHeader';
 import { Links } from './network/Links';
-import { COL, type Hover, LEFT, NODE, ROW, TOP } from './network/layout';
+import { columnSpacing, type Hover, LEFT, NODE, RIGHT, ROW, TOP } from './network/layout';
 import { NetworkHead } from './network/NetworkHead';
 import { NeuronColumn } from './network/NeuronColumn';
+import { openPanel } from './SidePanel';
+
+/** The features as a screen reader should say them. */
+const spoken: Record<FeatureName, string> = {
+  x1: 'x1',
+  x2: 'x2',
+  x1sq: 'x1 squared',
+  x2sq: 'x2 squared',
+  x1x2: 'x1 times x2',
+  sinx1: 'sin x1',
+  sinx2: 'sin x2',
+};
+
+const num = (v: number | undefined) => (v === undefined ? '…' : String(Number(v.toPrecision(3))));
+
+/** The width a network panel offers its drawing, followed as the window resizes. */
+function useAvailableWidth() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
 
 /**
  * The network: features, hidden layers, output; links by weight (or by ∂J/∂w in the gradient view). Columns are
@@ -23,19 +54,48 @@ export function NetworkView() {
   const iterations = usePlayground((s) => s.iterations);
   const stage = usePlayground((s) => s.stage);
   const [hover, setHover] = useState<Hover | null>(null);
+  /** A click (or Enter) on a link or a neuron: select it and open the inspector on it. */
+  const inspect = (target: InspectTarget) => {
+    select(target);
+    openPanel('inspector');
+  };
+  const available = useAvailableWidth();
 
   const sizes = [config.features.length, ...config.hidden, config.output === 'softmax' ? 3 : 1];
   const columns = sizes.length;
+  // Columns close up (down to MIN_COL) so that six hidden layers fit the panel; below that the panel scrolls.
+  const spacing = columnSpacing(available.width, columns);
   const height = TOP + Math.max(...sizes, featureNames.length) * ROW + 10;
-  const width = LEFT + COL * (columns - 1) + NODE + 40;
+  const width = LEFT + spacing * (columns - 1) + NODE + RIGHT;
   const active = activeLayer(iterations.length > 0 ? stage : -1, columns - 1);
   const outputLayer = sizes.length - 2;
   const activationOf = (l: number) => (l === outputLayer ? config.output : layerActivation(config, l));
+  /** Names for assistive technology: “neuron 2 of layer 1”, “the output”, “x1”. */
+  const unitName = (layer: number, unit: number) =>
+    layer < 0
+      ? spoken[config.features[unit] as FeatureName]
+      : layer === outputLayer
+        ? sizes[sizes.length - 1] === 1
+          ? 'the output'
+          : `output ${unit + 1}`
+        : `neuron ${unit + 1} of layer ${layer + 1}`;
+  const describeLink = (layer: number, from: number, to: number) => {
+    const s = snapshot?.layers[layer];
+    const i = from * (s?.units ?? 0) + to;
+    const value = config.gradientView ? `∂J/∂w ${num(s?.dW[i])}` : num(s?.W[i]);
+    return `weight from ${unitName(layer - 1, from)} to ${unitName(layer, to)}: ${value}`;
+  };
+  const describeNode = (layer: number, unit: number) => {
+    const s = snapshot?.layers[layer];
+    const value = config.gradientView ? `∂J/∂b ${num(s?.db[unit])}` : num(s?.b[unit]);
+    const who = layer === outputLayer ? unitName(layer, unit).replace(/^the /, '') : unitName(layer, unit);
+    return `bias of ${who}: ${value}`;
+  };
 
   return (
     <section className="panel network" aria-label="Network">
       <NetworkHead config={config} update={update} />
-      <div className="network-scroll">
+      <div className="network-scroll" ref={available.ref}>
         <div className="network-canvas" style={{ width, height }}>
           <Links
             snapshot={snapshot}
@@ -45,7 +105,9 @@ export function NetworkView() {
             width={width}
             height={height}
             onHover={setHover}
-            onSelect={select}
+            onSelect={inspect}
+            spacing={spacing}
+            describe={describeLink}
           />
           <FeatureColumn features={config.features} onChange={(features) => update({ features })} />
           {sizes.slice(1).map((units, l) => {
@@ -53,7 +115,14 @@ export function NetworkView() {
             const last = l === outputLayer;
             return (
               <div key={col}>
-                <LayerHeader config={config} l={l} units={units} last={last} update={update} />
+                <LayerHeader
+                  config={config}
+                  l={l}
+                  units={units}
+                  last={last}
+                  update={update}
+                  spacing={spacing}
+                />
                 <NeuronColumn
                   l={l}
                   units={units}
@@ -66,7 +135,9 @@ export function NetworkView() {
                   selection={selection}
                   active={active}
                   onHover={setHover}
-                  onSelect={select}
+                  onSelect={inspect}
+                  spacing={spacing}
+                  describe={describeNode}
                 />
               </div>
             );
@@ -82,7 +153,25 @@ export function NetworkView() {
           )}
         </div>
       </div>
+      <Explainer />
     </section>
+  );
+}
+
+/** What the picture shows, in three sentences, for someone meeting it for the first time. */
+function Explainer() {
+  return (
+    <details className="explainer" open data-testid="explainer">
+      <summary>What am I looking at?</summary>
+      <p>
+        Data flows left to right: the features of a point, then each hidden layer’s neurons, then the output.
+        Each square paints what its neuron outputs over the whole plane (<span className="pos">blue</span>{' '}
+        positive, <span className="neg">orange</span> negative); each line is a weight, its colour the sign
+        and its width the size. Training runs backpropagation from right to left: click a line or a neuron (or
+        Tab to it and press Enter) to see the chain rule compute its gradient; the gradient view colours them
+        by ∂J/∂w and ∂J/∂b instead.
+      </p>
+    </details>
   );
 }
 

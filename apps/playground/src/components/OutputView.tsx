@@ -1,48 +1,82 @@
-import { useEffect, useRef } from 'react';
+import { type CSSProperties, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { DOMAIN } from '../data/datasets';
 import { CLASS_COLORS, css, diverging, normalizer } from '../render/colors';
 import { paintClasses, paintHeatmap } from '../render/heatmap';
-import { problemOf } from '../state/config';
+import { CLASSES, type Config, type ProblemType, problemOf } from '../state/config';
 import { usePlayground } from '../state/store';
 import { Toggle } from './fields';
 
+/** The points canvas's own resolution (CSS scales the plane). */
 const SIZE = 300;
+/** The axes' ticks, in the plane's units. */
+const TICKS = [-6, -4, -2, 0, 2, 4, 6];
+/** How far an arrow key moves the keyboard's cursor on the plane. */
+const CURSOR_STEP = 0.25;
 
 function fmt(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 }
 
-/** The loss curves: train and test per epoch (uPlot draws them into one canvas). */
+const minus = (v: number) => String(v).replace('-', '−');
+
+/** The width of an element's content box, followed as it resizes. */
+function useWidth<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
+
+/** The loss curves: train and test per epoch (uPlot draws them into one canvas, as wide as the panel). */
 function LossChart() {
   const history = usePlayground((s) => s.history);
-  const ref = useRef<HTMLDivElement>(null);
+  const box = useWidth<HTMLDivElement>();
   const plot = useRef<uPlot | null>(null);
   useEffect(() => {
-    if (!ref.current) return;
+    if (!box.ref.current) return;
     plot.current = new uPlot(
       {
-        width: SIZE,
-        height: 90,
+        width: 300,
+        height: 76,
         legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: false } },
+        // Losses are never negative: the y axis starts at 0, so the curve's fall reads at a glance.
+        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] } },
         axes: [
-          { size: 20, font: '10px sans-serif' },
-          { size: 36, font: '10px sans-serif' },
+          { size: 22, font: '10px system-ui, sans-serif', stroke: '#555', grid: { stroke: '#eee' } },
+          {
+            font: '10px system-ui, sans-serif',
+            stroke: '#555',
+            grid: { stroke: '#eee' },
+            space: 18,
+            // As wide as the longest label, so none is clipped.
+            size: (_self, values) => 12 + 6 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
+          },
         ],
         series: [
           {},
-          { label: 'train', stroke: '#333', width: 1.5 },
-          { label: 'test', stroke: '#999', width: 1.5 },
+          { label: 'training', stroke: '#333', width: 1.5 },
+          { label: 'test', stroke: '#8a8a8a', width: 1.5 },
         ],
       },
       [[], [], []],
-      ref.current,
+      box.ref.current,
     );
     return () => plot.current?.destroy();
-  }, []);
+  }, [box.ref]);
+  useEffect(() => {
+    if (box.width > 0) plot.current?.setSize({ width: box.width, height: 76 });
+  }, [box.width]);
   useEffect(() => {
     plot.current?.setData([
       history.map((h) => h.epoch),
@@ -50,10 +84,73 @@ function LossChart() {
       history.map((h) => h.test),
     ]);
   }, [history]);
-  return <div ref={ref} className="loss-chart" data-testid="loss-chart" />;
+  return (
+    <div
+      ref={box.ref}
+      className="loss-chart"
+      data-testid="loss-chart"
+      role="img"
+      aria-label="Training and test loss per epoch"
+    />
+  );
 }
 
-/** The output over the plane with the data on top; click to add points of your own. */
+/** The colour scale's ends and middle for an output activation: what a colour on the plane means. */
+export function legendStops(
+  config: Pick<Config, 'output'>,
+  problem: ProblemType,
+): { top: string; middle: string; bottom: string } {
+  if (config.output === 'sigmoid')
+    return problem === 'binary'
+      ? { top: '1 (class 1)', middle: '0.5', bottom: '0 (class 0)' }
+      : { top: '1', middle: '0.5', bottom: '0' };
+  if (config.output === 'tanh') return { top: '1', middle: '0', bottom: '−1' };
+  return { top: '≥ 1', middle: '0', bottom: '≤ −1' };
+}
+
+/** The output's colour key: the diverging scale with its values, or the three classes' colours. */
+function Legend({ config, problem }: { config: Config; problem: ProblemType }) {
+  if (problem === 'multi')
+    return (
+      <div className="legend classes" data-testid="output-legend">
+        {Array.from({ length: CLASSES }, (_, c) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the classes are their indices
+          <span key={c}>
+            <span
+              className="swatch"
+              style={{ background: css(CLASS_COLORS[c] as [number, number, number]) }}
+            />
+            class {c}
+          </span>
+        ))}
+        <span className="legend-note">paler: less sure</span>
+      </div>
+    );
+  const stops = legendStops(config, problem);
+  return (
+    <div className="legend" data-testid="output-legend">
+      <div
+        className="legend-bar"
+        aria-hidden="true"
+        // The scale's ends; styles.css runs it top to bottom beside the plane, or left to right under it.
+        style={
+          {
+            '--high': css(diverging(1)),
+            '--mid': css(diverging(0)),
+            '--low': css(diverging(-1)),
+          } as CSSProperties
+        }
+      />
+      <div className="legend-values">
+        <span>{stops.top}</span>
+        <span>{stops.middle}</span>
+        <span>{stops.bottom}</span>
+      </div>
+    </div>
+  );
+}
+
+/** The output over the plane with the data on top; click (or Enter at the keyboard's cursor) to add points. */
 export function OutputView() {
   const config = usePlayground((s) => s.config);
   const update = usePlayground((s) => s.update);
@@ -65,6 +162,7 @@ export function OutputView() {
   const kind = problemOf(config);
   const heatRef = useRef<HTMLCanvasElement>(null);
   const dotsRef = useRef<HTMLCanvasElement>(null);
+  const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
   const heat = snapshot?.heatmaps;
   const outputs = heat?.offsets[heat.offsets.length - 1] ?? [];
 
@@ -109,54 +207,130 @@ export function OutputView() {
     if (config.showTest) draw(test, '#000');
   }, [train, test, config.showTest, kind]);
 
+  /** The label a new point gets: class 1 (class 0 with `alternate`), the picked class, or ±1. */
+  const labelFor = (alternate: boolean) =>
+    kind === 'multi' ? clickClass : kind === 'regression' ? (alternate ? -1 : 1) : alternate ? 0 : 1;
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const clamp = (v: number) => Math.max(-DOMAIN, Math.min(DOMAIN, v));
+
+  const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
+    const at = cursor ?? { x: 0, y: 0 };
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-1, 0],
+      ArrowRight: [1, 0],
+      ArrowUp: [0, 1],
+      ArrowDown: [0, -1],
+    };
+    const move = moves[e.key];
+    if (move) {
+      e.preventDefault();
+      const step = e.altKey ? CURSOR_STEP / 5 : CURSOR_STEP * (e.ctrlKey || e.metaKey ? 4 : 1);
+      setCursor({ x: clamp(round(at.x + move[0] * step)), y: clamp(round(at.y + move[1] * step)) });
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      setCursor(at);
+      addPoint({ x: at.x, y: at.y, label: labelFor(e.shiftKey) });
+    }
+  };
+  const place = (v: number) => `${((v + DOMAIN) / (2 * DOMAIN)) * 100}%`;
+  const hint =
+    kind === 'multi'
+      ? 'Enter adds a point of the picked class'
+      : kind === 'regression'
+        ? 'Enter adds a point of value +1, Shift+Enter −1'
+        : 'Enter adds a point of class 1, Shift+Enter class 0';
+
   return (
-    <section className="panel output">
-      <h2>Output</h2>
-      <div className="losses">
-        <div>
-          Test loss <b data-testid="loss-test">{fmt(snapshot?.lossTest)}</b>
-          {snapshot?.accTest !== null && snapshot?.accTest !== undefined && (
-            <span className="acc"> · accuracy {(snapshot.accTest * 100).toFixed(1)}%</span>
-          )}
+    <section className="panel output" aria-labelledby="output-title">
+      <h2 id="output-title">Output</h2>
+      <div className="output-top">
+        <dl className="losses">
+          <div>
+            <dt>
+              <span className="key train" aria-hidden="true" />
+              Training loss
+            </dt>
+            <dd>
+              <b data-testid="loss-train">{fmt(snapshot?.lossTrain)}</b>
+              {snapshot?.accTrain !== null && snapshot?.accTrain !== undefined && (
+                <span className="acc" data-testid="accuracy-train">
+                  {' '}
+                  · {(snapshot.accTrain * 100).toFixed(1)}% right
+                </span>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>
+              <span className="key test" aria-hidden="true" />
+              Test loss
+            </dt>
+            <dd>
+              <b data-testid="loss-test">{fmt(snapshot?.lossTest)}</b>
+              {snapshot?.accTest !== null && snapshot?.accTest !== undefined && (
+                <span className="acc" data-testid="accuracy-test">
+                  {' '}
+                  · {(snapshot.accTest * 100).toFixed(1)}% right
+                </span>
+              )}
+            </dd>
+          </div>
+        </dl>
+        <LossChart />
+      </div>
+      <div className="plot">
+        <div className="y-axis" aria-hidden="true">
+          <span className="axis-name">x₂</span>
+          {TICKS.map((t) => (
+            <span key={t} className="tick" style={{ bottom: place(t) }}>
+              {minus(t)}
+            </span>
+          ))}
         </div>
-        <div>
-          Training loss <b data-testid="loss-train">{fmt(snapshot?.lossTrain)}</b>
-          {snapshot?.accTrain !== null && snapshot?.accTrain !== undefined && (
-            <span className="acc"> · accuracy {(snapshot.accTrain * 100).toFixed(1)}%</span>
+        <div className="plane">
+          <canvas ref={heatRef} className="heatmap" data-testid="output-heatmap" />
+          <canvas
+            ref={dotsRef}
+            width={SIZE}
+            height={SIZE}
+            className="dots"
+            data-testid="output-points"
+            tabIndex={0}
+            role="img"
+            aria-label={`The output over the plane, with ${train.length} training points. Arrow keys move a cursor; ${hint}.`}
+            aria-keyshortcuts="Enter Shift+Enter"
+            onKeyDown={onKeyDown}
+            onBlur={() => setCursor(null)}
+            onClick={(e) => {
+              const rect = e.currentTarget.getBoundingClientRect();
+              const x = round(((e.clientX - rect.left) / rect.width) * 2 * DOMAIN - DOMAIN);
+              const y = round(DOMAIN - ((e.clientY - rect.top) / rect.height) * 2 * DOMAIN);
+              // Binary: class 1, shift for 0; multi-class: the class picked in the data panel; regression: ±1.
+              addPoint({ x, y, label: labelFor(e.shiftKey) });
+            }}
+          />
+          {cursor && (
+            <div
+              className="plane-cursor"
+              data-testid="plane-cursor"
+              style={{ left: place(cursor.x), bottom: place(cursor.y) }}
+            />
           )}
+          {TICKS.slice(1, -1).map((t) => (
+            <span key={t} className="gridline v" style={{ left: place(t) }} aria-hidden="true" />
+          ))}
+        </div>
+        <Legend config={config} problem={kind} />
+        <div className="x-axis" aria-hidden="true">
+          {TICKS.map((t) => (
+            <span key={t} className="tick" style={{ left: place(t) }}>
+              {minus(t)}
+            </span>
+          ))}
+          <span className="axis-name">x₁</span>
         </div>
       </div>
-      <LossChart />
-      <div className="plane">
-        <canvas ref={heatRef} className="heatmap" data-testid="output-heatmap" />
-        <canvas
-          ref={dotsRef}
-          width={SIZE}
-          height={SIZE}
-          className="dots"
-          data-testid="output-points"
-          onClick={(e) => {
-            const rect = e.currentTarget.getBoundingClientRect();
-            const round = (v: number) => Math.round(v * 1000) / 1000;
-            const x = round(((e.clientX - rect.left) / rect.width) * 2 * DOMAIN - DOMAIN);
-            const y = round(DOMAIN - ((e.clientY - rect.top) / rect.height) * 2 * DOMAIN);
-            // Binary: class 1, shift for 0; multi-class: the class picked in the data panel; regression: ±1.
-            const label =
-              kind === 'multi'
-                ? clickClass
-                : kind === 'regression'
-                  ? e.shiftKey
-                    ? -1
-                    : 1
-                  : e.shiftKey
-                    ? 0
-                    : 1;
-            addPoint({ x, y, label });
-          }}
-        />
-        <span className="axis x">−6 … x₁ … 6</span>
-      </div>
-      <div className="row">
+      <div className="row toggles">
         <Toggle
           label="Show test data"
           testid="show-test"

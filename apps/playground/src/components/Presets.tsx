@@ -1,6 +1,7 @@
 import type { Config } from '../state/config';
 import { usePlayground } from '../state/store';
 import { send } from '../worker/client';
+import { derivationById } from './derivation/build';
 import { FileButton } from './fields';
 
 /** Each derivation's network and data (../shared/seeds, docs/math.md §6). */
@@ -78,9 +79,21 @@ export const seedPresets: { id: string; title: string; note: string; config: Par
   },
 ];
 
+/**
+ * Sets up a seed's network and opens the side panel on its derivation, deriving the gradient of its first weight
+ * (the parameter the seed's own chain ends at) unless a parameter of the new network is already selected.
+ */
+export function applyPreset(preset: (typeof seedPresets)[number]): void {
+  const store = usePlayground.getState();
+  store.update(preset.config);
+  const derivation = derivationById(preset.id);
+  store.select(derivation.defaultTarget(usePlayground.getState().config));
+  store.setDerivationSeed(preset.id);
+  store.setPanel('derivation');
+}
+
 /** Seed presets, and the model in and out as core's JSON. */
 export function Presets() {
-  const update = usePlayground((s) => s.update);
   const setNotice = usePlayground((s) => s.setNotice);
   return (
     <section className="panel presets">
@@ -92,7 +105,7 @@ export function Presets() {
             type="button"
             data-testid={`preset-${p.id}`}
             title={p.note}
-            onClick={() => update(p.config)}
+            onClick={() => applyPreset(p)}
           >
             {p.title}
           </button>

@@ -75,6 +75,8 @@ export const regularizationChoices = ['none', 'l1', 'l2'] as const;
 export const dropoutChoices = [0, 0.1, 0.2, 0.3, 0.5] as const;
 
 export const MAX_LAYERS = 6;
+/** The largest seed a link or the seed box takes. */
+export const MAX_SEED = 1_000_000;
 export const MAX_NEURONS = 8;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -86,7 +88,12 @@ export const configSchema = z.object({
   noise: int(0, 50),
   trainRatio: int(10, 90),
   batchSize: int(1, 30),
-  seed: int(0, 1_000_000),
+  seed: int(0, MAX_SEED),
+  /**
+   * The seed the network's initial weights (and training's batch order) are drawn from; ⟲ draws a new one, and the
+   * link keeps it, so a shared link starts from the same weights.
+   */
+  initSeed: int(0, MAX_SEED),
   features: z.array(z.enum(featureNames)).min(1),
   hidden: z.array(int(1, MAX_NEURONS)).max(MAX_LAYERS),
   activation: z.enum(activationChoices),
@@ -119,6 +126,7 @@ export const defaultConfig: Config = {
   trainRatio: 50,
   batchSize: 10,
   seed: 1,
+  initSeed: 1,
   features: ['x1', 'x2'],
   hidden: [4, 2],
   activation: 'tanh',
@@ -134,7 +142,8 @@ export const defaultConfig: Config = {
   discretize: false,
   showTest: false,
   gradientView: false,
-  speed: 30,
+  /** About one epoch per animation frame on a 60 Hz display, TensorFlow Playground's pace. */
+  speed: 60,
 };
 
 /** The config's problem type: the built-in dataset's, or for custom data the `problem` field. */

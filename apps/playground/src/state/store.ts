@@ -48,6 +48,34 @@ export interface DataEntry {
 /** The side panel's tabs. */
 export type PanelTab = 'inspector' | 'step' | 'derivation';
 
+/** A place on the network diagram, by the page's Dense-layer index (layer −1: the input features, by position). */
+export interface HighlightNode {
+  layer: number;
+  unit: number;
+}
+export interface HighlightLink {
+  layer: number;
+  from: number;
+  to: number;
+}
+/** Where a derivation term lives on the diagram: the neurons and links it drew from, outlined while it is hovered. */
+export interface Highlight {
+  nodes: HighlightNode[];
+  links: HighlightLink[];
+}
+
+/**
+ * The step-through's backward flow on the diagram: per Dense layer, each link's and each neuron's glow in [0, 1]
+ * (the size of its gradient, scaled over the lit layers), or null for a layer the backward pass has not reached.
+ * `links[l][i·units + j]` is the link from unit i into unit j of layer l.
+ */
+export interface StepGlow {
+  links: (number[] | null)[];
+  nodes: (number[] | null)[];
+  /** The layer the current stage is at (its glow is drawn strongest). */
+  current: number;
+}
+
 /** How many data changes Undo can take back. */
 export const UNDO_LIMIT = 100;
 
@@ -79,6 +107,15 @@ export interface PlaygroundState {
   panel: PanelTab;
   /** The seed derivation the derivation panel shows (a preset's id), or null for the generic one. */
   derivationSeed: string | null;
+  /** The training example (row) the derivation panel substitutes. */
+  derivationExample: number;
+  /** The diagram places of the derivation term under the pointer or focus. */
+  highlight: Highlight | null;
+  /** The backward flow the step-through shows on the diagram. */
+  stepGlow: StepGlow | null;
+  setDerivationExample(example: number): void;
+  setHighlight(highlight: Highlight | null): void;
+  setStepGlow(glow: StepGlow | null): void;
   setPanel(panel: PanelTab): void;
   setDerivationSeed(seed: string | null): void;
   update(changes: Partial<Config>): void;
@@ -186,6 +223,18 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   },
   setDerivationSeed(derivationSeed) {
     set({ derivationSeed });
+  },
+  derivationExample: 0,
+  highlight: null,
+  stepGlow: null,
+  setDerivationExample(derivationExample) {
+    set({ derivationExample: Math.max(0, Math.floor(derivationExample)) });
+  },
+  setHighlight(highlight) {
+    set({ highlight });
+  },
+  setStepGlow(stepGlow) {
+    set({ stepGlow });
   },
   revision: { n: 0, keepWeights: false },
 

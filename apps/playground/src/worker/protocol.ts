@@ -26,8 +26,10 @@ export type ToWorker =
   | { type: 'reset' }
   | { type: 'iterate' }
   | { type: 'setWeight'; layer: number; from: number; to: number; value: number }
+  | { type: 'setBias'; layer: number; unit: number; value: number }
   | { type: 'setKernels'; kernels: KernelChoice }
-  | { type: 'inspect'; target: InspectTarget | null }
+  /** `example`: the training row the derivation panel follows (kept until another is sent; default 0). */
+  | { type: 'inspect'; target: InspectTarget | null; example?: number }
   | { type: 'exportModel' }
   | { type: 'importModel'; json: string };
 
@@ -85,6 +87,41 @@ export interface Inspection {
    */
   finiteDifference: FiniteDifference;
   loss: number;
+  /**
+   * The followed example through the network, from the same weights (what the derivation panel substitutes); the
+   * trainer always sends it.
+   */
+  detail?: ExampleDetail;
+}
+
+/** One Dense layer at one example: every unit's z, a, ∂J/∂a and ∂J/∂z (inference pass, as `inspect` uses). */
+export interface ExampleLayer {
+  z: number[];
+  a: number[];
+  dA: number[];
+  dZ: number[];
+}
+
+/**
+ * One training example through the network for the selected parameter: the numbers a derivation substitutes. All
+ * come from core (one `gradients` pass over the training set, so every ∂J/∂… carries the mean's 1/N).
+ */
+export interface ExampleDetail {
+  /** Its row in the training set (0-based). */
+  example: number;
+  /** Its chain of terms for the selected parameter (core's `ChainTerm`). */
+  term: ChainRow;
+  /** Its features and target row. */
+  x: number[];
+  y: number[];
+  /** Every Dense layer at this example, page-indexed. */
+  layers: ExampleLayer[];
+  /** The selected unit's input row a^{l−1} (x for the first layer). */
+  input: number[];
+  /** Every Dense layer's W (inputs×units, row-major) and b: the weights this pass used. */
+  weights: { W: number[]; b: number[]; inputs: number; units: number }[];
+  /** ∂J/∂x at this example: the gradient with respect to the input (seed 003's ∂E/∂a¹). */
+  dX: number[];
 }
 
 /**
@@ -95,6 +132,9 @@ export interface IterationTrace {
   iteration: number;
   batch: number;
   loss: number;
+  /** The batch's features (batch×features) and targets (batch×outputs), row-major: A⁰ and Y. */
+  X: Float32Array;
+  Y: Float32Array;
   layers: {
     Z: Float32Array;
     A: Float32Array;

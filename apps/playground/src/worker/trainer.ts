@@ -1,6 +1,7 @@
 import {
   type ActivationName,
   ChainruleError,
+  type ChainTerm,
   type Dropout,
   type Kernels,
   type LayerWeights,
@@ -27,7 +28,15 @@ import {
   problemLabels,
   problemOf,
 } from '../state/config';
-import type { Inspection, InspectTarget, IterationTrace, LayerSnapshot, Snapshot } from './protocol';
+import type {
+  ExampleDetail,
+  ExampleLayer,
+  Inspection,
+  InspectTarget,
+  IterationTrace,
+  LayerSnapshot,
+  Snapshot,
+} from './protocol';
 
 export const GRID = 48;
 const CHAIN_ROWS = 6;
@@ -223,12 +232,26 @@ export class Trainer {
     model.setWeights(weights);
   }
 
+  /** Sets b[unit] of the page's layer `layer` (a Dense index). */
+  setBias(layer: number, unit: number, value: number): void {
+    const model = this.need();
+    if (!Number.isFinite(value))
+      throw new ChainruleError('NON_FINITE', `bias ${layer}:${unit}: ${value} is not a finite number`);
+    const weights = model.getWeights();
+    const m = this.dense[layer];
+    const w = m === undefined ? undefined : weights[m];
+    if (!w || unit < 0 || unit >= w.b.length)
+      throw new ChainruleError('SHAPE', `there is no unit ${unit + 1} in layer ${layer + 1}`);
+    w.b[unit] = value;
+    model.setWeights(weights);
+  }
+
   /**
    * The chain rule for one parameter on the training set, term by term (docs/math.md §4): core's `inspect` — per
    * example ∂J/∂a, ∂a/∂z, ∂z/∂w and their product; their sum plus the regularization term; the backward pass's
    * ∂J/∂w; and a central finite difference of J that steps clear of kinks (ReLU's z = 0) or says it cannot.
    */
-  inspect(target: InspectTarget): Inspection {
+  inspect(target: InspectTarget, example = 0): Inspection {
     const model = this.need();
     const m = this.dense[target.layer];
     if (m === undefined) throw new ChainruleError('SHAPE', `there is no layer ${target.layer + 1}`);
@@ -236,18 +259,50 @@ export class Trainer {
       target.kind === 'weight'
         ? { layer: m, kind: 'weight', from: target.from, unit: target.to }
         : { layer: m, kind: 'bias', unit: target.unit };
-    const i = model.inspect(this.X, this.Y, at, { maxTerms: CHAIN_ROWS });
+    // The followed example: a row of the training set (the last one when the set has shrunk below it).
+    const n = Math.max(0, Math.min(this.X.rows - 1, Math.floor(example)));
+    const i = model.inspect(this.X, this.Y, at, { maxTerms: Math.max(CHAIN_ROWS, n + 1) });
     return {
       target,
       value: i.value,
       activation: i.activation,
       examples: i.examples,
-      rows: i.terms,
+      rows: i.terms.slice(0, CHAIN_ROWS),
       sumOfProducts: i.sumOfProducts,
       regularization: i.regularization,
       gradient: i.gradient,
       finiteDifference: i.finiteDifference,
       loss: i.loss,
+      detail: this.exampleDetail(target, n, i.terms[n] as ChainTerm),
+    };
+  }
+
+  /**
+   * Example `n` through the network for the derivation panel: the inference pass over the whole training set that
+   * `inspect` also runs (so ∂J/∂… carry the mean's 1/N), read at row n, page-indexed by Dense layer.
+   */
+  private exampleDetail(target: InspectTarget, n: number, term: ChainTerm): ExampleDetail {
+    const model = this.need();
+    const { trace } = model.gradients(this.X, this.Y);
+    const row = (M: Matrix) => Array.from(M.data.subarray(n * M.cols, (n + 1) * M.cols));
+    const layers = this.dense.map((m) => {
+      const t = trace.layers[m] as (typeof trace.layers)[number];
+      return { z: row(t.Z), a: row(t.A), dA: row(t.dA), dZ: row(t.dZ) };
+    });
+    const l = target.layer;
+    const weights = model.getWeights();
+    return {
+      example: n,
+      term,
+      x: row(this.X),
+      y: row(this.Y),
+      layers,
+      input: l === 0 ? row(this.X) : (layers[l - 1] as ExampleLayer).a,
+      weights: this.dense.map((m) => {
+        const w = weights[m] as LayerWeights;
+        return { W: Array.from(w.W.data), b: Array.from(w.b), inputs: w.W.rows, units: w.W.cols };
+      }),
+      dX: row(trace.dX),
     };
   }
 
@@ -283,6 +338,8 @@ export class Trainer {
       iteration: this.iterations,
       batch: x.rows,
       loss,
+      X: x.data,
+      Y: y.data,
       layers: this.dense.map((m) => {
         const t = trace.layers[m] as (typeof trace.layers)[number];
         const next = model.layers[m + 1];
@@ -375,7 +432,8 @@ export function buildModel(config: Config, inputs: number, kernels: Kernels): Se
       ? {}
       : { regularization: { [config.regularization]: config.regularizationRate } }),
     kernels,
-    seed: config.seed,
+    // The weights' own seed (⟲ draws a new one); the data's seed only decides the points.
+    seed: config.initSeed,
   });
 }
 

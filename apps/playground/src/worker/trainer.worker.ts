@@ -16,14 +16,16 @@ let choice: KernelChoice = 'wasm';
 let trainer: Trainer | null = null;
 let playing = false;
 /** Epochs per second while playing (0: as fast as possible), and the budget already spent since play. */
-let speed = 30;
+let speed = 60;
 const pace = { start: 0, epochs: 0 };
 let inspecting: InspectTarget | null = null;
+/** The training row the derivation panel follows (an `inspect` message without one keeps it). */
+let inspectExample = 0;
 let lastSnapshot = 0;
 let lastHeatmap = 0;
 const rate = { steps: 0, epochs: 0, windowStart: 0, windowSteps: 0, windowEpochs: 0 };
 
-const wasmReady = loadWasmKernels()
+const wasmReady = loadWasmKernels({ threads: 'auto' })
   .then((k) => {
     wasm = k;
     return k.name;
@@ -42,7 +44,7 @@ function send(withHeatmaps: boolean): void {
   const snapshot = trainer.snapshot(withHeatmaps, { steps: rate.steps, epochs: rate.epochs }, playing);
   const transfer: Transferable[] = snapshot.heatmaps ? [snapshot.heatmaps.data.buffer] : [];
   post({ type: 'snapshot', snapshot }, transfer);
-  if (inspecting) post({ type: 'inspection', inspection: trainer.inspect(inspecting) });
+  if (inspecting) post({ type: 'inspection', inspection: trainer.inspect(inspecting, inspectExample) });
   lastSnapshot = performance.now();
   if (withHeatmaps) lastHeatmap = lastSnapshot;
 }
@@ -154,6 +156,10 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         trainer?.setWeight(msg.layer, msg.from, msg.to, msg.value);
         send(true);
         break;
+      case 'setBias':
+        trainer?.setBias(msg.layer, msg.unit, msg.value);
+        send(true);
+        break;
       case 'setKernels': {
         choice = msg.kernels;
         const k = kernelsFor(choice);
@@ -166,7 +172,11 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       }
       case 'inspect':
         inspecting = msg.target;
-        post({ type: 'inspection', inspection: trainer && inspecting ? trainer.inspect(inspecting) : null });
+        if (msg.example !== undefined) inspectExample = msg.example;
+        post({
+          type: 'inspection',
+          inspection: trainer && inspecting ? trainer.inspect(inspecting, inspectExample) : null,
+        });
         break;
       case 'exportModel':
         if (trainer) post({ type: 'model', json: trainer.exportModel() });

@@ -1,5 +1,6 @@
 import { featureInfo, gridPoints } from '../../data/datasets';
 import { type Config, featureNames } from '../../state/config';
+import { usePlayground } from '../../state/store';
 import { GRID } from '../../worker/trainer';
 import { LEFT, pos } from './layout';
 import { NodeCanvas } from './NodeCanvas';
@@ -25,6 +26,8 @@ export function FeatureColumn({
   features: Config['features'];
   onChange: (features: Config['features']) => void;
 }) {
+  // A derivation term about the input (∂z/∂w = x, seed 003's ∂E/∂a¹) outlines its feature: layer −1 in the store.
+  const highlight = usePlayground((s) => s.highlight);
   return (
     <>
       <div className="column-label" style={{ left: LEFT - 8, top: 8 }}>
@@ -40,7 +43,7 @@ export function FeatureColumn({
           <button
             key={name}
             type="button"
-            className={`node feature${on ? ' on' : ''}`}
+            className={`node feature${on ? ' on' : ''}${on && highlight?.nodes.some((h) => h.layer === -1 && h.unit === index) ? ' highlight' : ''}`}
             style={{ left: p.x, top: p.y }}
             data-testid={`feature-${name}`}
             aria-pressed={on}

@@ -8,7 +8,7 @@ import {
   MAX_NEURONS,
   withLayerDropout,
 } from '../../state/config';
-import { pos } from './layout';
+import { COL, pos } from './layout';
 
 /** The choices, with a value from a link or an imported model added in its place if it is not one of them. */
 const ratesWith = (rate: number) =>
@@ -26,6 +26,7 @@ export function LayerHeader({
   units,
   last,
   update,
+  spacing = COL,
 }: {
   config: Config;
   /** The page's Dense-layer index (0: the first hidden layer). */
@@ -33,8 +34,11 @@ export function LayerHeader({
   units: number;
   last: boolean;
   update: (changes: Partial<Config>) => void;
+  /** The columns' spacing (see layout's `columnSpacing`): the header is centred over its neurons, that wide. */
+  spacing?: number;
 }) {
-  const style = { left: pos(l + 1, 0).x - 24, top: 0 };
+  const width = Math.min(116, spacing - 6);
+  const style = { left: pos(l + 1, 0, spacing).x + 20 - width / 2, top: 0, width };
   if (last) {
     return (
       <div className="column-label" style={style}>
@@ -42,15 +46,19 @@ export function LayerHeader({
       </div>
     );
   }
+  // Narrow columns (deep networks) get the compact header: smaller selects.
+  const compact = spacing < 100;
   const resize = (delta: number) =>
     update({ hidden: config.hidden.map((n, k) => (k === l ? n + delta : n)) });
   const rate = layerDropout(config, l);
   return (
-    <div className="column-label" style={style}>
+    <div className={`column-label${compact ? ' compact' : ''}`} style={style}>
       <span className="neuron-buttons">
         <button
           type="button"
           data-testid={`add-neuron-${l}`}
+          aria-label={`Add a neuron to layer ${l + 1}`}
+          title={`Add a neuron to layer ${l + 1}`}
           disabled={units >= MAX_NEURONS}
           onClick={() => resize(1)}
         >
@@ -59,16 +67,21 @@ export function LayerHeader({
         <button
           type="button"
           data-testid={`remove-neuron-${l}`}
+          aria-label={`Remove a neuron from layer ${l + 1}`}
+          title={`Remove a neuron from layer ${l + 1}`}
           disabled={units <= 1}
           onClick={() => resize(-1)}
         >
           −
         </button>
       </span>
-      <span>{units} neurons</span>
+      <span className="units">
+        {units} neuron{units === 1 ? '' : 's'}
+      </span>
       <select
         className="layer-activation"
         data-testid={`layer-activation-${l}`}
+        aria-label={`Activation of layer ${l + 1}`}
         value={layerActivation(config, l)}
         onChange={(e) => {
           const acts = config.hidden.map((_, k) => config.layerActivations[k] ?? null);
@@ -85,6 +98,7 @@ export function LayerHeader({
       <select
         className="layer-dropout"
         data-testid={`layer-dropout-${l}`}
+        aria-label={`Dropout after layer ${l + 1}`}
         value={rate}
         title="Dropout after this layer: in training, each output is dropped with this probability (and the rest scaled up); predictions use every unit"
         onChange={(e) => update({ dropout: withLayerDropout(config, l, Number(e.target.value)) })}

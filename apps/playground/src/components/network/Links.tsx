@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { css, diverging } from '../../render/colors';
+import { usePlayground } from '../../state/store';
 import type { InspectTarget, Snapshot } from '../../worker/protocol';
-import { type Hover, NODE, pos } from './layout';
+import { COL, type Hover, NODE, pos } from './layout';
 
 interface Link {
   key: string;
@@ -25,6 +26,8 @@ export function Links({
   height,
   onHover,
   onSelect,
+  spacing = COL,
+  describe,
 }: {
   snapshot: Snapshot | null;
   gradientView: boolean;
@@ -35,6 +38,10 @@ export function Links({
   height: number;
   onHover: (hover: Hover | null) => void;
   onSelect: (target: InspectTarget) => void;
+  /** The columns' spacing (see layout's `columnSpacing`). */
+  spacing?: number;
+  /** A link's name for assistive technology, e.g. “weight from x₁ to neuron 1 of layer 1: 0.42”. */
+  describe?: (layer: number, from: number, to: number) => string;
 }) {
   const links = useMemo(() => {
     const out: Link[] = [];
@@ -42,8 +49,8 @@ export function Links({
     snapshot.layers.forEach((layer, l) => {
       for (let i = 0; i < layer.inputs; i++) {
         for (let j = 0; j < layer.units; j++) {
-          const a = pos(l, i);
-          const b = pos(l + 1, j);
+          const a = pos(l, i, spacing);
+          const b = pos(l + 1, j, spacing);
           const value = (gradientView ? layer.dW : layer.W)[i * layer.units + j] as number;
           out.push({
             key: `${l}-${i}-${j}`,
@@ -60,7 +67,15 @@ export function Links({
       }
     });
     return out;
-  }, [snapshot, gradientView]);
+  }, [snapshot, gradientView, spacing]);
+
+  // Where the derivation term under the pointer lives, and the step-through's backward flow (store, not props).
+  const highlight = usePlayground((s) => s.highlight);
+  const glow = usePlayground((s) => s.stepGlow);
+  const lit = (l: Link) =>
+    highlight?.links.some((h) => h.layer === l.layer && h.from === l.from && h.to === l.to);
+  const curve = (l: Link) =>
+    `M${l.x1},${l.y1} C${(l.x1 + l.x2) / 2},${l.y1} ${(l.x1 + l.x2) / 2},${l.y2} ${l.x2},${l.y2}`;
 
   const scale = useMemo(() => {
     const m = Math.max(1e-12, ...links.map((l) => Math.abs(l.value)));
@@ -68,7 +83,26 @@ export function Links({
   }, [links, gradientView]);
 
   return (
-    <svg width={width} height={height} className="links" role="img" aria-label="Links between neurons">
+    // biome-ignore lint/a11y/useSemanticElements: SVG has no fieldset; the group names the links for assistive technology
+    <svg width={width} height={height} className="links" role="group" aria-label="Links between neurons">
+      {glow &&
+        links.map((l) => {
+          const units = snapshot?.layers[l.layer]?.units ?? 0;
+          const g = glow.links[l.layer]?.[l.from * units + l.to] ?? 0;
+          if (!(g > 0.02)) return null;
+          const current = l.layer === glow.current;
+          return (
+            <path
+              key={`glow-${l.key}`}
+              d={curve(l)}
+              className="glow-link"
+              data-glow={g.toFixed(3)}
+              stroke={`rgba(255, 184, 0, ${(current ? 0.35 : 0.2) + 0.6 * g})`}
+              strokeWidth={3 + 11 * g}
+              fill="none"
+            />
+          );
+        })}
       {links.map((l) => {
         const t = l.value / scale;
         const selected =
@@ -76,28 +110,35 @@ export function Links({
           selection.layer === l.layer &&
           selection.from === l.from &&
           selection.to === l.to;
+        const target = { kind: 'weight', layer: l.layer, from: l.from, to: l.to } as const;
+        const tip = (x: number, y: number) =>
+          onHover({ kind: 'link', x, y, layer: l.layer, from: l.from, unit: l.to });
         return (
-          // biome-ignore lint/a11y/noStaticElementInteractions: links are also reachable through the inspector's fields
+          // biome-ignore lint/a11y/useSemanticElements: a curve in SVG cannot be a <button>; it acts as one
           <path
             key={l.key}
-            d={`M${l.x1},${l.y1} C${(l.x1 + l.x2) / 2},${l.y1} ${(l.x1 + l.x2) / 2},${l.y2} ${l.x2},${l.y2}`}
-            className={`link${selected ? ' selected' : ''}${active === l.layer + 1 ? ' active' : ''}`}
+            d={curve(l)}
+            className={`link${selected ? ' selected' : ''}${active === l.layer + 1 ? ' active' : ''}${lit(l) ? ' highlight' : ''}`}
             data-testid={`link-${l.layer}-${l.from}-${l.to}`}
             stroke={css(diverging(t))}
             strokeWidth={Math.max(0.6, Math.min(8, Math.abs(t) * 8))}
             fill="none"
-            onMouseEnter={(e) =>
-              onHover({
-                kind: 'link',
-                x: e.nativeEvent.offsetX,
-                y: e.nativeEvent.offsetY,
-                layer: l.layer,
-                from: l.from,
-                unit: l.to,
-              })
-            }
+            // A tab stop of its own: Enter or Space opens it in the inspector, as a click does.
+            role="button"
+            tabIndex={0}
+            aria-pressed={selected}
+            aria-label={describe?.(l.layer, l.from, l.to)}
+            onMouseEnter={(e) => tip(e.nativeEvent.offsetX, e.nativeEvent.offsetY)}
             onMouseLeave={() => onHover(null)}
-            onClick={() => onSelect({ kind: 'weight', layer: l.layer, from: l.from, to: l.to })}
+            onFocus={() => tip((l.x1 + l.x2) / 2, (l.y1 + l.y2) / 2)}
+            onBlur={() => onHover(null)}
+            onClick={() => onSelect(target)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                onSelect(target);
+              }
+            }}
           />
         );
       })}

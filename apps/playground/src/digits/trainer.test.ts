@@ -1,0 +1,114 @@
+// @vitest-environment node
+import { jsKernels, Matrix, Rng, type Sequential } from '@chainrule/core';
+import { describe, expect, it } from 'vitest';
+import { CLASSES, type DigitData, PIXELS } from './data';
+import { BATCH, POINT_EVERY } from './protocol';
+import { DigitTrainer } from './trainer';
+
+/** Synthetic digits: class c lights a horizontal band of rows around 2c + 4, with some noise. */
+function synthetic(rows: number, seed: number): DigitData['train'] {
+  let s = seed;
+  const rand = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  const x = new Matrix(rows, PIXELS);
+  const y = new Matrix(rows, CLASSES);
+  const labels = new Uint8Array(rows);
+  for (let n = 0; n < rows; n++) {
+    const c = n % CLASSES;
+    labels[n] = c;
+    y.set(n, c, 1);
+    for (let p = 0; p < PIXELS; p++) {
+      const row = Math.floor(p / 28);
+      x.set(n, p, (Math.abs(row - (2 * c + 4)) <= 1 ? 0.8 : 0) + 0.2 * rand());
+    }
+  }
+  return { x, y, labels };
+}
+
+const data: DigitData = { train: synthetic(BATCH * 30, 1), test: synthetic(200, 2) };
+
+describe('DigitTrainer (784-H-10 a step at a time)', () => {
+  it('learns: the held-out loss falls and accuracy rises over a few epochs; points come every 25 steps and at epoch ends', () => {
+    const t = new DigitTrainer(jsKernels, data, 32);
+    const first = t.point();
+    expect(first.epoch).toBe(0);
+    expect(Number.isNaN(first.trainLoss)).toBe(true); // no steps yet
+    const points = [];
+    for (let s = 0; s < 3 * t.stepsPerEpoch; s++) {
+      const p = t.trainStep();
+      if (p) points.push(p);
+    }
+    expect(t.epoch).toBe(3);
+    expect(t.step).toBe(90);
+    // Epochs of 30 steps: a point 25 steps into each, and one at its end.
+    expect(POINT_EVERY).toBe(25);
+    expect(points.map((p) => Math.round(p.epoch * t.stepsPerEpoch))).toEqual([25, 30, 55, 60, 85, 90]);
+    const last = points[points.length - 1] as (typeof points)[number];
+    expect(last.testLoss).toBeLessThan(first.testLoss / 2);
+    expect(last.testAccuracy).toBeGreaterThan(0.9);
+    t.dispose();
+  });
+
+  it('reports each step’s gradient norms, equal to ‖∂J/∂W‖ of that batch before its update', () => {
+    const t = new DigitTrainer(jsKernels, data, 32);
+    const norms: number[] = [];
+    t.trainStep(norms);
+    expect(norms).toHaveLength(3);
+    expect(norms[0]).toBe(1);
+    // The same first batch on a fresh trainer, by core's gradients: the same norms.
+    const u = new DigitTrainer(jsKernels, data, 32);
+    const order = Uint32Array.from({ length: data.train.x.rows }, (_, i) => i);
+    // The trainer's first batch: core's Rng, seed 1, shuffling the rows in order.
+    new Rng(1).shuffle(order);
+    const xb = new Matrix(BATCH, PIXELS);
+    const yb = new Matrix(BATCH, CLASSES);
+    for (let r = 0; r < BATCH; r++) {
+      const row = order[r] as number;
+      xb.data.set(data.train.x.data.subarray(row * PIXELS, (row + 1) * PIXELS), r * PIXELS);
+      yb.data.set(data.train.y.data.subarray(row * CLASSES, (row + 1) * CLASSES), r * CLASSES);
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: the model is private; the test reads its gradients
+    const model = (u as any).model as Sequential;
+    const { grads } = model.gradients(xb, yb, { trace: false });
+    const norm = (m: Matrix) => Math.hypot(...m.data);
+    expect(norms[1]).toBeCloseTo(norm((grads[0] as { W: Matrix }).W), 5);
+    expect(norms[2]).toBeCloseTo(norm((grads[1] as { W: Matrix }).W), 5);
+    t.dispose();
+    u.dispose();
+  });
+
+  it('shows a unit: its weights and gradient columns, and core’s inspect agreeing with the backward pass', () => {
+    const t = new DigitTrainer(jsKernels, data, 32);
+    for (let s = 0; s < 5; s++) t.trainStep();
+    const W = t.firstLayerWeights();
+    const view = t.unitView({ unit: 7, pixel: 8 * 28 + 14 });
+    expect(view.weights).toHaveLength(PIXELS);
+    for (const p of [0, 100, 8 * 28 + 14, 783]) expect(view.weights[p]).toBe(W[p * 32 + 7]);
+    expect(view.inspection.value).toBe(view.weights[8 * 28 + 14]);
+    expect(view.inspection.gradient).toBeCloseTo(view.gradient[8 * 28 + 14] as number, 6);
+    expect(view.inspection.sumOfProducts).toBeCloseTo(view.inspection.gradient, 5);
+    expect(view.outgoing).toHaveLength(CLASSES);
+    expect(() => t.unitView({ unit: 32, pixel: 0 })).toThrow(/units 0 to 31; unit 32/);
+    expect(() => t.unitView({ unit: 0, pixel: 784 })).toThrow(/pixels 0 to 783; pixel 784/);
+    t.dispose();
+  });
+
+  it('predicts a distribution; reset starts the same run again', () => {
+    const t = new DigitTrainer(jsKernels, data, 64);
+    const image = data.test.x.data.slice(0, PIXELS);
+    const before = t.predict(image);
+    expect(before.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // Past the first epoch, so a second run must reshuffle from the start to match.
+    for (let s = 0; s < 33; s++) t.trainStep();
+    const run = t.point().testLoss;
+    t.reset(64);
+    expect(t.step).toBe(0);
+    expect(t.predict(image)).toEqual(before);
+    for (let s = 0; s < 33; s++) t.trainStep();
+    expect(t.point().testLoss).toBe(run);
+    expect(() => t.predict(new Float32Array(10))).toThrow(/784 pixels, got 10/);
+    t.dispose();
+  });
+});
