@@ -72,6 +72,7 @@ async function run() {
   /** A TensorFlow.js worker with `threads` threads (0: off), or null with a note when it does not start. */
   const startTf = async (threads, reportCores) => {
     const w = startWorker(threads === 0 ? 'tf-1' : `tf-${threads}t${reportCores ? `-hc${reportCores}` : ''}`);
+    w.reportCores = reportCores;
     try {
       const info = await w.call('init', { role: 'tf', threads, reportCores, roundMs });
       tfVersion = info.version;
@@ -104,6 +105,12 @@ async function run() {
       continue;
     }
     w.candidates = [c];
+    if (threads > 0) {
+      // Measured in a phase of its own, its worker started for each case and ended after (see `measure`).
+      w.terminate();
+      w.restart = () => startTf(threads, started.w.reportCores);
+      w.threaded = true;
+    }
     workers.push(w);
     log(
       `${c.label}: backend ${c.backend}, SIMD ${c.simd}, WASM_HAS_MULTITHREAD_SUPPORT ${c.threadsFlag}, getThreadsCount() ${c.threads}, pthreads running ${c.pthreads}`,
@@ -112,13 +119,28 @@ async function run() {
   const candidates = workers.flatMap((w) => w.candidates.map((c) => ({ ...c, worker: w })));
   const { matmulShapes, stepCases } = await import('/bench/cases.mjs');
 
-  /** Runs one case on every candidate, interleaved; returns median ms per call by candidate name. */
+  /**
+   * Runs one case on every candidate, interleaved; returns median ms per call by candidate name. TensorFlow.js's
+   * threaded backend, even idle, slows every other thread pool in the page (measured here: our 2-thread
+   * 784-128-64-10 step 0.46 ms alone, 0.93 ms beside an idle TF.js threaded worker; a TF.js 1-thread worker changes
+   * nothing), so its candidates run after the others, each in a worker started for the case and ended after it.
+   */
   const measure = async (theCase) => {
-    for (const w of workers)
+    const together = candidates.filter((c) => !c.worker.threaded);
+    for (const w of workers.filter((w) => !w.threaded))
       await w.call('setup', { case: theCase, candidates: w.candidates.map((c) => c.name) });
     const samples = Object.fromEntries(candidates.map((c) => [c.name, []]));
     for (let r = 0; r < rounds; r++)
-      for (const c of candidates) samples[c.name].push(await c.worker.call('round', { name: c.name }));
+      for (const c of together) samples[c.name].push(await c.worker.call('round', { name: c.name }));
+    for (const w of workers.filter((w) => w.threaded)) {
+      const started = await w.restart();
+      if (!started) throw new Error(`${w.name} did not start again for ${theCase.kind}`);
+      const c = w.candidates[0];
+      await started.w.call('setup', { case: theCase, candidates: [c.name] });
+      for (let r = 0; r < rounds; r++) samples[c.name].push(await started.w.call('round', { name: c.name }));
+      await started.w.call('teardown');
+      started.w.terminate();
+    }
     return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]));
   };
 
@@ -146,7 +168,7 @@ async function run() {
     );
   }
   const stats = await ours.call('stats');
-  for (const w of workers) {
+  for (const w of workers.filter((w) => !w.threaded)) {
     await w.call('teardown');
     w.terminate();
   }

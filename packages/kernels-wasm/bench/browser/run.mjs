@@ -147,7 +147,7 @@ say(
   `Chromium ${r.browserVersion} (headless, playwright-core ${r.playwrightVersion}), ${r.cores} cores (navigator.hardwareConcurrency); relaxed SIMD validated: ${r.relaxedValidated ? 'yes' : `no (${r.relaxedError})`}; TensorFlow.js ${r.tfVersion} (wasm backend, SIMD); ${date}`,
 );
 say(
-  `Every candidate runs in a dedicated Web Worker of a cross-origin isolated page (crossOriginIsolated === true; COOP same-origin, COEP require-corp); one worker measures at a time. Medians of ${r.rounds} interleaved rounds of ~${r.roundMs} ms. Ratios: higher is better for us. Load average (1 min) ${loadBefore.toFixed(1)} before the run and ${loadAfter.toFixed(1)} after, on ${os.availableParallelism()} cores${Math.max(loadBefore, loadAfter) > os.availableParallelism() ? ': other processes shared the cores, and the thread columns suffer most from that' : ''}.`,
+  `Every candidate runs in a dedicated Web Worker of a cross-origin isolated page (crossOriginIsolated === true; COOP same-origin, COEP require-corp); one worker measures at a time. Medians of ${r.rounds} interleaved rounds of ~${r.roundMs} ms; TensorFlow.js threaded runs its rounds after the others, in a worker started for each case and ended after it, because its threaded backend, even idle, slows every other thread pool in the page (our 2-thread 784-128-64-10 step: 0.46 ms alone, 0.93 ms beside an idle TF.js threaded worker). Ratios: higher is better for us. Load average (1 min) ${loadBefore.toFixed(1)} before the run and ${loadAfter.toFixed(1)} after, on ${os.availableParallelism()} cores${Math.max(loadBefore, loadAfter) > os.availableParallelism() ? ': other processes shared the cores, and the thread columns suffer most from that' : ''}.`,
 );
 say(
   `Our kernels: ${[
