@@ -587,6 +587,12 @@ if (!quick && !process.argv.includes('--no-write')) {
   const a = text.indexOf(start);
   const b = text.indexOf(end);
   if (a < 0 || b < a) throw new Error(`README.md: the markers ${start} … ${end} are missing`);
-  writeFileSync(readme, `${text.slice(0, a + start.length)}\n${lines.join('\n')}\n${text.slice(b)}`);
+  // As the repository's formatter lays the tables out (padded columns), so the README passes `biome check`.
+  const biome = new URL('../../../node_modules/.bin/biome', import.meta.url).pathname;
+  const tables = execFileSync(biome, ['format', `--stdin-file-path=${readme.pathname}`], {
+    input: `${lines.join('\n')}\n`,
+    encoding: 'utf8',
+  }).trimEnd();
+  writeFileSync(readme, `${text.slice(0, a + start.length)}\n${tables}\n${text.slice(b)}`);
   console.log(`\nWritten into ${readme.pathname} between ${start} and ${end}.`);
 }
