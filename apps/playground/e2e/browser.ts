@@ -140,7 +140,8 @@ export async function openFresh(page: Page, url: string): Promise<void> {
   await page.goto('about:blank');
   await page.goto(url);
   await page.waitForSelector('[data-testid=loss-train]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=loss-train]')?.textContent !== '—');
+  // A string, not a function: this file is also compiled without the DOM library (examples/packaging imports it).
+  await page.waitForFunction("document.querySelector('[data-testid=loss-train]')?.textContent !== '—'");
 }
 
 /** The box of an element, or an error naming it (so a missing element fails with its selector). */
