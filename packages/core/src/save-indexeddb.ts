@@ -2,8 +2,9 @@ import { ChainruleError } from './errors.js';
 
 // IndexedDB through globalThis.indexedDB, typed here with the few members used: core builds without the DOM lib.
 
-/** The database and object store `saveModel(model, 'indexeddb://name')` writes to; the key is the name. */
+/** The database `saveModel(model, 'indexeddb://name')` writes to. */
 export const INDEXEDDB_DATABASE = 'chainrule';
+/** The object store in that database; the key is the name after `indexeddb://`. */
 export const INDEXEDDB_STORE = 'models';
 
 interface IdbError {

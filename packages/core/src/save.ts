@@ -23,6 +23,7 @@ export interface FetchedResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
+  /** The body as text (a model's JSON). */
   text(): Promise<string>;
 }
 

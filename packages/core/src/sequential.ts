@@ -131,6 +131,7 @@ export class Sequential {
     return this.classNames;
   }
 
+  /** Sets the class names (checked against the output layer), or clears them with null. */
   set labels(labels: readonly string[] | null) {
     if (labels === null) {
       this.classNames = null;
