@@ -30,16 +30,17 @@ export enum Op {
 const SEQ = 0;
 const QUIT = 2;
 const SLEEPERS = 3;
-/** The next chunk to take, the chunks of this job, and how many are done. */
-const NEXT = 4;
+/** The chunks of this job, and how many are done. */
 const CHUNKS = 5;
 const COMPLETED = 6;
 /** 1 until a chunk reports a non-finite value; −1 if a chunk threw. */
 const OK = 7;
 /** 1 while the caller sleeps on COMPLETED. */
 const CALLER_SLEEPS = 8;
-const CONTROL_INTS = 16;
-const MAX_THREADS = 56;
+/** Thread t's queue of chunks: its counter is at QUEUES + t. */
+const QUEUES = 16;
+const MAX_THREADS = 48;
+const CONTROL_INTS = QUEUES + MAX_THREADS;
 /** Chunks per thread: enough that a late or slow thread leaves little for the others to wait on. */
 const CHUNKS_PER_THREAD = 4;
 const ARG_SLOTS = 24;
@@ -226,6 +227,38 @@ function runSlice(x: KernelExports, a: Float64Array, t: number, T: number): numb
   }
 }
 
+/**
+ * Takes and runs chunks of the current job until none are left: first this thread's own queue (chunks
+ * [t·C, t·C + C), so in steady state each thread computes the same blocks of every layer and their cache lines stay
+ * on its core), then the others' (a late or slow thread's chunks are done by the rest). A queue's counter holds the
+ * job's generation above the next index, and a chunk is taken only by a compare-exchange that finds this job's
+ * generation: a thread that woke late for a job the others have finished takes nothing from the next one.
+ * Self-contained (sent to the workers as source text). Returns how many chunks this thread ran.
+ */
+function drain(
+  control: Int32Array,
+  queues: number,
+  t: number,
+  T: number,
+  C: number,
+  generation: number,
+  run: (chunk: number) => void,
+): number {
+  let ran = 0;
+  for (let q = 0; q < T; q++) {
+    const u = (t + q) % T;
+    for (;;) {
+      const next = Atomics.load(control, queues + u);
+      const i = next - generation;
+      if (i < 0 || i >= C) break;
+      if (Atomics.compareExchange(control, queues + u, next, next + 1) !== next) continue;
+      run(u * C + i);
+      ran++;
+    }
+  }
+  return ran;
+}
+
 /** What a worker is started with. */
 interface ThreadInit {
   module: WebAssembly.Module;
@@ -234,6 +267,9 @@ interface ThreadInit {
   args: SharedArrayBuffer;
   scratch: number;
   spinMs: number;
+  /** This worker's thread index (the caller is 0) and the number of threads. */
+  index: number;
+  threads: number;
 }
 
 /**
@@ -244,8 +280,9 @@ function threadMain(
   init: ThreadInit,
   post: (message: string) => void,
   slice: typeof runSlice,
+  takeChunks: typeof drain,
   slots: Record<
-    'SEQ' | 'QUIT' | 'SLEEPERS' | 'NEXT' | 'CHUNKS' | 'COMPLETED' | 'OK' | 'CALLER_SLEEPS',
+    'SEQ' | 'QUIT' | 'SLEEPERS' | 'QUEUES' | 'CHUNKS' | 'COMPLETED' | 'OK' | 'CALLER_SLEEPS',
     number
   >,
 ): void {
@@ -269,16 +306,9 @@ function threadMain(
     }
     seen = Atomics.load(control, slots.SEQ);
     if (Atomics.load(control, slots.QUIT) !== 0) return;
-    // NEXT holds the job's generation (its sequence number) above the next chunk's index: a chunk is taken only by
-    // a compare-exchange that finds this job's generation, so a thread that woke late for a job the others have
-    // finished takes nothing from the next one (whose arguments may be being written).
     const generation = (seen & 0x7fff) * 65536;
     const chunks = Atomics.load(control, slots.CHUNKS);
-    for (;;) {
-      const next = Atomics.load(control, slots.NEXT);
-      const c = next - generation;
-      if (c < 0 || c >= chunks || c >= 65536) break;
-      if (Atomics.compareExchange(control, slots.NEXT, next, next + 1) !== next) continue;
+    takeChunks(control, slots.QUEUES, init.index, init.threads, chunks / init.threads, generation, (c) => {
       try {
         if (slice(x, args, c, chunks) !== 1) Atomics.store(control, slots.OK, 0);
       } catch {
@@ -289,17 +319,17 @@ function threadMain(
         Atomics.load(control, slots.CALLER_SLEEPS)
       )
         Atomics.notify(control, slots.COMPLETED);
-    }
+    });
   }
 }
 
-const slotsText = JSON.stringify({ SEQ, QUIT, SLEEPERS, NEXT, CHUNKS, COMPLETED, OK, CALLER_SLEEPS });
+const slotsText = JSON.stringify({ SEQ, QUIT, SLEEPERS, QUEUES, CHUNKS, COMPLETED, OK, CALLER_SLEEPS });
 // Dynamic import: an eval worker runs as CommonJS or, under `node --input-type=module`, as an ES module.
 const nodeSource = `import('node:worker_threads').then(({ workerData, parentPort }) =>
-  (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, ${slotsText}));`;
+  (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, ${drain.toString()}, ${slotsText}));`;
 const browserSource = `self.onmessage = (e) => {
   self.onmessage = null;
-  (${threadMain.toString()})(e.data, (m) => self.postMessage(m), ${runSlice.toString()}, ${slotsText});
+  (${threadMain.toString()})(e.data, (m) => self.postMessage(m), ${runSlice.toString()}, ${drain.toString()}, ${slotsText});
 };`;
 
 /** A started worker, Node's or the browser's. */
@@ -398,7 +428,7 @@ export class ThreadPool {
     const args = new SharedArrayBuffer(ARG_SLOTS * 8);
     const inits: ThreadInit[] = [];
     for (let index = 1; index < threads; index++)
-      inits.push({ module, memory, control, args, scratch: scratch(index), spinMs });
+      inits.push({ module, memory, control, args, scratch: scratch(index), spinMs, index, threads });
     const isNode = Boolean(
       (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node,
     );
@@ -430,13 +460,13 @@ export class ThreadPool {
     Atomics.store(c, CHUNKS, chunks);
     Atomics.store(c, COMPLETED, 0);
     Atomics.store(c, OK, 1);
-    Atomics.store(c, NEXT, generation);
+    for (let t = 0; t < this.threads; t++) Atomics.store(c, QUEUES + t, generation);
     Atomics.store(c, SEQ, seq);
     if (Atomics.load(c, SLEEPERS) > 0) Atomics.notify(c, SEQ);
-    for (let k = Atomics.add(c, NEXT, 1) - generation; k < chunks; k = Atomics.add(c, NEXT, 1) - generation) {
+    drain(c, QUEUES, 0, this.threads, CHUNKS_PER_THREAD, generation, (k) => {
       if (runSlice(this.x, this.args, k, chunks) !== 1) Atomics.store(c, OK, 0);
       Atomics.add(c, COMPLETED, 1);
-    }
+    });
     // The chunks others took are being computed (or their thread was preempted).
     const mine = performance.now();
     this.waitFor(COMPLETED, chunks);
