@@ -391,7 +391,7 @@ export class ThreadPool {
   jobs = 0;
   /** Jobs the caller ran alone because the other threads were not getting a core (see `run`). */
   soloJobs = 0;
-  /** Recent jobs where the caller waited long for another thread's chunk. */
+  /** A decaying count of recent jobs where the caller waited long for another thread's chunk. */
   private strikes = 0;
   /** Jobs left to run on the caller alone before the workers are tried again. */
   private solo = 0;
@@ -471,14 +471,15 @@ export class ThreadPool {
     const mine = performance.now();
     this.waitFor(COMPLETED, chunks);
     const end = performance.now();
-    // Waiting a third of the job for others, three jobs in a row, means they are not getting a core: run the next
-    // 64 jobs alone, then try again.
+    // Waiting a third of a job for others, in one job of two or more lately, means they are not getting a core (a
+    // busy machine): run the next 64 jobs alone, then try again. (Each such job counts +1, each other job −¼.)
     if (end - mine > (end - t0) / 3) {
-      if (++this.strikes >= 3) {
+      this.strikes += 1;
+      if (this.strikes >= 3) {
         this.strikes = 0;
         this.solo = 64;
       }
-    } else this.strikes = 0;
+    } else this.strikes = Math.max(0, this.strikes - 0.25);
     const ok = Atomics.load(c, OK);
     if (ok < 0) throw new Error(`chainrule thread pool: a worker failed on job ${this.args[0]}`);
     return ok;
