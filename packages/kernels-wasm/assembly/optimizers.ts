@@ -141,7 +141,7 @@ export function adamUpdate(
     }
     const g = load<f32>(grad + o);
     const mi = b1 * m0 + oneMinusB1 * g;
-    const vi = b2 * v0 + oneMinusB2 * g * g;
+    const vi = b2 * v0 + oneMinusB2 * (g * g); // as the vector loop groups it
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     const next = w - (stepSize * mi) / (Mathf.sqrt(vi) * invSqrtC2 + epsilon);

@@ -1,5 +1,6 @@
 import { ThreadPool, threadSupport } from './threads.js';
 import {
+  checkThresholds,
   createWasmKernels,
   type KernelExports,
   type ThreadThresholds,
@@ -21,7 +22,9 @@ export interface LoadOptions {
   /**
    * The growth stress mode, for tests: memory starts at the module's minimum (one page) and every `alloc` grows it,
    * which detaches every view taken before. Code that keeps a `Float32Array` across an allocation instead of the
-   * handle (`Matrix`) fails at once. Slower and memory-hungry; never for production.
+   * handle (`Matrix`) fails at once. Slower and memory-hungry; never for production. (With `threads` the memory
+   * is shared, and a shared memory never detaches its views: there the kernels' own check, which refuses a view that
+   * is not into the current buffer, is what catches a stale one.)
    */
   growEveryAlloc?: boolean;
   /**
@@ -107,6 +110,7 @@ export function instantiateWasmKernels(
  */
 export async function loadWasmKernels(options: LoadOptions = {}): Promise<WasmKernels> {
   const threads = await wantedThreads(options.threads);
+  checkThresholds(options.threadThresholds);
   if (threads > 1) {
     const support = threadSupport();
     if (support.ok) return loadThreaded(options, threads);
@@ -165,15 +169,25 @@ async function loadThreaded(options: LoadOptions, threads: number): Promise<Wasm
     variant,
     options.growEveryAlloc ?? false,
   );
-  const scratch = Array.from({ length: threads }, () => kernels.allocScratch());
-  const pool = await ThreadPool.start(
-    instance.exports as unknown as KernelExports,
-    module,
-    memory,
-    threads,
-    (i) => scratch[i] as number,
-    threads <= (await cores()) ? 1 : 0,
-  );
+  // The caller's scratch came with the kernels; each worker gets its own.
+  const scratch = Array.from({ length: threads - 1 }, () => kernels.allocScratch());
+  let pool: ThreadPool;
+  try {
+    pool = await ThreadPool.start(
+      instance.exports as unknown as KernelExports,
+      module,
+      memory,
+      threads,
+      (i) => scratch[i - 1] as number,
+      threads <= (await cores()) ? 1 : 0,
+    );
+  } catch (e) {
+    // Workers that cannot start (a Content-Security-Policy without worker-src blob:, a sandbox): one thread, said.
+    const one = await loadWasmKernels({ ...options, threads: 1 });
+    (one as { threadsNote: string | null }).threadsNote =
+      `${threads} threads were asked for; running on one because the worker threads could not start (${String((e as Error)?.message ?? e)})`;
+    return one;
+  }
   kernels.attachPool(pool, options.threadThresholds);
   return kernels;
 }

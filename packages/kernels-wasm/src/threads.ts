@@ -26,6 +26,20 @@ export enum Op {
   AllFinite = 10,
 }
 
+/** Job codes' names, for messages. */
+const jobNames: Record<number, string> = {
+  1: 'matmul',
+  2: 'denseForward',
+  3: 'activationBackward',
+  4: 'denseBackward',
+  5: 'biasActivation',
+  6: 'columnSums',
+  7: 'sgdUpdate',
+  8: 'momentumUpdate',
+  9: 'adamUpdate',
+  10: 'allFinite',
+};
+
 // The control block's Int32 slots.
 const SEQ = 0;
 const QUIT = 2;
@@ -33,8 +47,10 @@ const SLEEPERS = 3;
 /** The chunks of this job, and how many are done. */
 const CHUNKS = 5;
 const COMPLETED = 6;
-/** 1 until a chunk reports a non-finite value; −1 if a chunk threw. */
+/** 1 until a chunk reports a non-finite value. */
 const OK = 7;
+/** 1 once a worker's chunk threw; 2 once a worker died (its chunk will never complete). */
+const FAILED = 9;
 /** 1 while the caller sleeps on COMPLETED. */
 const CALLER_SLEEPS = 8;
 /** Thread t's queue of chunks: its counter is at QUEUES + t. */
@@ -282,7 +298,7 @@ function threadMain(
   slice: typeof runSlice,
   takeChunks: typeof drain,
   slots: Record<
-    'SEQ' | 'QUIT' | 'SLEEPERS' | 'QUEUES' | 'CHUNKS' | 'COMPLETED' | 'OK' | 'CALLER_SLEEPS',
+    'SEQ' | 'QUIT' | 'SLEEPERS' | 'QUEUES' | 'CHUNKS' | 'COMPLETED' | 'OK' | 'FAILED' | 'CALLER_SLEEPS',
     number
   >,
 ): void {
@@ -311,8 +327,9 @@ function threadMain(
     takeChunks(control, slots.QUEUES, init.index, init.threads, chunks / init.threads, generation, (c) => {
       try {
         if (slice(x, args, c, chunks) !== 1) Atomics.store(control, slots.OK, 0);
-      } catch {
-        Atomics.store(control, slots.OK, -1);
+      } catch (e) {
+        Atomics.store(control, slots.FAILED, 1);
+        post(`failed: ${String((e as Error)?.message ?? e)}`);
       }
       if (
         Atomics.add(control, slots.COMPLETED, 1) === chunks - 1 &&
@@ -323,7 +340,17 @@ function threadMain(
   }
 }
 
-const slotsText = JSON.stringify({ SEQ, QUIT, SLEEPERS, QUEUES, CHUNKS, COMPLETED, OK, CALLER_SLEEPS });
+const slotsText = JSON.stringify({
+  SEQ,
+  QUIT,
+  SLEEPERS,
+  QUEUES,
+  CHUNKS,
+  COMPLETED,
+  OK,
+  FAILED,
+  CALLER_SLEEPS,
+});
 // Dynamic import: an eval worker runs as CommonJS or, under `node --input-type=module`, as an ES module.
 const nodeSource = `import('node:worker_threads').then(({ workerData, parentPort }) =>
   (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, ${drain.toString()}, ${slotsText}));`;
@@ -331,6 +358,12 @@ const browserSource = `self.onmessage = (e) => {
   self.onmessage = null;
   (${threadMain.toString()})(e.data, (m) => self.postMessage(m), ${runSlice.toString()}, ${drain.toString()}, ${slotsText});
 };`;
+
+/** What a worker says after it started: an error text from a failed chunk, or that it ended. */
+interface WorkerEvents {
+  message(text: string): void;
+  died(why: string): void;
+}
 
 /** A started worker, Node's or the browser's. */
 interface WorkerHandle {
@@ -391,6 +424,11 @@ export class ThreadPool {
   jobs = 0;
   /** Jobs the caller ran alone because the other threads were not getting a core (see `run`). */
   soloJobs = 0;
+  /** A job was posted and not yet seen complete (the caller's chunk threw before the wait). */
+  private inFlight = false;
+  private generation = 0;
+  /** The last error a worker reported. */
+  workerError: string | null = null;
   /** A decaying count of recent jobs where the caller waited long for another thread's chunk. */
   private strikes = 0;
   /** Jobs left to run on the caller alone before the workers are tried again. */
@@ -432,8 +470,20 @@ export class ThreadPool {
     const isNode = Boolean(
       (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node,
     );
-    const workers = isNode ? await startNodeWorkers(inits) : await startWebWorkers(inits);
-    return new ThreadPool(x, threads, control, args, workers, spinMs > 0 ? 0.2 : 0);
+    const events: WorkerEvents = { message: () => {}, died: () => {} };
+    const workers = isNode ? await startNodeWorkers(inits, events) : await startWebWorkers(inits, events);
+    const pool = new ThreadPool(x, threads, control, args, workers, spinMs > 0 ? 0.2 : 0);
+    events.message = (text) => {
+      if (text.startsWith('failed: ')) pool.workerError = text.slice('failed: '.length);
+    };
+    events.died = (why) => {
+      if (pool.disposed) return;
+      pool.workerError = why;
+      // A chunk it held will never complete: the caller's wait sees this and throws instead of waiting forever.
+      Atomics.store(pool.control, FAILED, 2);
+      Atomics.notify(pool.control, COMPLETED);
+    };
+    return pool;
   }
 
   /**
@@ -445,6 +495,8 @@ export class ThreadPool {
     this.jobs++;
     const c = this.control;
     const chunks = this.threads * CHUNKS_PER_THREAD;
+    // A job the caller left by an exception (its own chunk threw): finish it before anything is rewritten.
+    if (this.inFlight) this.finish(chunks);
     if (this.solo > 0) {
       // The machine is busy (other processes, a browser's main thread): the caller runs the job alone, the same
       // chunks in the same way, rather than wait on a thread the OS keeps off the cores.
@@ -460,16 +512,24 @@ export class ThreadPool {
     Atomics.store(c, CHUNKS, chunks);
     Atomics.store(c, COMPLETED, 0);
     Atomics.store(c, OK, 1);
+    this.generation = generation;
     for (let t = 0; t < this.threads; t++) Atomics.store(c, QUEUES + t, generation);
+    this.inFlight = true;
     Atomics.store(c, SEQ, seq);
     if (Atomics.load(c, SLEEPERS) > 0) Atomics.notify(c, SEQ);
+    let thrown: unknown = null;
     drain(c, QUEUES, 0, this.threads, CHUNKS_PER_THREAD, generation, (k) => {
-      if (runSlice(this.x, this.args, k, chunks) !== 1) Atomics.store(c, OK, 0);
+      try {
+        if (runSlice(this.x, this.args, k, chunks) !== 1) Atomics.store(c, OK, 0);
+      } catch (e) {
+        if (thrown === null) thrown = e;
+      }
       Atomics.add(c, COMPLETED, 1);
     });
     // The chunks others took are being computed (or their thread was preempted).
     const mine = performance.now();
     this.waitFor(COMPLETED, chunks);
+    this.inFlight = false;
     const end = performance.now();
     // Waiting a third of a job for others, in one job of two or more lately, means they are not getting a core (a
     // busy machine): run the next 64 jobs alone, then try again. (Each such job counts +1, each other job −¼.)
@@ -480,9 +540,26 @@ export class ThreadPool {
         this.solo = 64;
       }
     } else this.strikes = Math.max(0, this.strikes - 0.25);
-    const ok = Atomics.load(c, OK);
-    if (ok < 0) throw new Error(`chainrule thread pool: a worker failed on job ${this.args[0]}`);
-    return ok;
+    if (thrown !== null) throw thrown;
+    if (Atomics.load(c, FAILED) === 1)
+      throw new Error(
+        `chainrule thread pool: a worker failed on the ${jobNames[this.args[0] as number] ?? 'unknown'} job: ${this.workerError ?? 'see its error above'}`,
+      );
+    return Atomics.load(c, OK);
+  }
+
+  /** Finishes a job the caller left early: takes what is left, then waits for every chunk. */
+  private finish(chunks: number): void {
+    const c = this.control;
+    drain(c, QUEUES, 0, this.threads, CHUNKS_PER_THREAD, this.generation, (k) => {
+      try {
+        runSlice(this.x, this.args, k, chunks);
+      } finally {
+        Atomics.add(c, COMPLETED, 1);
+      }
+    });
+    this.waitFor(COMPLETED, chunks);
+    this.inFlight = false;
   }
 
   /** Spins until control[slot] reaches `target`, sleeping after `spinMs` (for a worker the OS has not scheduled). */
@@ -492,6 +569,12 @@ export class ThreadPool {
     let until = 0;
     for (let v = Atomics.load(c, slot); v < target; v = Atomics.load(c, slot)) {
       if ((++spins & 255) !== 0) continue;
+      if (Atomics.load(c, FAILED) === 2) {
+        this.disposed = true;
+        throw new Error(
+          `chainrule thread pool: a worker thread ended while it ran a chunk (${this.workerError ?? 'no error reported'}); these kernels cannot be used any more`,
+        );
+      }
       const now = performance.now();
       if (until === 0) until = now + this.spinMs;
       else if (now > until) {
@@ -513,20 +596,28 @@ export class ThreadPool {
   }
 }
 
-async function startNodeWorkers(inits: ThreadInit[]): Promise<WorkerHandle[]> {
+async function startNodeWorkers(inits: ThreadInit[], events: WorkerEvents): Promise<WorkerHandle[]> {
   // Built at run time so browser bundlers leave it alone.
   const specifier = 'node:worker_threads';
   const { Worker } = (await import(/* @vite-ignore */ specifier)) as { Worker: NodeWorkerCtor };
   const started = inits.map((init) => {
     const worker = new Worker(nodeSource, { eval: true, workerData: init });
+    let started = false;
     const ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (m) => {
-        if (m === 'ready') resolve();
+        if (m === 'ready') {
+          started = true;
+          resolve();
+        } else events.message(String(m));
       });
-      worker.on('error', (e) => reject(e));
-      worker.on('exit', (code) =>
-        reject(new Error(`a kernel thread exited with code ${String(code)} while starting`)),
-      );
+      worker.on('error', (e) => {
+        if (started) events.died(`a kernel thread failed: ${String((e as Error)?.message ?? e)}`);
+        else reject(e);
+      });
+      worker.on('exit', (code) => {
+        if (started) events.died(`a kernel thread exited with code ${String(code)}`);
+        else reject(new Error(`a kernel thread exited with code ${String(code)} while starting`));
+      });
     });
     return { worker, ready };
   });
@@ -542,7 +633,7 @@ async function startNodeWorkers(inits: ThreadInit[]): Promise<WorkerHandle[]> {
   return started.map((s) => ({ terminate: () => void s.worker.terminate() }));
 }
 
-async function startWebWorkers(inits: ThreadInit[]): Promise<WorkerHandle[]> {
+async function startWebWorkers(inits: ThreadInit[], events: WorkerEvents): Promise<WorkerHandle[]> {
   const g = globalThis as unknown as {
     Worker: new (
       url: string,
@@ -556,17 +647,30 @@ async function startWebWorkers(inits: ThreadInit[]): Promise<WorkerHandle[]> {
     URL: { createObjectURL(blob: unknown): string; revokeObjectURL(url: string): void };
   };
   const url = g.URL.createObjectURL(new g.Blob([browserSource], { type: 'text/javascript' }));
-  const workers = inits.map(() => new g.Worker(url));
+  const workers: InstanceType<typeof g.Worker>[] = [];
   try {
+    for (let i = 0; i < inits.length; i++) workers.push(new g.Worker(url));
     await Promise.all(
       workers.map(
         (w, i) =>
           new Promise<void>((resolve, reject) => {
+            let started = false;
             w.onmessage = (e) => {
-              if (e.data === 'ready') resolve();
+              if (e.data === 'ready') {
+                started = true;
+                resolve();
+              } else events.message(String(e.data));
             };
-            w.onerror = (e) =>
-              reject(new Error(`a kernel thread failed to start: ${e.message ?? 'unknown error'}`));
+            w.onerror = (e) => {
+              if (started)
+                events.died(`a kernel thread failed: ${e.message ?? 'an error without a message'}`);
+              else
+                reject(
+                  new Error(
+                    `a kernel thread failed to start: ${e.message ?? 'no message (a Content-Security-Policy that does not allow worker-src blob: blocks it)'}`,
+                  ),
+                );
+            };
             w.postMessage(inits[i]);
           }),
       ),

@@ -31,9 +31,15 @@ export interface WasmKernels extends Kernels {
   readonly threads: number;
   /** Why fewer threads run than were asked for (no SharedArrayBuffer, not cross-origin isolated, …), else null. */
   readonly threadsNote: string | null;
-  /** Kernel calls split across the threads so far (0 with one thread): shows that the threads are used. */
+  /**
+   * Jobs run so far on the pool (0 with one thread): a kernel call that was split into chunks counts once per job
+   * (a dense layer's backward pass can be two), including jobs the caller ran alone on a busy machine.
+   */
   readonly threadedCalls: number;
-  /** Ends the kernels' worker threads (a no-op with one thread). The kernels must not be used afterwards. */
+  /**
+   * Ends the kernels: their worker threads (if any) stop, and every later call throws. Call it when done with the
+   * kernels (with threads, an undisposed pool keeps its idle workers and its memory reservation).
+   */
   dispose(): void;
 }
 
@@ -59,6 +65,29 @@ export interface ThreadThresholds {
  */
 function byColumns(units: number, activation: string): boolean {
   return units % 4 === 0 && activation !== 'softmax';
+}
+
+/** Refuses thresholds that are not numbers ≥ 0 (a NaN would quietly mean "never split"). */
+export function checkThresholds(thresholds: ThreadThresholds | undefined): void {
+  for (const [key, value] of Object.entries(thresholds ?? {}))
+    if (
+      !['minProduct', 'minElements', 'minUpdate'].includes(key) ||
+      typeof value !== 'number' ||
+      !(value >= 0)
+    )
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `loadWasmKernels: threadThresholds.${key} must be a number ≥ 0 (minProduct, minElements or minUpdate), got ${String(value)}`,
+      );
+}
+
+/** Refuses an output whose floats overlap an input's (byte offsets and lengths in floats). */
+function noOverlap(op: string, out: string, p: number, n: number, input: string, q: number, m: number): void {
+  if (n > 0 && m > 0 && p < q + 4 * m && q < p + 4 * n)
+    throw new ChainruleError(
+      'INVALID_OPTION',
+      `${op}: ${out} overlaps ${input} (an output must be a buffer of its own: it is written while ${input} is read)`,
+    );
 }
 
 /** A matrix in WebAssembly memory that knows its byte offset and the kernels that own it. */
@@ -190,6 +219,10 @@ class WasmKernelsImpl implements WasmKernels {
     const pa = this.mptr(op, 'a', a);
     const pb = this.mptr(op, 'b', b);
     const pc = this.mptr(op, 'out', out);
+    // A product reads its inputs while it writes: an output over an input gives garbage (on threads, a different
+    // garbage each run).
+    noOverlap(op, 'out', pc, M * N, 'a', pa, M * K);
+    noOverlap(op, 'out', pc, M * N, 'b', pb, K * N);
     const pool = this.split(M * K * N, this.minProduct);
     if (pool === null) {
       this.x[op](pa, pb, pc, M, K, N);
@@ -376,6 +409,11 @@ class WasmKernelsImpl implements WasmKernels {
     const pdW = this.mptr('denseBackward', 'dW', dW);
     const pdb = this.mptr('denseBackward', 'db', db);
     const pdX = dX ? this.mptr('denseBackward', 'dX', dX) : 0;
+    if (dX) {
+      noOverlap('denseBackward', 'dX', pdX, N * K, 'x', px, N * K);
+      noOverlap('denseBackward', 'dX', pdX, N * K, 'W', pW, K * U);
+      noOverlap('denseBackward', 'dX', pdX, N * K, 'dZ', pdZ, N * U);
+    }
     const kind = activationCode('denseBackward', activation.name);
     const pool = this.split(N * K * U, this.minProduct);
     if (pool === null) {

@@ -157,65 +157,68 @@ describe('threads give the same bits as one thread, kernel by kernel', () => {
     }
   });
 
-  it('a dense layer forward and backward (with and without ∂J/∂X, with ∂J/∂Z given)', () => {
-    const act = { name: 'tanh', alpha: 0 } as ResolvedActivation;
-    for (const [N, K, U] of [
+  it('a dense layer forward and backward, every activation (units split by columns or, for softmax and widths not a multiple of 4, rows)', () => {
+    const layers: [number, number, number][] = [
       [1, 3, 2],
       [10, 8, 8],
       [64, 784, 128],
       [33, 17, 65],
-    ] as [number, number, number][]) {
-      expectSameBits(
-        onEach(
-          [
-            [N, K],
-            [K, U],
-            [1, U],
-            [N, U],
-            [N, U],
-          ],
-          randomFill(),
-          (k, [x, W, b, z, a]) =>
-            k.denseForward(x as Matrix, W as Matrix, b as Matrix, act, z as Matrix, a as Matrix),
-        ),
-      );
-      for (const [withDX, dZReady] of [
-        [true, false],
-        [false, false],
-        [true, true],
-      ]) {
+      [20, 9, 36],
+    ];
+    for (const name of activationNames)
+      for (const [N, K, U] of name === 'tanh' ? layers : layers.filter(([, K]) => K < 100)) {
+        const act: ResolvedActivation = { name, alpha: activationTable[name].alpha?.default ?? 0 };
         expectSameBits(
           onEach(
             [
               [N, K],
               [K, U],
-              [N, U],
-              [N, U],
-              [N, U],
-              [N, U],
-              [K, U],
               [1, U],
-              [N, K],
+              [N, U],
+              [N, U],
             ],
             randomFill(),
-            (k, [x, W, z, a, dA, dZ, dW, db, dX]) =>
-              k.denseBackward(
-                act,
-                x as Matrix,
-                W as Matrix,
-                z as Matrix,
-                a as Matrix,
-                dA as Matrix,
-                dZ as Matrix,
-                dW as Matrix,
-                db as Matrix,
-                withDX ? (dX as Matrix) : null,
-                dZReady as boolean,
-              ),
+            (k, [x, W, b, z, a]) =>
+              k.denseForward(x as Matrix, W as Matrix, b as Matrix, act, z as Matrix, a as Matrix),
           ),
         );
+        for (const [withDX, dZReady] of [
+          [true, false],
+          [false, false],
+          [true, true],
+        ]) {
+          expectSameBits(
+            onEach(
+              [
+                [N, K],
+                [K, U],
+                [N, U],
+                [N, U],
+                [N, U],
+                [N, U],
+                [K, U],
+                [1, U],
+                [N, K],
+              ],
+              randomFill(),
+              (k, [x, W, z, a, dA, dZ, dW, db, dX]) =>
+                k.denseBackward(
+                  act,
+                  x as Matrix,
+                  W as Matrix,
+                  z as Matrix,
+                  a as Matrix,
+                  dA as Matrix,
+                  dZ as Matrix,
+                  dW as Matrix,
+                  db as Matrix,
+                  withDX ? (dX as Matrix) : null,
+                  dZReady as boolean,
+                ),
+            ),
+          );
+        }
       }
-    }
   });
 
   it('column sums and the finiteness check (with a NaN or an Infinity anywhere)', () => {
@@ -506,6 +509,78 @@ describe('choosing the number of threads', () => {
   });
 });
 
+describe('bad calls', () => {
+  it('an output over an input is refused (a product reads while it writes: each run would differ)', () => {
+    for (const k of all) {
+      const [a, b] = [k.alloc(8, 8), k.alloc(8, 8)];
+      expect(() => k.matmul(a, b, a)).toThrow(
+        /matmul: out overlaps a \(an output must be a buffer of its own/,
+      );
+      expect(() => k.matmulTransA(a, b, b)).toThrow(/matmulTransA: out overlaps b/);
+      const [x, W, z, act, dZ, dW, db] = [
+        k.alloc(8, 8),
+        k.alloc(8, 8),
+        k.alloc(8, 8),
+        k.alloc(8, 8),
+        k.alloc(8, 8),
+        k.alloc(8, 8),
+        k.alloc(1, 8),
+      ];
+      const tanh: ResolvedActivation = { name: 'tanh', alpha: 0 };
+      expect(() => k.denseBackward(tanh, x, W, z, act, dZ, dZ, dW, db, x, false)).toThrow(
+        /denseBackward: dX overlaps x/,
+      );
+      for (const m of [a, b, x, W, z, act, dZ, dW, db]) k.free(m);
+    }
+  });
+
+  it('thresholds that are not numbers ≥ 0 are refused before any thread starts', async () => {
+    for (const bad of [
+      { minProduct: -1 },
+      { minElements: Number.NaN },
+      { minUpdate: '5' },
+      { minProducts: 0 },
+    ])
+      await expect(loadWasmKernels({ threads: 2, threadThresholds: bad as never })).rejects.toThrow(
+        /threadThresholds\.\w+ must be a number ≥ 0/,
+      );
+  });
+
+  it('a chunk that throws on the calling thread: the call throws after every chunk is done, and the next call is whole', async () => {
+    const k = await loadWasmKernels({ variant: 'simd', threads: 2, threadThresholds: force });
+    try {
+      const pool = (k as unknown as { pool: { x: Record<string, unknown> } }).pool;
+      const real = pool.x;
+      // The exports object is frozen: a copy whose gemmStrided throws once, then calls the real one.
+      let calls = 0;
+      const planted = Object.create(real) as Record<string, unknown>;
+      Object.defineProperty(planted, 'gemmStrided', {
+        value: (...args: number[]) => {
+          if (calls++ === 0) throw new Error('planted failure in a chunk');
+          return (real.gemmStrided as (...a: number[]) => void)(...args);
+        },
+      });
+      pool.x = planted;
+      const rng = new Rng(4);
+      const [a, b, c] = [k.alloc(256, 256), k.alloc(256, 256), k.alloc(256, 256)];
+      for (const m of [a, b]) for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal(0, 1);
+      expect(() => k.matmul(a, b, c)).toThrow('planted failure in a chunk');
+      pool.x = real;
+      c.data.fill(Number.NaN);
+      k.matmul(a, b, c);
+      const ref = one.alloc(256, 256);
+      const [a1, b1] = [one.alloc(256, 256), one.alloc(256, 256)];
+      a1.data.set(a.data);
+      b1.data.set(b.data);
+      one.matmul(a1, b1, ref);
+      expect(bits(c)).toEqual(bits(ref));
+      for (const m of [ref, a1, b1]) one.free(m);
+    } finally {
+      k.dispose();
+    }
+  });
+});
+
 describe('memory', () => {
   it('a buffer past the shared memory’s 1 GiB is refused with a clear error, and the kernels keep working', () => {
     const before = two.bytesInUse;
@@ -513,9 +588,9 @@ describe('memory', () => {
       /alloc: WebAssembly memory cannot grow .* limited to 1 GiB/,
     );
     expect(two.bytesInUse).toBe(before);
-    const m = two.alloc(64, 64);
-    two.matmul(m, m, m);
-    two.free(m);
+    const [a, b, c] = [two.alloc(64, 64), two.alloc(64, 64), two.alloc(64, 64)];
+    two.matmul(a, b, c);
+    for (const m of [a, b, c]) two.free(m);
   });
 });
 
