@@ -55,6 +55,50 @@ describe('accessibility: axe-core’s WCAG 2.1 A/AA rules find nothing serious o
     await expectAccessible('step-through');
   });
 
+  it('the step-through tab mid-backward: the stage’s heatmaps over the batch', async () => {
+    await open();
+    await page.click('[data-testid=tab-step]');
+    await page.click('[data-testid=iterate]');
+    await page.waitForSelector('[data-testid=stage-name]');
+    // Forward through both hidden layers and the output, the loss, then into the backward pass.
+    for (let i = 0; i < 5; i++) await page.click('[data-testid=stage-next]');
+    expect(await page.textContent('[data-testid=stage-name]')).toMatch(/^Stage 6\/8: Backward, layer 2/);
+    await page.waitForSelector('[data-testid=matrix-dZ-1]');
+    await expectAccessible('step-through, backward');
+    // The update stage: the ΔW maps of every layer.
+    for (let i = 0; i < 2; i++) await page.click('[data-testid=stage-next]');
+    await page.waitForSelector('[data-testid=matrix-deltaW-0]');
+    await expectAccessible('step-through, update');
+  });
+
+  it('the derivation tab: with nothing selected, after each seed preset, and on a clicked link', async () => {
+    await open();
+    await page.click('[data-testid=tab-derivation]');
+    await page.waitForSelector('[data-testid=derivation-start]');
+    await expectAccessible('derivation, nothing selected');
+    for (const seed of ['seed-000', 'seed-001', 'seed-002', 'seed-003']) {
+      await page.click(`[data-testid=preset-${seed}]`);
+      await page.waitForFunction(
+        (id) =>
+          document.querySelector(`[data-testid=derivation-${id}]`)?.getAttribute('aria-pressed') === 'true',
+        seed,
+      );
+      await page.waitForSelector('[data-testid=derivation-gradient]');
+      await expectAccessible(`derivation after the ${seed} preset`);
+    }
+    // A link of this network, clicked: the inspector opens; the derivation tab shows its derivation.
+    await page.click('[data-testid=link-1-2-0]', { force: true });
+    await page.waitForSelector('[data-testid=inspector-gradient]');
+    await page.click('[data-testid=tab-derivation]');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=derivation-target]')?.textContent ===
+        '∂J/∂w for the weight from unit 3 to unit 1 of the output layer',
+    );
+    await page.waitForSelector('[data-testid=derivation-gradient]');
+    await expectAccessible('derivation on a clicked link');
+  });
+
   it('a multi-class problem with a notice, on a phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await open('#dataset=multi&output=softmax&loss=softmaxCrossEntropy');

@@ -16,11 +16,63 @@ afterAll(async () => {
 
 const open = (hash = '') => openFresh(page, `${base}${hash}`);
 
+/** The height of the side panel's open tab, under the tabs. */
+async function panelContentHeight(): Promise<number> {
+  return (await boxOf(page, '[data-testid=side-panel] [role=tabpanel]:not([hidden])')).height;
+}
+
+/** Whether the page itself scrolls (rather than each column on its own). */
+const pageScrolls = () =>
+  page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight + 0.5);
+
+/** The output plane is in view, square, at least `side` px a side, and its colour key in view too. */
+async function expectOutputUsable(side: number) {
+  const plane = await boxOf(page, '[data-testid=output-points]');
+  expect(plane.width).toBeGreaterThanOrEqual(side);
+  expect(Math.abs(plane.width - plane.height)).toBeLessThan(1);
+  expect(await inViewport('[data-testid=output-points]')).toBe(true);
+  expect(await inViewport('[data-testid=output-legend]')).toBe(true);
+}
+
 /** Whether a box lies wholly inside the viewport. */
 async function inViewport(selector: string): Promise<boolean> {
   const box = await boxOf(page, selector);
   const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
   return box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5;
+}
+
+/**
+ * Labels and buttons whose text is cut (wider than their box) or wrapped onto a second line: the top bar's labels,
+ * the kernels' line (the build, its threads, the speed), the problem type, the panel's tabs, the layers' labels.
+ */
+function cutOrWrapped(): Promise<(string | null)[]> {
+  return page.$$eval(
+    '.controls .label, .kernels .label, .kernels-detail, [data-testid=problem] button, .tabs [role=tab], .column-label span, .data .row button',
+    (els) =>
+      els
+        .filter((e) => {
+          const h = e as HTMLElement;
+          const line = Number.parseFloat(getComputedStyle(h).lineHeight) || 20;
+          const padding =
+            Number.parseFloat(getComputedStyle(h).paddingTop) +
+            Number.parseFloat(getComputedStyle(h).paddingBottom);
+          return h.scrollWidth > h.clientWidth + 1 || h.clientHeight - padding > line * 1.5;
+        })
+        .map((e) => e.textContent),
+  );
+}
+
+/** How many rows the title bar's visible items take. */
+function titleRows(): Promise<number> {
+  return page.$eval('.title', (el) => {
+    const tops = [...el.children]
+      .map((c) => c.getBoundingClientRect())
+      .filter((r) => r.height > 0)
+      .map((r) => r.top + r.height / 2);
+    const rows: number[] = [];
+    for (const t of tops.sort((a, b) => a - b)) if (!rows.some((r) => Math.abs(r - t) < 12)) rows.push(t);
+    return rows.length;
+  });
 }
 
 describe('the layout: the backward pass in view', () => {
@@ -48,7 +100,45 @@ describe('the layout: the backward pass in view', () => {
     const network = await boxOf(page, 'section.network');
     const inspector = await boxOf(page, '[data-testid=inspector]');
     expect(inspector.x).toBeGreaterThanOrEqual(network.x + network.width);
+    // The panel has the room its content needs, and the output plot above it stays in view and usable.
+    expect(await panelContentHeight()).toBeGreaterThanOrEqual(420);
+    await expectOutputUsable(180);
+    expect(await pageScrolls()).toBe(false);
     await page.screenshot({ path: `${SCREENSHOTS}layout-1440-inspector.png` });
+  });
+
+  it('at 1440×900 the derivation and the step-through get ≥ 420 px under the tabs; closing gives the output back', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await open();
+    const idle = await boxOf(page, '[data-testid=output-heatmap]');
+    expect(idle.width).toBeGreaterThanOrEqual(250); // nothing open: the full-size output
+    await page.click('[data-testid=preset-seed-001]');
+    await page.waitForSelector('[data-testid=derivation-gradient]');
+    expect(await panelContentHeight()).toBeGreaterThanOrEqual(420);
+    await expectOutputUsable(180);
+    expect(await pageScrolls()).toBe(false);
+    // Beside the network.
+    const network = await boxOf(page, 'section.network');
+    expect((await boxOf(page, '[data-testid=derivation]')).x).toBeGreaterThanOrEqual(
+      network.x + network.width,
+    );
+    await page.click('[data-testid=tab-step]');
+    await page.click('[data-testid=iterate]');
+    await page.waitForSelector('[data-testid=stage-name]');
+    for (let i = 0; i < 5; i++) await page.click('[data-testid=stage-next]');
+    expect(await panelContentHeight()).toBeGreaterThanOrEqual(420);
+    expect(await inViewport('[data-testid=stage-next]')).toBe(true);
+    expect(await inViewport('[data-testid=stage-name]')).toBe(true);
+    expect(await pageScrolls()).toBe(false);
+    // Closed: the idle inspector, and the output back at its full size.
+    await page.click('[data-testid=close-panel]');
+    expect(await page.getAttribute('[data-testid=tab-inspector]', 'aria-selected')).toBe('true');
+    await page.waitForFunction(
+      (w) =>
+        (document.querySelector('[data-testid=output-heatmap]')?.getBoundingClientRect().width ?? 0) >= w,
+      idle.width - 0.5,
+    );
+    expect(await panelContentHeight()).toBeLessThan(420);
   });
 
   it('at 1920×1080 the inspector is in view too', async () => {
@@ -117,6 +207,8 @@ describe('the layout: the backward pass in view', () => {
   for (const [width, height] of [
     [1280, 800],
     [1440, 900],
+    [1536, 864],
+    [1600, 900],
     [1920, 1080],
   ] as const) {
     it(`at ${width} px the title and top bars are one row each, and no label is cut or wrapped`, async () => {
@@ -150,23 +242,16 @@ describe('the layout: the backward pass in view', () => {
         };
       });
       expect(Math.abs(bar.height - bar.row)).toBeLessThan(1);
-      // Labels and buttons whose text is cut (wider than their box) or wrapped onto a second line.
-      const bad = await page.$$eval(
-        '.controls .label, .kernels .label, [data-testid=problem] button, .tabs [role=tab], .column-label span, .data .row button',
-        (els) =>
-          els
-            .filter((e) => {
-              const h = e as HTMLElement;
-              const line = Number.parseFloat(getComputedStyle(h).lineHeight) || 20;
-              const padding =
-                Number.parseFloat(getComputedStyle(h).paddingTop) +
-                Number.parseFloat(getComputedStyle(h).paddingBottom);
-              return h.scrollWidth > h.clientWidth + 1 || h.clientHeight - padding > line * 1.5;
-            })
-            .map((e) => e.textContent),
+      expect(await cutOrWrapped()).toEqual([]);
+      // Training, the kernels' line is at its longest (the speed joins it): still one line, nothing cut.
+      await page.click('[data-testid=play]');
+      await page.waitForFunction(() =>
+        /epochs\/s$/.test(document.querySelector('[data-testid=steps-per-second]')?.textContent ?? ''),
       );
-      expect(bad).toEqual([]);
+      expect(await cutOrWrapped()).toEqual([]);
+      expect(await titleRows()).toBe(1);
       await page.screenshot({ path: `${SCREENSHOTS}layout-${width}.png` });
+      await page.click('[data-testid=pause]');
     });
   }
 

@@ -39,7 +39,7 @@ describe('the playground in Chromium', () => {
     const lossAfter = await numberOf(page, 'loss-train');
     expect(epoch).toBeGreaterThan(200);
     expect(lossAfter).toBeLessThan(lossBefore / 2);
-    expect(await page.textContent('[data-testid=steps-per-second]')).toBe('—');
+    expect(await page.textContent('[data-testid=steps-per-second]')).toBe('idle');
     await page.screenshot({ path: `${SCREENSHOTS}trained-circle.png`, fullPage: true });
     // The output heatmap is a canvas with pixels in both classes' colors.
     const colors = await page.$eval('[data-testid=output-heatmap]', (c) => {

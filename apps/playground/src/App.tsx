@@ -4,7 +4,7 @@ import { DataPanel } from './components/DataPanel';
 import { NetworkView } from './components/NetworkView';
 import { OutputView } from './components/OutputView';
 import { Presets } from './components/Presets';
-import { SidePanel } from './components/SidePanel';
+import { panelInUse, SidePanel } from './components/SidePanel';
 import { linkHash, overflowNotice, readLink, STORAGE_KEY } from './state/link';
 import { usePlayground } from './state/store';
 import './digits/page-nav.css';
@@ -94,6 +94,7 @@ export function App() {
   useSync();
   const notice = usePlayground((s) => s.notice);
   const setNotice = usePlayground((s) => s.setNotice);
+  const inUse = usePlayground(panelInUse);
   return (
     <div className="app">
       <div className="title">
@@ -130,7 +131,11 @@ export function App() {
           <Presets />
         </div>
         <NetworkView />
-        <aside className="right" aria-label="Output and the backward pass">
+        <aside
+          className={inUse ? 'right panel-open' : 'right'}
+          aria-label="Output and the backward pass"
+          data-testid="right-column"
+        >
           <OutputView />
           <SidePanel />
         </aside>

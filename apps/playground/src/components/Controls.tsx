@@ -112,6 +112,17 @@ export function KernelsStatus() {
   const snapshot = usePlayground((s) => s.snapshot);
   const playing = snapshot?.playing ?? false;
   const active = kernels?.active ?? configured;
+  const variant = kernels
+    ? kernels.active === 'wasm'
+      ? (kernels.variant.split(',')[0] as string).replace('wasm-', 'WebAssembly, ').replace('-', ' ')
+      : 'JavaScript'
+    : 'loading…';
+  const threads = kernels?.active === 'wasm' ? threadsText(kernels.variant) : null;
+  const speed =
+    snapshot && playing
+      ? `${fmtRate(snapshot.stepsPerSecond)} steps/s · ${fmtRate(snapshot.epochsPerSecond)} epochs/s`
+      : 'idle';
+  const detail = [variant, threads].filter(Boolean).join(' · ');
   return (
     // biome-ignore lint/a11y/useSemanticElements: a fieldset's legend cannot sit inline in this one-row bar
     <div className="kernels" role="group" aria-label="Kernels">
@@ -139,25 +150,13 @@ export function KernelsStatus() {
           </button>
         ))}
       </div>
-      <span className="kernels-detail">
-        <span>
-          <span data-testid="kernels-variant">
-            {kernels
-              ? kernels.active === 'wasm'
-                ? (kernels.variant.split(',')[0] as string)
-                    .replace('wasm-', 'WebAssembly, ')
-                    .replace('-', ' ')
-                : 'JavaScript'
-              : 'loading…'}
-          </span>
-          {kernels?.active === 'wasm' && (
-            <span data-testid="kernels-threads"> · {threadsText(kernels.variant)}</span>
-          )}
-        </span>
-        <span data-testid="steps-per-second" aria-live="off">
-          {snapshot && playing
-            ? `${fmtRate(snapshot.stepsPerSecond)} steps/s · ${fmtRate(snapshot.epochsPerSecond)} epochs/s`
-            : '—'}
+      {/* One line: the build, its threads, and the speed while training; cut with … (the whole in its title) if the row is short. */}
+      <span className="kernels-detail one-line" title={detail}>
+        <span data-testid="kernels-variant">{variant}</span>
+        {threads && <span data-testid="kernels-threads"> · {threads}</span>}
+        <span aria-hidden="true"> · </span>
+        <span className="speed" data-testid="steps-per-second" aria-live="off">
+          {speed}
         </span>
       </span>
     </div>

@@ -87,20 +87,42 @@ export function DerivationPanel() {
 
   return (
     <section className="panel derivation" data-testid="derivation" aria-label="Derivation">
-      <h2>Derivation</h2>
-      {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form */}
-      <div className="derivation-choice" role="group" aria-label="Which derivation">
-        {derivations.map((d) => (
-          <button
-            key={d.id}
-            type="button"
-            aria-pressed={chosen.id === d.id}
-            data-testid={`derivation-${d.id}`}
-            onClick={() => setSeed(d.id === 'ours' ? null : d.id)}
-          >
-            {d.id === 'ours' ? d.label : `Seed ${d.label}`}
-          </button>
-        ))}
+      <div className="derivation-head">
+        <h2>Derivation</h2>
+        {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form */}
+        <div className="derivation-choice" role="group" aria-label="Which derivation">
+          {derivations.flatMap((d) =>
+            d.id === 'ours'
+              ? [
+                  <button
+                    key={d.id}
+                    type="button"
+                    aria-pressed={chosen.id === d.id}
+                    data-testid={`derivation-${d.id}`}
+                    onClick={() => setSeed(null)}
+                  >
+                    {d.label}
+                  </button>,
+                  <span key="seeds" className="choice-label" aria-hidden="true">
+                    seed
+                  </span>,
+                ]
+              : [
+                  <button
+                    key={d.id}
+                    type="button"
+                    className="seed-choice"
+                    aria-pressed={chosen.id === d.id}
+                    aria-label={`Seed ${d.label}`}
+                    title={d.title}
+                    data-testid={`derivation-${d.id}`}
+                    onClick={() => setSeed(d.id)}
+                  >
+                    {d.label}
+                  </button>,
+                ],
+          )}
+        </div>
       </div>
       {mismatch && (
         <p className="derivation-mismatch" role="note" data-testid="derivation-mismatch">

@@ -21,73 +21,90 @@ function fmt(v: number | null | undefined, digits = 3): string {
 
 const minus = (v: number) => String(v).replace('-', '−');
 
-/** The width of an element's content box, followed as it resizes. */
-function useWidth<T extends HTMLElement>() {
+/** The size of an element's content box, followed as it resizes. */
+function useSize<T extends HTMLElement>() {
   const ref = useRef<T>(null);
-  const [width, setWidth] = useState(0);
+  const [size, setSize] = useState({ width: 0, height: 0 });
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    setWidth(el.clientWidth);
+    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
     if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  return { ref, width };
+  return { ref, ...size };
 }
 
-/** The loss curves: train and test per epoch (uPlot draws them into one canvas, as wide as the panel). */
+/** Below this width the loss chart drops its axes: a sparkline beside the numbers (the compact output). */
+const BARE_BELOW = 160;
+
+const lossData = (history: { epoch: number; train: number; test: number }[]): uPlot.AlignedData => [
+  history.map((h) => h.epoch),
+  history.map((h) => h.train),
+  history.map((h) => h.test),
+];
+
+/**
+ * The loss curves: train and test per epoch (uPlot draws them into one canvas, the size of its box: as wide as the
+ * panel and 76 px tall, or what the compact output leaves it — there, narrower than BARE_BELOW, without axes).
+ */
 function LossChart() {
   const history = usePlayground((s) => s.history);
-  const box = useWidth<HTMLDivElement>();
+  const box = useSize<HTMLDivElement>();
   const plot = useRef<uPlot | null>(null);
+  const bare = box.width > 0 && box.width < BARE_BELOW;
+  // Made again only when the axes come or go; its size and data follow in the effects below.
   useEffect(() => {
-    if (!box.ref.current) return;
+    const el = box.ref.current;
+    if (!el) return;
+    const axis = { font: '10px system-ui, sans-serif', stroke: '#555', grid: { stroke: '#eee' } };
     plot.current = new uPlot(
       {
-        width: 300,
-        height: 76,
+        width: el.clientWidth || 300,
+        height: el.clientHeight || 76,
         legend: { show: false },
         cursor: { show: false },
         // Losses are never negative: the y axis starts at 0, so the curve's fall reads at a glance.
         scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] } },
-        axes: [
-          { size: 22, font: '10px system-ui, sans-serif', stroke: '#555', grid: { stroke: '#eee' } },
-          {
-            font: '10px system-ui, sans-serif',
-            stroke: '#555',
-            grid: { stroke: '#eee' },
-            space: 18,
-            // As wide as the longest label, so none is clipped.
-            size: (_self, values) => 12 + 6 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
-          },
-        ],
+        axes: bare
+          ? [
+              { show: false, grid: { show: false } },
+              { show: false, grid: { stroke: '#eee' }, space: 24 },
+            ]
+          : [
+              // Short ticks, so the labels fit the axis's 22 px (with the default 10 px ticks their feet were cut).
+              { ...axis, size: 22, ticks: { size: 4 } },
+              {
+                ...axis,
+                space: 18,
+                // As wide as the longest label, so none is clipped.
+                size: (_self, values) => 12 + 6 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
+              },
+            ],
         series: [
           {},
           { label: 'training', stroke: '#333', width: 1.5 },
           { label: 'test', stroke: '#8a8a8a', width: 1.5 },
         ],
       },
-      [[], [], []],
-      box.ref.current,
+      lossData(usePlayground.getState().history),
+      el,
     );
     return () => plot.current?.destroy();
-  }, [box.ref]);
+  }, [box.ref, bare]);
   useEffect(() => {
-    if (box.width > 0) plot.current?.setSize({ width: box.width, height: 76 });
-  }, [box.width]);
+    if (box.width > 0) plot.current?.setSize({ width: box.width, height: box.height > 0 ? box.height : 76 });
+  }, [box.width, box.height]);
   useEffect(() => {
-    plot.current?.setData([
-      history.map((h) => h.epoch),
-      history.map((h) => h.train),
-      history.map((h) => h.test),
-    ]);
+    plot.current?.setData(lossData(history));
   }, [history]);
   return (
     <div
       ref={box.ref}
-      className="loss-chart"
+      className={bare ? 'loss-chart bare' : 'loss-chart'}
       data-testid="loss-chart"
       role="img"
       aria-label="Training and test loss per epoch"
@@ -254,8 +271,8 @@ export function OutputView() {
               <b data-testid="loss-train">{fmt(snapshot?.lossTrain)}</b>
               {snapshot?.accTrain !== null && snapshot?.accTrain !== undefined && (
                 <span className="acc" data-testid="accuracy-train">
-                  {' '}
-                  · {(snapshot.accTrain * 100).toFixed(1)}% right
+                  <span className="sep"> · </span>
+                  {(snapshot.accTrain * 100).toFixed(1)}% right
                 </span>
               )}
             </dd>
@@ -269,8 +286,8 @@ export function OutputView() {
               <b data-testid="loss-test">{fmt(snapshot?.lossTest)}</b>
               {snapshot?.accTest !== null && snapshot?.accTest !== undefined && (
                 <span className="acc" data-testid="accuracy-test">
-                  {' '}
-                  · {(snapshot.accTest * 100).toFixed(1)}% right
+                  <span className="sep"> · </span>
+                  {(snapshot.accTest * 100).toFixed(1)}% right
                 </span>
               )}
             </dd>

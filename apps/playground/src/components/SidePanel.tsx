@@ -13,6 +13,14 @@ const tabs: { id: PanelTab; label: string }[] = [
 /** The width from which the panel sits beside the network (styles.css lays it out the same way). */
 export const WIDE = '(min-width: 1280px)';
 
+/**
+ * Whether the panel is in use: a tab other than the idle inspector, or something selected. From 1280 px the output
+ * above it then steps down to a compact size, so the panel has the room its math and matrices need (styles.css).
+ */
+export function panelInUse(s: { panel: PanelTab; selection: unknown }): boolean {
+  return s.panel !== 'inspector' || s.selection !== null;
+}
+
 /** Opens a tab of the side panel (a click on the network opens the inspector). */
 export function openPanel(tab: PanelTab): void {
   usePlayground.getState().setPanel(tab);
@@ -29,6 +37,7 @@ export function SidePanel() {
   // The inspector's numbers change its height: once they are in, scroll again (the page may have been too short).
   const inspected = usePlayground((s) => s.inspection !== null);
   const setPanel = usePlayground((s) => s.setPanel);
+  const select = usePlayground((s) => s.select);
   const ref = useRef<HTMLElement>(null);
   const mounted = useRef(false);
 
@@ -66,22 +75,40 @@ export function SidePanel() {
 
   return (
     <section className="side-panel" ref={ref} aria-label="The backward pass" data-testid="side-panel">
-      <div className="tabs" role="tablist" aria-label="The backward pass" onKeyDown={onKeyDown}>
-        {tabs.map((t) => (
+      <div className="tab-bar">
+        <div className="tabs" role="tablist" aria-label="The backward pass" onKeyDown={onKeyDown}>
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              id={`tab-${t.id}`}
+              data-testid={`tab-${t.id}`}
+              aria-selected={panel === t.id}
+              aria-controls={`tabpanel-${t.id}`}
+              tabIndex={panel === t.id ? 0 : -1}
+              onClick={() => setPanel(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+        {/* The inspector has its own ×; the other tabs close here, back to the idle inspector. */}
+        {panel !== 'inspector' && (
           <button
-            key={t.id}
             type="button"
-            role="tab"
-            id={`tab-${t.id}`}
-            data-testid={`tab-${t.id}`}
-            aria-selected={panel === t.id}
-            aria-controls={`tabpanel-${t.id}`}
-            tabIndex={panel === t.id ? 0 : -1}
-            onClick={() => setPanel(t.id)}
+            className="link close-panel"
+            data-testid="close-panel"
+            title="Close the panel: the output returns to its full size"
+            aria-label="Close the panel"
+            onClick={() => {
+              select(null);
+              setPanel('inspector');
+            }}
           >
-            {t.label}
+            ×
           </button>
-        ))}
+        )}
       </div>
       {tabs.map((t) => (
         <div

@@ -1,5 +1,5 @@
 import './derivation/derivation.css';
-import { useEffect } from 'react';
+import { Fragment, useEffect } from 'react';
 import { usePlayground } from '../state/store';
 import { send } from '../worker/client';
 import type { IterationTrace } from '../worker/protocol';
@@ -82,7 +82,16 @@ export function StepThrough() {
             />
           </label>
           <p className="stage" data-testid="stage-name">
-            Stage {stage + 1}/{stages}: {stageName(stage, layers)}
+            Stage {stage + 1}/{stages}: {/* Each formula on one line: the name wraps only between them. */}
+            {stageName(stage, layers)
+              .split(', ')
+              .map((part, i, all) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
+                <Fragment key={i}>
+                  <span className="nowrap">{part}</span>
+                  {i < all.length - 1 ? ', ' : ''}
+                </Fragment>
+              ))}
           </p>
           <p className="scale-note">
             Each map is one matrix over the whole batch: rows are its examples (for ∂J/∂W, the inputs),

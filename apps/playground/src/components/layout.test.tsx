@@ -6,7 +6,7 @@ import { Controls, freshSeed, parseSeed } from './Controls';
 import { NetworkView } from './NetworkView';
 import { COL, columnSpacing, LEFT, MAX_COL, MIN_COL, NODE, RIGHT } from './network/layout';
 import { legendStops } from './OutputView';
-import { SidePanel } from './SidePanel';
+import { panelInUse, SidePanel } from './SidePanel';
 
 afterEach(() => {
   cleanup();
@@ -103,6 +103,24 @@ describe('the seed, the network’s spacing, the legend and the side panel', () 
     expect(usePlayground.getState().panel).toBe('inspector');
     fireEvent.keyDown(screen.getByTestId('tab-inspector'), { key: 'ArrowLeft' });
     expect(usePlayground.getState().panel).toBe('derivation');
+  });
+
+  it('the panel is in use with a selection or another tab; its × closes it back to the idle inspector', () => {
+    const weight = { kind: 'weight' as const, layer: 0, from: 0, to: 0 };
+    expect(panelInUse({ panel: 'inspector', selection: null })).toBe(false);
+    expect(panelInUse({ panel: 'inspector', selection: weight })).toBe(true);
+    expect(panelInUse({ panel: 'step', selection: null })).toBe(true);
+    expect(panelInUse({ panel: 'derivation', selection: null })).toBe(true);
+    render(<SidePanel />);
+    // The idle inspector: nothing to close (the inspector has its own × once something is selected).
+    expect(screen.queryByTestId('close-panel')).toBeNull();
+    act(() => usePlayground.getState().select(weight));
+    fireEvent.click(screen.getByTestId('tab-derivation'));
+    fireEvent.click(screen.getByTestId('close-panel'));
+    expect(usePlayground.getState().panel).toBe('inspector');
+    expect(usePlayground.getState().selection).toBeNull();
+    expect(panelInUse(usePlayground.getState())).toBe(false);
+    expect(screen.queryByTestId('close-panel')).toBeNull();
   });
 
   it('the seed box applies on Enter and puts back what is not a seed, with a notice', () => {

@@ -82,7 +82,8 @@ export function TrainingChart() {
           ...axis,
           scale: 'acc',
           side: 1,
-          size: 40,
+          // Room for "100%" after the ticks (at 40 its % was cut).
+          size: 46,
           grid: { show: false },
           values: (_u, ticks) => ticks.map((t) => `${t}%`),
         },
