@@ -84,10 +84,11 @@ function LossChart() {
                 size: (_self, values) => 12 + 6 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
               },
             ],
+        // A sparkline has no point markers (with one epoch, uPlot would draw the lone point clipped in a corner).
         series: [
           {},
-          { label: 'training', stroke: '#333', width: 1.5 },
-          { label: 'test', stroke: '#8a8a8a', width: 1.5 },
+          { label: 'training', stroke: '#333', width: 1.5, ...(bare ? { points: { show: false } } : {}) },
+          { label: 'test', stroke: '#8a8a8a', width: 1.5, ...(bare ? { points: { show: false } } : {}) },
         ],
       },
       lossData(usePlayground.getState().history),
