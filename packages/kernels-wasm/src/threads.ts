@@ -497,15 +497,6 @@ export class ThreadPool {
     const chunks = this.threads * CHUNKS_PER_THREAD;
     // A job the caller left by an exception (its own chunk threw): finish it before anything is rewritten.
     if (this.inFlight) this.finish(chunks);
-    if (this.solo > 0) {
-      // The machine is busy (other processes, a browser's main thread): the caller runs the job alone, the same
-      // chunks in the same way, rather than wait on a thread the OS keeps off the cores.
-      this.solo--;
-      this.soloJobs++;
-      let ok = 1;
-      for (let k = 0; k < chunks; k++) ok &= runSlice(this.x, this.args, k, chunks);
-      return ok;
-    }
     const t0 = performance.now();
     const seq = (Atomics.load(c, SEQ) + 1) | 0;
     const generation = (seq & 0x7fff) * 65536;
@@ -546,6 +537,19 @@ export class ThreadPool {
         `chainrule thread pool: a worker failed on the ${jobNames[this.args[0] as number] ?? 'unknown'} job: ${this.workerError ?? 'see its error above'}`,
       );
     return Atomics.load(c, OK);
+  }
+
+  /**
+   * Whether the next split call should run on the pool: false while the machine is busy (other processes, a
+   * browser's other threads) and the caller runs calls alone — the one-call kernel, the same bits — before it tries
+   * the workers again.
+   */
+  take(): boolean {
+    if (this.solo === 0) return true;
+    this.solo--;
+    this.soloJobs++;
+    this.jobs++;
+    return false;
   }
 
   /** Finishes a job the caller left early: takes what is left, then waits for every chunk. */

@@ -177,7 +177,9 @@ class WasmKernelsImpl implements WasmKernels {
   /** The pool, if this call is big enough to split. */
   private split(work: number, min: number): ThreadPool | null {
     const pool = this.pool;
-    return pool !== null && work >= min ? pool : null;
+    if (pool === null || work < min) return null;
+    // On a busy machine the pool lets the caller run calls alone for a while: the one-call kernel, the same bits.
+    return pool.take() ? pool : null;
   }
 
   get memoryBytes(): number {
