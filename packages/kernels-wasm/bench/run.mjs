@@ -162,15 +162,17 @@ function inKernels(k, m) {
 function measurePeak() {
   const bytes = readFileSync(new URL('../build/peak-simd.wasm', import.meta.url));
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-  exports.peak(1e6);
+  // Warm enough for V8 to tier the function up, then the best of 9 runs: a peak is what the core can do, and a
+  // median taken while another process held the core (or before tier-up) reads as a low peak and >100% efficiency.
+  for (let i = 0; i < 5; i++) exports.peak(5e6);
   const iterations = 2e7;
   const samples = [];
-  for (let r = 0; r < 7; r++) {
+  for (let r = 0; r < 9; r++) {
     const t0 = performance.now();
     exports.peak(iterations);
     samples.push((96 * iterations) / ((performance.now() - t0) * 1e6));
   }
-  return median(samples);
+  return Math.max(...samples);
 }
 
 // ——— matmul ———
@@ -389,7 +391,7 @@ say(
 say();
 
 const peak = measurePeak();
-say(`Plain-SIMD peak of this core (12 independent f32x4 mul+add chains): **${fmt(peak)} GFLOPS**`);
+say(`Plain-SIMD peak of this core (12 independent f32x4 mul+add chains, best of 9 runs): **${fmt(peak)} GFLOPS**`);
 say();
 
 const shapes = [
