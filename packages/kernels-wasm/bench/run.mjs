@@ -391,7 +391,9 @@ say(
 say();
 
 const peak = measurePeak();
-say(`Plain-SIMD peak of this core (12 independent f32x4 mul+add chains, best of 9 runs): **${fmt(peak)} GFLOPS**`);
+say(
+  `Plain-SIMD peak of this core (12 independent f32x4 mul+add chains, best of 9 runs): **${fmt(peak)} GFLOPS**`,
+);
 say();
 
 const shapes = [
