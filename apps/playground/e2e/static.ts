@@ -65,6 +65,11 @@ export async function serveStatic(
   return {
     url: `http://127.0.0.1:${port}${mount}`,
     misses,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    // The browser keeps its connections alive (and may still be fetching): end them, or close() waits for them.
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }
