@@ -417,8 +417,8 @@ export function threadSupport(
 /** The calling thread's side of the pool. */
 export class ThreadPool {
   private readonly control: Int32Array;
-  /** The job's arguments, written before each job (argument 0 is the job code). */
-  readonly args: Float64Array;
+  /** The job's arguments (argument 0 is the job code), written by `job`. */
+  private readonly args: Float64Array;
   private disposed = false;
   /** Jobs run so far (kernel calls split into chunks). */
   jobs = 0;
@@ -487,10 +487,54 @@ export class ThreadPool {
   }
 
   /**
+   * Writes a job — its code and its arguments, in the order `runSlice` reads them (unused ones 0) — and runs it.
+   * Fixed parameters rather than a rest array: a job allocates nothing.
+   */
+  job(
+    op: Op,
+    a1 = 0,
+    a2 = 0,
+    a3 = 0,
+    a4 = 0,
+    a5 = 0,
+    a6 = 0,
+    a7 = 0,
+    a8 = 0,
+    a9 = 0,
+    a10 = 0,
+    a11 = 0,
+    a12 = 0,
+    a13 = 0,
+    a14 = 0,
+    a15 = 0,
+    a16 = 0,
+  ): number {
+    const g = this.args;
+    g[0] = op;
+    g[1] = a1;
+    g[2] = a2;
+    g[3] = a3;
+    g[4] = a4;
+    g[5] = a5;
+    g[6] = a6;
+    g[7] = a7;
+    g[8] = a8;
+    g[9] = a9;
+    g[10] = a10;
+    g[11] = a11;
+    g[12] = a12;
+    g[13] = a13;
+    g[14] = a14;
+    g[15] = a15;
+    g[16] = a16;
+    return this.run();
+  }
+
+  /**
    * Runs the job in `args`, in chunks taken by every thread, this one included; returns 1 if every chunk returned 1
    * (0: an update or a check found a non-finite value).
    */
-  run(): number {
+  private run(): number {
     if (this.disposed) throw new Error('the kernels were disposed: their thread pool has ended');
     this.jobs++;
     const c = this.control;

@@ -233,7 +233,7 @@ class WasmKernelsImpl implements WasmKernels {
     // The element strides of gemmStrided for each form (assembly/matmul.ts).
     const transA = op === 'matmulTransA';
     const transB = op === 'matmulTransB';
-    this.gemmOn(pool, pa, transA ? 1 : K, transA ? M : 1, pb, transB ? 1 : N, transB ? K : 1, pc, N, M, K, N);
+    pool.job(Op.Gemm, pa, transA ? 1 : K, transA ? M : 1, pb, transB ? 1 : N, transB ? K : 1, pc, N, M, K, N);
   }
 
   alloc(rows: number, cols: number): Matrix {
@@ -282,16 +282,7 @@ class WasmKernelsImpl implements WasmKernels {
       this.x.biasActivation(pz, pbias, pa, z.rows, z.cols, kind, activation.alpha);
       return;
     }
-    const g = pool.args;
-    g[0] = Op.BiasActivation;
-    g[1] = pz;
-    g[2] = pbias;
-    g[3] = pa;
-    g[4] = z.rows;
-    g[5] = z.cols;
-    g[6] = kind;
-    g[7] = activation.alpha;
-    pool.run();
+    pool.job(Op.BiasActivation, pz, pbias, pa, z.rows, z.cols, kind, activation.alpha);
   }
 
   activationBackward(activation: ResolvedActivation, z: Matrix, a: Matrix, dA: Matrix, dZ: Matrix): void {
@@ -308,31 +299,7 @@ class WasmKernelsImpl implements WasmKernels {
       this.x.activationBackward(pz, pa, pdA, pdZ, z.rows, z.cols, kind, activation.alpha);
       return;
     }
-    this.activationBackwardOn(pool, pz, pa, pdA, pdZ, z.rows, z.cols, kind, activation.alpha);
-  }
-
-  private activationBackwardOn(
-    pool: ThreadPool,
-    pz: number,
-    pa: number,
-    pdA: number,
-    pdZ: number,
-    rows: number,
-    cols: number,
-    kind: number,
-    alpha: number,
-  ): void {
-    const g = pool.args;
-    g[0] = Op.ActivationBackward;
-    g[1] = pz;
-    g[2] = pa;
-    g[3] = pdA;
-    g[4] = pdZ;
-    g[5] = rows;
-    g[6] = cols;
-    g[7] = kind;
-    g[8] = alpha;
-    pool.run();
+    pool.job(Op.ActivationBackward, pz, pa, pdA, pdZ, z.rows, z.cols, kind, activation.alpha);
   }
 
   denseForward(
@@ -362,20 +329,20 @@ class WasmKernelsImpl implements WasmKernels {
       this.x.denseForward(px, pW, pbias, pz, pa, N, K, U, kind, activation.alpha);
       return;
     }
-    const g = pool.args;
-    g[0] = Op.DenseForward;
-    g[1] = px;
-    g[2] = pW;
-    g[3] = pbias;
-    g[4] = pz;
-    g[5] = pa;
-    g[6] = N;
-    g[7] = K;
-    g[8] = U;
-    g[9] = kind;
-    g[10] = activation.alpha;
-    g[11] = byColumns(U, activation.name) ? 1 : 0;
-    pool.run();
+    pool.job(
+      Op.DenseForward,
+      px,
+      pW,
+      pbias,
+      pz,
+      pa,
+      N,
+      K,
+      U,
+      kind,
+      activation.alpha,
+      byColumns(U, activation.name) ? 1 : 0,
+    );
   }
 
   denseBackward(
@@ -439,79 +406,37 @@ class WasmKernelsImpl implements WasmKernels {
       );
       return;
     }
-    const g = pool.args;
     if (byColumns(U, activation.name)) {
       // One job: each thread's units (∂J/∂Z, ∂J/∂W, ∂J/∂b for its columns); then ∂J/∂X, which needs every unit.
-      g[0] = Op.WeightGrads;
-      g[1] = px;
-      g[2] = pW;
-      g[3] = pdZ;
-      g[4] = pdW;
-      g[5] = pdb;
-      g[6] = 0;
-      g[7] = N;
-      g[8] = K;
-      g[9] = U;
-      g[10] = pz;
-      g[11] = pa;
-      g[12] = pdA;
-      g[13] = kind;
-      g[14] = activation.alpha;
-      g[15] = 1;
-      g[16] = dZReady ? 1 : 0;
-      pool.run();
-      if (pdX !== 0) this.gemmOn(pool, pdZ, U, 1, pW, 1, U, pdX, K, N, U, K);
+      pool.job(
+        Op.WeightGrads,
+        px,
+        pW,
+        pdZ,
+        pdW,
+        pdb,
+        0,
+        N,
+        K,
+        U,
+        pz,
+        pa,
+        pdA,
+        kind,
+        activation.alpha,
+        1,
+        dZReady ? 1 : 0,
+      );
+      if (pdX !== 0) pool.job(Op.Gemm, pdZ, U, 1, pW, 1, U, pdX, K, N, U, K);
       return;
     }
     // ∂J/∂Z first, every row of it (split by rows if it is big), then one job for ∂J/∂W, ∂J/∂b and ∂J/∂X.
     if (!dZReady) {
       if (N * U >= this.minElements)
-        this.activationBackwardOn(pool, pz, pa, pdA, pdZ, N, U, kind, activation.alpha);
+        pool.job(Op.ActivationBackward, pz, pa, pdA, pdZ, N, U, kind, activation.alpha);
       else this.x.activationBackward(pz, pa, pdA, pdZ, N, U, kind, activation.alpha);
     }
-    g[0] = Op.WeightGrads;
-    g[1] = px;
-    g[2] = pW;
-    g[3] = pdZ;
-    g[4] = pdW;
-    g[5] = pdb;
-    g[6] = pdX;
-    g[7] = N;
-    g[8] = K;
-    g[9] = U;
-    g[15] = 0;
-    pool.run();
-  }
-
-  /** A product as one job: C (M×N, rows ldc apart) = A·B with gemmStrided's element strides. */
-  private gemmOn(
-    pool: ThreadPool,
-    pa: number,
-    aRow: number,
-    aDepth: number,
-    pb: number,
-    bDepth: number,
-    bCol: number,
-    pc: number,
-    ldc: number,
-    M: number,
-    K: number,
-    N: number,
-  ): void {
-    const g = pool.args;
-    g[0] = Op.Gemm;
-    g[1] = pa;
-    g[2] = aRow;
-    g[3] = aDepth;
-    g[4] = pb;
-    g[5] = bDepth;
-    g[6] = bCol;
-    g[7] = pc;
-    g[8] = ldc;
-    g[9] = M;
-    g[10] = K;
-    g[11] = N;
-    pool.run();
+    pool.job(Op.WeightGrads, px, pW, pdZ, pdW, pdb, pdX, N, K, U);
   }
 
   columnSums(m: Matrix, out: Matrix): void {
@@ -523,13 +448,7 @@ class WasmKernelsImpl implements WasmKernels {
       this.x.columnSums(pm, pout, m.rows, m.cols, m.cols);
       return;
     }
-    const g = pool.args;
-    g[0] = Op.ColumnSums;
-    g[1] = pm;
-    g[2] = pout;
-    g[3] = m.rows;
-    g[4] = m.cols;
-    pool.run();
+    pool.job(Op.ColumnSums, pm, pout, m.rows, m.cols);
   }
 
   allFinite(values: Matrix): boolean {
@@ -538,11 +457,7 @@ class WasmKernelsImpl implements WasmKernels {
     const n = values.rows * values.cols;
     const pool = this.split(n, this.minElements);
     if (pool === null) return this.x.allFinite(p, n) === 1;
-    const g = pool.args;
-    g[0] = Op.AllFinite;
-    g[1] = p;
-    g[2] = n;
-    return pool.run() === 1;
+    return pool.job(Op.AllFinite, p, n) === 1;
   }
 
   loss(kind: LossKind, pred: Matrix, target: Matrix, grad: Matrix, scale: number): number {
@@ -581,14 +496,7 @@ class WasmKernelsImpl implements WasmKernels {
     const pbk = backup ? this.mptr('sgdUpdate', 'backup', backup) : 0;
     const pool = this.split(n, this.minUpdate);
     if (pool === null) return this.x.sgdUpdate(pp, pg, n, learningRate, pbk) === 1;
-    const g = pool.args;
-    g[0] = Op.Sgd;
-    g[1] = pp;
-    g[2] = pg;
-    g[3] = n;
-    g[4] = learningRate;
-    g[5] = pbk;
-    return pool.run() === 1;
+    return pool.job(Op.Sgd, pp, pg, n, learningRate, pbk) === 1;
   }
 
   momentumUpdate(
@@ -609,16 +517,7 @@ class WasmKernelsImpl implements WasmKernels {
     const pbk = backup ? this.mptr('momentumUpdate', 'backup', backup) : 0;
     const pool = this.split(n, this.minUpdate);
     if (pool === null) return this.x.momentumUpdate(pp, pg, pv, n, learningRate, momentum, pbk, n) === 1;
-    const g = pool.args;
-    g[0] = Op.Momentum;
-    g[1] = pp;
-    g[2] = pg;
-    g[3] = pv;
-    g[4] = n;
-    g[5] = learningRate;
-    g[6] = momentum;
-    g[7] = pbk;
-    return pool.run() === 1;
+    return pool.job(Op.Momentum, pp, pg, pv, n, learningRate, momentum, pbk) === 1;
   }
 
   adamUpdate(
@@ -646,20 +545,7 @@ class WasmKernelsImpl implements WasmKernels {
     const pool = this.split(n, this.minUpdate);
     if (pool === null)
       return this.x.adamUpdate(pp, pg, pm, pv, n, learningRate, beta1, beta2, epsilon, step, pbk, n) === 1;
-    const g = pool.args;
-    g[0] = Op.Adam;
-    g[1] = pp;
-    g[2] = pg;
-    g[3] = pm;
-    g[4] = pv;
-    g[5] = n;
-    g[6] = learningRate;
-    g[7] = beta1;
-    g[8] = beta2;
-    g[9] = epsilon;
-    g[10] = step;
-    g[11] = pbk;
-    return pool.run() === 1;
+    return pool.job(Op.Adam, pp, pg, pm, pv, n, learningRate, beta1, beta2, epsilon, step, pbk) === 1;
   }
 }
 
