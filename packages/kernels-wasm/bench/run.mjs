@@ -9,17 +9,22 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { numpyReference } from './numpy.mjs';
 
 // Lets this process validate the relaxed-SIMD build too, shown as an extra column (the targets use plain SIMD).
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const { Dense, jsKernels, Matrix, SGD, Sequential } = await import('@chainrule/core');
+const core = await import('@chainrule/core');
+const { Dense, jsKernels, Matrix, Sequential } = core;
 const { loadWasmKernels } = await import('../dist/index.js');
 const require = createRequire(import.meta.url);
 // The union package: tfjs-core with its gradients registered and the CPU backend, as an app would use it.
 const tf = require('@tensorflow/tfjs');
 const tfwasm = require('@tensorflow/tfjs-backend-wasm');
 const brain = require('brain.js');
+// The matrices and the training step both benches time, one copy (the browser bench builds them in its workers).
+const { bind, filled, ourStep, tfStep } = await import('./browser/cases.mjs');
+bind(core, tf);
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 5 : 11;
@@ -78,23 +83,6 @@ for (const n of threadCounts) {
 const threadCandidates = (make) =>
   Object.entries(threaded).map(([name, k]) => ({ name, fn: k ? make(k) : null }));
 
-/** numpy/OpenBLAS on one core, in a child process (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it alone). */
-function numpyReference() {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  try {
-    const out = execFileSync(
-      '/usr/bin/python3',
-      [new URL('./numpy-ref.py', import.meta.url).pathname, ...(quick ? ['--quick'] : [])],
-      { env, encoding: 'utf8', timeout: 300_000 },
-    );
-    return JSON.parse(out);
-  } catch (e) {
-    return { error: String(e.message ?? e).split('\n')[0] };
-  }
-}
-
 // ——— measurement ———
 
 /** Calibrates how many calls fill one round, then times ROUNDS rounds; returns per-call times (ms). */
@@ -140,16 +128,6 @@ function median(xs) {
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const ratio = (a, b) =>
   Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×` : '—';
-
-function filled(rows, cols, seed) {
-  const m = new Matrix(rows, cols);
-  let s = seed;
-  for (let i = 0; i < m.data.length; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    m.data[i] = s / 2 ** 32 - 0.5;
-  }
-  return m;
-}
 
 function inKernels(k, m) {
   const out = k.alloc(m.rows, m.cols);
@@ -245,19 +223,6 @@ function transpose(m) {
 
 // ——— training steps ———
 
-function ourStep(kernels, sizes, hidden, output, loss, batch, lr) {
-  const layers = sizes
-    .slice(1)
-    .map((u, i) => new Dense(sizes[i], u, { activation: i === sizes.length - 2 ? output : hidden }));
-  const model = new Sequential(layers, { loss, kernels, seed: 1 });
-  const X = filled(batch, sizes[0], 3);
-  const Y = new Matrix(batch, sizes.at(-1));
-  for (let i = 0; i < batch; i++) Y.data[i * Y.cols + (i % Y.cols)] = 1;
-  if (loss === 'mse') for (let i = 0; i < Y.data.length; i++) Y.data[i] = Math.sin(i);
-  const opt = new SGD({ learningRate: lr });
-  return () => model.trainBatch(X, Y, opt);
-}
-
 /** Our gradients without a trace (loss and ∂J/∂W, ∂J/∂b copied out), the model's own batch. */
 function ourGradients(kernels, sizes, hidden, output, loss, batch) {
   const layers = sizes
@@ -298,34 +263,6 @@ function tfGradients(sizes, hidden, output, batch) {
       g.dispose();
     }
     value.dispose();
-  };
-}
-
-function tfStep(sizes, hidden, output, batch, lr) {
-  const vars = [];
-  for (let i = 1; i < sizes.length; i++) {
-    vars.push(tf.variable(tf.randomNormal([sizes[i - 1], sizes[i]], 0, Math.sqrt(2 / sizes[i - 1]))));
-    vars.push(tf.variable(tf.zeros([sizes[i]])));
-  }
-  const x = tf.tensor2d(filled(batch, sizes[0], 3).data, [batch, sizes[0]]);
-  const yData = new Float32Array(batch * sizes.at(-1));
-  for (let i = 0; i < batch; i++) yData[i * sizes.at(-1) + (i % sizes.at(-1))] = 1;
-  if (output === 'tanh') for (let i = 0; i < yData.length; i++) yData[i] = Math.sin(i);
-  const y = tf.tensor2d(yData, [batch, sizes.at(-1)]);
-  const opt = tf.train.sgd(lr);
-  const act = (t, name) => (name === 'relu' ? tf.relu(t) : tf.tanh(t));
-  const f = () => {
-    let a = x;
-    for (let l = 0; l < vars.length / 2; l++) {
-      const z = tf.add(tf.matMul(a, vars[2 * l]), vars[2 * l + 1]);
-      a = l === vars.length / 2 - 1 ? (output === 'softmax' ? z : tf.tanh(z)) : act(z, hidden);
-    }
-    return output === 'softmax' ? tf.losses.softmaxCrossEntropy(y, a) : tf.losses.meanSquaredError(y, a);
-  };
-  return () => {
-    const cost = opt.minimize(f, true, vars);
-    cost.dataSync();
-    cost.dispose();
   };
 }
 
@@ -409,7 +346,7 @@ const shapes = [
 ];
 const mm = [];
 for (const [label, M, K, N, form] of shapes) mm.push(await benchMatmul(label, M, K, N, form));
-const numpy = numpyReference();
+const numpy = numpyReference(quick);
 const np = numpy.error ? null : numpy;
 
 say('### Matmul, one thread, GFLOPS (median)');

@@ -62,22 +62,6 @@ describe('bench/browser/serve.mjs', () => {
   });
 });
 
-describe('bench/browser/cases.mjs', () => {
-  /** A top-level function's source text, `export` dropped and whitespace collapsed. */
-  const source = (text: string, name: string) => {
-    const m = text.match(new RegExp(`^(?:export )?function ${name}\\([\\s\\S]*?^}$`, 'm'));
-    if (!m) throw new Error(`function ${name} not found`);
-    return m[0].replace(/^export /, '').replace(/\s+/g, ' ');
-  };
-
-  it("times bench/run.mjs's training step, word for word", () => {
-    const run = read('bench/run.mjs');
-    const cases = read('bench/browser/cases.mjs');
-    for (const name of ['filled', 'ourStep', 'tfStep'])
-      expect(source(cases, name), name).toBe(source(run, name));
-  });
-});
-
 interface Candidate {
   name: string;
   label: string;

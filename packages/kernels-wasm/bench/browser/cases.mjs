@@ -1,6 +1,6 @@
-// What the browser bench measures, built inside its workers. `filled`, `ourStep` and `tfStep` are bench/run.mjs's,
-// copied word for word (test/bench-browser.test.ts compares their source text with run.mjs's, so the two benches
-// time the same training step); `tf` and core's classes are bound by `bind` because a worker loads them at run time.
+// What the benches measure: built inside the browser bench's workers, and imported by bench/run.mjs for its own
+// tables, so both time the same matrices and the same training step. `tf` and core's classes are bound by `bind`
+// because a worker loads them at run time.
 
 /** TensorFlow.js (a worker's global `tf`), or undefined in a worker without it. */
 let tf;
@@ -73,9 +73,9 @@ export function tfMatmul([, M, K, N, form]) {
   };
 }
 
-// ——— copied from bench/run.mjs ———
+// ——— shared with bench/run.mjs ———
 
-function filled(rows, cols, seed) {
+export function filled(rows, cols, seed) {
   const m = new Matrix(rows, cols);
   let s = seed;
   for (let i = 0; i < m.data.length; i++) {

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { numpyReference } from '../numpy.mjs';
 import { startServer } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -92,31 +93,10 @@ async function measureInChromium() {
   }
 }
 
-/** numpy/OpenBLAS on one core: bench/numpy-ref.py, as bench/run.mjs runs it. */
-function numpyReference() {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  try {
-    const out = execFileSync(
-      '/usr/bin/python3',
-      [path.join(here, '../numpy-ref.py'), ...(quick ? ['--quick'] : [])],
-      {
-        env,
-        encoding: 'utf8',
-        timeout: 300_000,
-      },
-    );
-    return JSON.parse(out);
-  } catch (e) {
-    return { error: String(e.message ?? e).split('\n')[0] };
-  }
-}
-
 const loadBefore = os.loadavg()[0];
 const r = await measureInChromium();
 const loadAfter = os.loadavg()[0];
-const np = flag('--no-numpy') ? { error: 'skipped (--no-numpy)' } : numpyReference();
+const np = flag('--no-numpy') ? { error: 'skipped (--no-numpy)' } : numpyReference(quick);
 
 // ——— the tables ———
 
