@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fromTfjs, toOnnx, toTfjs } from '../src/index.js';
+import { fields } from './protobuf.js';
 
 // Exports keep the names a spreadsheet gave the model: its class names (the model's labels), feature and target names.
 
@@ -19,30 +20,6 @@ function classifier(): Sequential {
     labels: classes,
     seed: 2,
   });
-}
-
-/** A protobuf message's length-delimited fields, by number (varints skipped): enough to read metadata_props. */
-function fields(bytes: Uint8Array): { field: number; bytes: Uint8Array }[] {
-  const out: { field: number; bytes: Uint8Array }[] = [];
-  let at = 0;
-  const varint = (): number => {
-    let v = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++] as number;
-      v += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return v;
-    }
-  };
-  while (at < bytes.length) {
-    const tag = varint();
-    const wire = tag % 8;
-    if (wire !== 0 && wire !== 2 && wire !== 5) throw new Error(`unexpected wire type ${wire}`);
-    if (wire === 0) varint();
-    const length = wire === 2 ? varint() : wire === 5 ? 4 : 0;
-    out.push({ field: Math.floor(tag / 8), bytes: bytes.subarray(at, at + length) });
-    at += length;
-  }
-  return out;
 }
 
 /** ModelProto.metadata_props (field 14: StringStringEntryProto { key = 1, value = 2 }) as an object. */

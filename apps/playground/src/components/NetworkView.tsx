@@ -10,6 +10,7 @@ import { columnSpacing, type Hover, LEFT, NODE, RIGHT, ROW, TOP } from './networ
 import { NetworkHead } from './network/NetworkHead';
 import { NeuronColumn } from './network/NeuronColumn';
 import { openPanel } from './SidePanel';
+import { useSize } from './useSize';
 
 /** The features as a screen reader should say them. */
 const spoken: Record<FeatureName, string> = {
@@ -23,22 +24,6 @@ const spoken: Record<FeatureName, string> = {
 };
 
 const num = (v: number | undefined) => (v === undefined ? '…' : String(Number(v.toPrecision(3))));
-
-/** The width a network panel offers its drawing, followed as the window resizes. */
-function useAvailableWidth() {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return { ref, width };
-}
 
 /**
  * The network: features, hidden layers, output; links by weight (or by ∂J/∂w in the gradient view). Columns are
@@ -59,7 +44,7 @@ export function NetworkView() {
     select(target);
     openPanel('inspector');
   };
-  const available = useAvailableWidth();
+  const available = useSize<HTMLDivElement>();
 
   const sizes = [config.features.length, ...config.hidden, config.output === 'softmax' ? 3 : 1];
   const columns = sizes.length;

@@ -7,6 +7,7 @@ import { paintClasses, paintHeatmap } from '../render/heatmap';
 import { CLASSES, type Config, type ProblemType, problemOf } from '../state/config';
 import { usePlayground } from '../state/store';
 import { Toggle } from './fields';
+import { useSize } from './useSize';
 
 /** The points canvas's own resolution (CSS scales the plane). */
 const SIZE = 300;
@@ -20,23 +21,6 @@ function fmt(v: number | null | undefined, digits = 3): string {
 }
 
 const minus = (v: number) => String(v).replace('-', '−');
-
-/** The size of an element's content box, followed as it resizes. */
-function useSize<T extends HTMLElement>() {
-  const ref = useRef<T>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return { ref, ...size };
-}
 
 /** Below this width the loss chart drops its axes: a sparkline beside the numbers (the compact output). */
 const BARE_BELOW = 160;

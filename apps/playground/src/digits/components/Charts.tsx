@@ -1,26 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useSize } from '../../components/useSize';
 import { useDigits } from '../store';
 
 const FONT = '10px system-ui, sans-serif';
 const axis = { font: FONT, stroke: '#555', grid: { stroke: '#eee' }, ticks: { stroke: '#ddd' } };
-
-/** The width of an element's content box, followed as it resizes. */
-function useWidth<T extends HTMLElement>() {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return { ref, width };
-}
 
 /** A uPlot chart in a box as wide as its parent: made once, resized and fed as its inputs change. */
 function usePlot(
@@ -29,7 +14,7 @@ function usePlot(
   data: uPlot.AlignedData,
   afterData?: (plot: uPlot) => void,
 ) {
-  const box = useWidth<HTMLDivElement>();
+  const box = useSize<HTMLDivElement>();
   const plot = useRef<uPlot | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the chart is made once; data and size follow below
   useEffect(() => {
