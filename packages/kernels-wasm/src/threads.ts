@@ -244,35 +244,31 @@ function runSlice(x: KernelExports, a: Float64Array, t: number, T: number): numb
 }
 
 /**
- * Takes and runs chunks of the current job until none are left: first this thread's own queue (chunks
+ * Takes the next chunk of the current job, or −1 when none is left: first from this thread's own queue (chunks
  * [t·C, t·C + C), so in steady state each thread computes the same blocks of every layer and their cache lines stay
- * on its core), then the others' (a late or slow thread's chunks are done by the rest). A queue's counter holds the
- * job's generation above the next index, and a chunk is taken only by a compare-exchange that finds this job's
+ * on its core), then from the others' (a late or slow thread's chunks are done by the rest). A queue's counter holds
+ * the job's generation above the next index, and a chunk is taken only by a compare-exchange that finds this job's
  * generation: a thread that woke late for a job the others have finished takes nothing from the next one.
- * Self-contained (sent to the workers as source text). Returns how many chunks this thread ran.
+ * Self-contained (sent to the workers as source text).
  */
-function drain(
+function takeChunk(
   control: Int32Array,
   queues: number,
   t: number,
   T: number,
   C: number,
   generation: number,
-  run: (chunk: number) => void,
 ): number {
-  let ran = 0;
   for (let q = 0; q < T; q++) {
     const u = (t + q) % T;
     for (;;) {
       const next = Atomics.load(control, queues + u);
       const i = next - generation;
       if (i < 0 || i >= C) break;
-      if (Atomics.compareExchange(control, queues + u, next, next + 1) !== next) continue;
-      run(u * C + i);
-      ran++;
+      if (Atomics.compareExchange(control, queues + u, next, next + 1) === next) return u * C + i;
     }
   }
-  return ran;
+  return -1;
 }
 
 /** What a worker is started with. */
@@ -296,7 +292,7 @@ function threadMain(
   init: ThreadInit,
   post: (message: string) => void,
   slice: typeof runSlice,
-  takeChunks: typeof drain,
+  take: typeof takeChunk,
   slots: Record<
     'SEQ' | 'QUIT' | 'SLEEPERS' | 'QUEUES' | 'CHUNKS' | 'COMPLETED' | 'OK' | 'FAILED' | 'CALLER_SLEEPS',
     number
@@ -324,7 +320,12 @@ function threadMain(
     if (Atomics.load(control, slots.QUIT) !== 0) return;
     const generation = (seen & 0x7fff) * 65536;
     const chunks = Atomics.load(control, slots.CHUNKS);
-    takeChunks(control, slots.QUEUES, init.index, init.threads, chunks / init.threads, generation, (c) => {
+    const perThread = chunks / init.threads;
+    for (
+      let c = take(control, slots.QUEUES, init.index, init.threads, perThread, generation);
+      c >= 0;
+      c = take(control, slots.QUEUES, init.index, init.threads, perThread, generation)
+    ) {
       try {
         if (slice(x, args, c, chunks) !== 1) Atomics.store(control, slots.OK, 0);
       } catch (e) {
@@ -336,7 +337,7 @@ function threadMain(
         Atomics.load(control, slots.CALLER_SLEEPS)
       )
         Atomics.notify(control, slots.COMPLETED);
-    });
+    }
   }
 }
 
@@ -353,10 +354,10 @@ const slotsText = JSON.stringify({
 });
 // Dynamic import: an eval worker runs as CommonJS or, under `node --input-type=module`, as an ES module.
 const nodeSource = `import('node:worker_threads').then(({ workerData, parentPort }) =>
-  (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, ${drain.toString()}, ${slotsText}));`;
+  (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, ${takeChunk.toString()}, ${slotsText}));`;
 const browserSource = `self.onmessage = (e) => {
   self.onmessage = null;
-  (${threadMain.toString()})(e.data, (m) => self.postMessage(m), ${runSlice.toString()}, ${drain.toString()}, ${slotsText});
+  (${threadMain.toString()})(e.data, (m) => self.postMessage(m), ${runSlice.toString()}, ${takeChunk.toString()}, ${slotsText});
 };`;
 
 /** What a worker says after it started: an error text from a failed chunk, or that it ended. */
@@ -553,14 +554,19 @@ export class ThreadPool {
     Atomics.store(c, SEQ, seq);
     if (Atomics.load(c, SLEEPERS) > 0) Atomics.notify(c, SEQ);
     let thrown: unknown = null;
-    drain(c, QUEUES, 0, this.threads, CHUNKS_PER_THREAD, generation, (k) => {
+    const T = this.threads;
+    for (
+      let k = takeChunk(c, QUEUES, 0, T, CHUNKS_PER_THREAD, generation);
+      k >= 0;
+      k = takeChunk(c, QUEUES, 0, T, CHUNKS_PER_THREAD, generation)
+    ) {
       try {
         if (runSlice(this.x, this.args, k, chunks) !== 1) Atomics.store(c, OK, 0);
       } catch (e) {
         if (thrown === null) thrown = e;
       }
       Atomics.add(c, COMPLETED, 1);
-    });
+    }
     // The chunks others took are being computed (or their thread was preempted).
     const mine = performance.now();
     this.waitFor(COMPLETED, chunks);
@@ -599,13 +605,18 @@ export class ThreadPool {
   /** Finishes a job the caller left early: takes what is left, then waits for every chunk. */
   private finish(chunks: number): void {
     const c = this.control;
-    drain(c, QUEUES, 0, this.threads, CHUNKS_PER_THREAD, this.generation, (k) => {
+    const T = this.threads;
+    for (
+      let k = takeChunk(c, QUEUES, 0, T, CHUNKS_PER_THREAD, this.generation);
+      k >= 0;
+      k = takeChunk(c, QUEUES, 0, T, CHUNKS_PER_THREAD, this.generation)
+    ) {
       try {
         runSlice(this.x, this.args, k, chunks);
       } finally {
         Atomics.add(c, COMPLETED, 1);
       }
-    });
+    }
     this.waitFor(COMPLETED, chunks);
     this.inFlight = false;
   }
