@@ -38,6 +38,25 @@ export type TfjsActivation =
       readonly config: (alpha: number) => Record<string, number>;
     };
 
+/** An activation's formulas as TeX: every argument is TeX already (a symbol such as `z`, or a typeset number). */
+export interface ActivationTex {
+  /** φ(z). */
+  phi(z: string): string;
+  /**
+   * φ′ in terms of z and a (whichever its derivation uses) and α. `side` is which side of 0 z is on, when the caller
+   * knows a value (a piecewise φ′ then shows only its branch); omitted, piecewise forms show both cases.
+   */
+  dphi(z: string, a: string, alpha: string, side?: 'above' | 'below'): string;
+}
+
+/** The branch of a piecewise φ′ on `side`, or both cases. */
+const cases = (z: string, above: string, below: string, side?: 'above' | 'below') =>
+  side === undefined
+    ? `\\begin{cases}${above} & ${z} > 0\\\\ ${below} & \\text{else}\\end{cases}`
+    : side === 'above'
+      ? above
+      : below;
+
 /** An activation's one parameter (leaky ReLU's slope, ELU's α): default and the open/closed range it must lie in. */
 export interface ActivationParameter {
   readonly default: number;
@@ -66,6 +85,8 @@ interface ActivationEntryBase {
    * z = 0 does not measure the derivative there, and inspection says so.
    */
   kinkAtZero(alpha: number): boolean;
+  /** φ and φ′ as the derivations write them (docs/math.md §2), for a UI that typesets them (KaTeX). */
+  readonly tex: ActivationTex;
   /** Writes the activation of `x` into an ONNX graph (opset 13) and returns the output's name (linear: `x`). */
   toOnnx(graph: OnnxNodeWriter, x: string, alpha: number): string;
   readonly tfjs: TfjsActivation;
@@ -138,6 +159,7 @@ const table = {
     output: (z) => z,
     derivative: () => 1,
     toOnnx: (_g, x) => x,
+    tex: { phi: (z) => z, dphi: () => '1' },
     tfjs: { activation: 'linear' },
   },
   sigmoid: {
@@ -151,6 +173,7 @@ const table = {
     output: (z) => sigmoid(z),
     derivative: (_z, a) => a * (1 - a),
     toOnnx: (g, x) => g.node('Sigmoid', [x]),
+    tex: { phi: (z) => `\\sigma(${z})`, dphi: (_z, a) => `${a}\\,(1 - ${a})` },
     tfjs: { activation: 'sigmoid' },
   },
   tanh: {
@@ -164,6 +187,7 @@ const table = {
     output: (z) => Math.tanh(z),
     derivative: (_z, a) => 1 - a * a,
     toOnnx: (g, x) => g.node('Tanh', [x]),
+    tex: { phi: (z) => `\\tanh(${z})`, dphi: (_z, a) => `1 - ${a}^2` },
     tfjs: { activation: 'tanh' },
   },
   relu: {
@@ -177,6 +201,7 @@ const table = {
     output: (z) => Math.max(z, 0),
     derivative: (z) => (z > 0 ? 1 : 0),
     toOnnx: (g, x) => g.node('Relu', [x]),
+    tex: { phi: (z) => `\\max(${z}, 0)`, dphi: (z) => `[\\,${z} > 0\\,]` },
     tfjs: { activation: 'relu' },
   },
   leakyRelu: {
@@ -191,6 +216,10 @@ const table = {
     output: (z, alpha) => (z > 0 ? z : alpha * z),
     derivative: (z, _a, alpha) => (z > 0 ? 1 : alpha),
     toOnnx: (g, x, alpha) => g.node('LeakyRelu', [x], { alpha: { float: alpha } }),
+    tex: {
+      phi: (z) => `\\operatorname{LeakyReLU}(${z})`,
+      dphi: (z, _a, alpha, side) => cases(z, '1', alpha, side),
+    },
     tfjs: { layer: 'LeakyReLU', config: (alpha) => ({ alpha }) },
   },
   elu: {
@@ -206,6 +235,10 @@ const table = {
     // From a, as for σ and tanh: for z ≤ 0, ∂a/∂z = α·e^z = a + α.
     derivative: (z, a, alpha) => (z > 0 ? 1 : a + alpha),
     toOnnx: (g, x, alpha) => g.node('Elu', [x], { alpha: { float: alpha } }),
+    tex: {
+      phi: (z) => `\\operatorname{ELU}(${z})`,
+      dphi: (z, a, alpha, side) => cases(z, '1', `${a} + ${alpha}`, side),
+    },
     tfjs: { layer: 'ELU', config: (alpha) => ({ alpha }) },
   },
   softplus: {
@@ -220,6 +253,7 @@ const table = {
     output: (z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))),
     derivative: (z) => sigmoid(z),
     toOnnx: (g, x) => g.node('Softplus', [x]),
+    tex: { phi: (z) => `\\log(1 + e^{${z}})`, dphi: (z) => `\\sigma(${z})` },
     tfjs: { activation: 'softplus' },
   },
   silu: {
@@ -237,6 +271,10 @@ const table = {
     },
     // ONNX has no SiLU before opset 22: x·Sigmoid(x).
     toOnnx: (g, x) => g.node('Mul', [x, g.node('Sigmoid', [x])]),
+    tex: {
+      phi: (z) => `${z}\\,\\sigma(${z})`,
+      dphi: (z) => `\\sigma(${z})\\,(1 + ${z}\\,(1 - \\sigma(${z})))`,
+    },
     tfjs: { activation: 'swish' },
   },
   softmax: {
@@ -250,6 +288,10 @@ const table = {
     forwardRow: softmaxRow,
     backwardRow: softmaxBackwardRow,
     toOnnx: (g, x) => g.node('Softmax', [x], { axis: { int: -1 } }),
+    tex: {
+      phi: (z) => `\\operatorname{softmax}(${z})`,
+      dphi: () => '\\operatorname{diag}(a) - a a^{\\mathsf T}',
+    },
     tfjs: { activation: 'softmax' },
   },
 } as const satisfies Record<string, ActivationEntry>;

@@ -51,16 +51,21 @@ export type { Kernels, LossKind } from './kernels.js';
 export type { BuildContext, Layer, LayerBuffers, LayerJSON, LayerWeights, Param } from './layer.js';
 export {
   binaryCrossEntropy,
+  type ElementwiseLossKind,
   halfSquaredError,
   type Loss,
   type LossEntry,
+  type LossKindEntry,
   type LossName,
   type LossSpec,
   lossKindCodes,
+  lossKinds,
+  lossKindTable,
   lossNames,
   lossTable,
   mse,
   type Reduction,
+  type RowwiseLossKind,
   resolveLoss,
   softmaxCrossEntropy,
 } from './losses.js';

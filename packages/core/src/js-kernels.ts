@@ -1,12 +1,8 @@
-import {
-  type ActivationEntry,
-  activationTable,
-  elementwise,
-  type ResolvedActivation,
-} from './activations.js';
+import { type ActivationEntry, activationTable, type ResolvedActivation } from './activations.js';
 import { expectLength, expectShape } from './checks.js';
 import { ChainruleError } from './errors.js';
 import type { Kernels, LossKind } from './kernels.js';
+import { lossKindTable } from './losses.js';
 import { Matrix } from './matrix.js';
 
 /** The activation's table entry, or UNKNOWN_NAME (never a silent default). */
@@ -173,6 +169,8 @@ export const jsKernels: Kernels = {
   },
 
   loss(kind: LossKind, pred, target, grad, scale) {
+    const entry = Object.hasOwn(lossKindTable, kind) ? lossKindTable[kind] : undefined;
+    if (!entry) throw new ChainruleError('UNKNOWN_NAME', `loss: unknown loss kind ${JSON.stringify(kind)}`);
     const N = pred.rows;
     const K = pred.cols;
     expectShape(`loss ${kind}`, 'target', target, N, K);
@@ -181,41 +179,15 @@ export const jsKernels: Kernels = {
     const Y = target.data;
     const G = grad.data;
     let total = 0;
-    switch (kind) {
-      case 'squaredError':
-        for (let i = 0; i < P.length; i++) {
-          const d = (P[i] as number) - (Y[i] as number);
-          total += d * d;
-          G[i] = 2 * scale * d;
-        }
-        break;
-      case 'sigmoidCrossEntropy':
-        for (let i = 0; i < P.length; i++) {
-          const z = P[i] as number;
-          const y = Y[i] as number;
-          // −y log σ(z) − (1−y) log(1−σ(z)) = max(z,0) − z·y + log(1 + e^−|z|), finite for every z.
-          total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-          G[i] = scale * (elementwise.sigmoid.output(z, 0) - y);
-        }
-        break;
-      case 'softmaxCrossEntropy':
-        for (let r = 0; r < N; r++) {
-          const o = r * K;
-          let max = Number.NEGATIVE_INFINITY;
-          for (let j = 0; j < K; j++) max = Math.max(max, P[o + j] as number);
-          let sum = 0;
-          for (let j = 0; j < K; j++) sum += Math.exp((P[o + j] as number) - max);
-          const logSum = max + Math.log(sum);
-          for (let j = 0; j < K; j++) {
-            const z = P[o + j] as number;
-            const y = Y[o + j] as number;
-            if (y !== 0) total -= y * (z - logSum);
-            G[o + j] = scale * (Math.exp(z - logSum) - y);
-          }
-        }
-        break;
-      default:
-        throw new ChainruleError('UNKNOWN_NAME', `loss: unknown loss kind ${JSON.stringify(kind)}`);
+    if (entry.kind === 'rowwise') {
+      for (let r = 0; r < N; r++) total += entry.row(P, Y, G, r * K, K, scale);
+    } else {
+      for (let i = 0; i < P.length; i++) {
+        const p = P[i] as number;
+        const y = Y[i] as number;
+        total += entry.value(p, y);
+        G[i] = scale * entry.gradient(p, y);
+      }
     }
     return scale * total;
   },

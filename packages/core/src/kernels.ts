@@ -1,16 +1,14 @@
 import type { ResolvedActivation } from './activations.js';
+import type { LossKind } from './losses.js';
 import type { Matrix } from './matrix.js';
 
 /**
- * The elementwise loss a kernel computes. Each returns `scale · Σ ℓ` over every element (row for softmax)
- * and writes `grad = scale · ∂(Σ ℓ)/∂pred`; the caller picks `scale` (1/N, 1/(N·k), ½·…) — docs/math.md §3.
- *
- * - `squaredError`: ℓ = (p − y)², gradient 2(p − y). `pred` is A.
- * - `sigmoidCrossEntropy`: ℓ = −y log σ(z) − (1 − y) log(1 − σ(z)), computed as max(z,0) − z·y + log(1 + e^−|z|);
- *   gradient σ(z) − y. `pred` is the logits Z.
- * - `softmaxCrossEntropy`: per row ℓ = −Σ_j y_j (z_j − logΣ_k e^{z_k}); gradient softmax(z) − y. `pred` is Z.
+ * The loss a kernel computes: a key of `lossKindTable` (losses.ts), where each kind's reference math lives. Each
+ * returns `scale · Σ ℓ` over every element (row for softmax) and writes `grad = scale · ∂(Σ ℓ)/∂pred`; the caller
+ * picks `scale` (1/N, 1/(N·k), ½·…) — docs/math.md §3. `pred` is A for squared error, the logits Z for the
+ * cross-entropies.
  */
-export type LossKind = 'squaredError' | 'sigmoidCrossEntropy' | 'softmaxCrossEntropy';
+export type { LossKind };
 
 /**
  * The primitives the layers need, and nothing else. Everything above this interface is backend-agnostic;

@@ -1,6 +1,6 @@
-import type { ActivationName } from './activations.js';
+import { type ActivationName, elementwise } from './activations.js';
 import { ChainruleError } from './errors.js';
-import type { Kernels, LossKind } from './kernels.js';
+import type { Kernels } from './kernels.js';
 import type { Matrix } from './matrix.js';
 
 /**
@@ -27,128 +27,147 @@ export interface Loss {
 /** How per-element losses combine: averaged over the batch, or summed. */
 export type Reduction = 'mean' | 'sum';
 
-/** The built-in losses. */
-export type LossName = 'mse' | 'halfSquaredError' | 'binaryCrossEntropy' | 'softmaxCrossEntropy';
+/**
+ * What a loss kind computes per element (or per row), as the reference JS kernels run it: the value ℓ, and its
+ * gradient with respect to what the kernel receives (A, or the logits Z for the fused kinds).
+ */
+interface LossKindBase {
+  /** The code `kernels-wasm` switches on (assembly/reductions.ts); unique. */
+  readonly kernelCode: number;
+}
 
-/** A loss by name, by name with options, or as an object. */
-export type LossSpec = LossName | { name: LossName; reduction?: Reduction } | Loss;
+/** A loss kind summed element by element. */
+export interface ElementwiseLossKind extends LossKindBase {
+  readonly kind: 'elementwise';
+  /** ℓ(p, y) of one element. */
+  value(p: number, y: number): number;
+  /** ∂ℓ/∂p of one element. */
+  gradient(p: number, y: number): number;
+  /** Fused kinds: ∂ℓ/∂a from a = φ(p) (for the trace; ±Infinity where a saturates, as the math says). */
+  outputGradient?(a: number, y: number): number;
+}
 
-function builtin(
-  name: LossName,
-  kind: LossKind,
-  reduction: Reduction,
-  scale: (rows: number, cols: number) => number,
-  fusedActivation?: ActivationName,
-): Loss {
-  const loss: Loss = {
-    name,
-    compute: (pred, target, grad, kernels) =>
-      kernels.loss(kind, pred, target, grad, scale(pred.rows, pred.cols)),
-    toJSON: () => (reduction === 'mean' ? name : { name, reduction }),
-  };
-  if (!fusedActivation) return loss;
-  return {
-    ...loss,
-    fusedActivation,
-    outputGradient(a, target, dA) {
-      const s = scale(a.rows, a.cols);
-      const A = a.data;
-      const Y = target.data;
-      for (let i = 0; i < A.length; i++) {
-        const ai = A[i] as number;
-        const yi = Y[i] as number;
-        // ∂/∂a of −y·log a − (1−y)·log(1−a), or of −Σ y·log a for softmax.
-        if (fusedActivation === 'sigmoid') dA.data[i] = ai === yi ? 0 : (s * (ai - yi)) / (ai * (1 - ai));
-        else dA.data[i] = yi === 0 ? 0 : (-s * yi) / ai;
+/** A loss kind computed per row (softmax cross-entropy: the log-sum-exp couples a row). */
+export interface RowwiseLossKind extends LossKindBase {
+  readonly kind: 'rowwise';
+  /** Σ ℓ over the row of n values at `offset`, with `scale · ∂ℓ/∂p` written into `grad`. */
+  row(
+    pred: Float32Array,
+    target: Float32Array,
+    grad: Float32Array,
+    offset: number,
+    n: number,
+    scale: number,
+  ): number;
+  /** ∂ℓ/∂a from a = φ(p) of one element (for the trace). */
+  outputGradient(a: number, y: number): number;
+}
+
+/** One entry of `lossKindTable`. */
+export type LossKindEntry = ElementwiseLossKind | RowwiseLossKind;
+
+const kinds = {
+  /** ℓ = (p − y)². */
+  squaredError: {
+    kind: 'elementwise',
+    kernelCode: 0,
+    value: (p, y) => (p - y) * (p - y),
+    gradient: (p, y) => 2 * (p - y),
+  },
+  /** ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) from the logit z; ∂ℓ/∂z = σ(z) − y. */
+  sigmoidCrossEntropy: {
+    kind: 'elementwise',
+    kernelCode: 1,
+    // = max(z, 0) − z·y + log(1 + e^−|z|): finite for every z.
+    value: (z, y) => Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z))),
+    gradient: (z, y) => (elementwise.sigmoid.output(z, 0) as number) - y,
+    outputGradient: (a, y) => (a === y ? 0 : (a - y) / (a * (1 - a))),
+  },
+  /** ℓ = −Σ_j y_j·log softmax(z)_j per row, by log-sum-exp; ∂ℓ/∂z_j = softmax(z)_j − y_j. */
+  softmaxCrossEntropy: {
+    kind: 'rowwise',
+    kernelCode: 2,
+    row(P, Y, G, o, n, scale) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < n; j++) max = Math.max(max, P[o + j] as number);
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += Math.exp((P[o + j] as number) - max);
+      const logSum = max + Math.log(sum);
+      let total = 0;
+      for (let j = 0; j < n; j++) {
+        const z = P[o + j] as number;
+        const y = Y[o + j] as number;
+        // A class with y = 0 adds nothing (0·log a = 0 by convention, also where a underflows to 0).
+        if (y !== 0) total -= y * (z - logSum);
+        G[o + j] = scale * (Math.exp(z - logSum) - y);
       }
+      return total;
     },
-  };
-}
+    outputGradient: (a, y) => (y === 0 ? 0 : -y / a),
+  },
+} as const satisfies Record<string, LossKindEntry>;
+
+/** The kernel-level loss kinds: what `Kernels.loss` computes (a key of `lossKindTable`). */
+export type LossKind = keyof typeof kinds;
 
 /**
- * Mean squared error over all N·k elements: J = 1/(N·k) Σ (a − y)². With k = 1 this is seed 000's J, whose
- * gradient is ∂J/∂a⁽ⁱ⁾ = 2/N (a⁽ⁱ⁾ − y⁽ⁱ⁾).
+ * The kernel-level loss kinds, each with its reference math (what `jsKernels.loss` runs) and the code the
+ * WebAssembly kernels switch on. A built-in loss (`lossTable`) is a kind with a scale and a reduction.
  */
-export function mse(options: { reduction?: Reduction } = {}): Loss {
-  const reduction = options.reduction ?? 'mean';
-  return builtin('mse', 'squaredError', reduction, (n, k) => (reduction === 'sum' ? 1 : 1 / (n * k)));
-}
+export const lossKindTable: Readonly<Record<LossKind, LossKindEntry>> = kinds;
 
-/**
- * Half squared error: J = ½ Σ_i ‖a⁽ⁱ⁾ − y⁽ⁱ⁾‖² / N (seed 002's cost); with `reduction: 'sum'` J = ½ Σ ‖a − y‖²,
- * seed 001's ½‖y − ŷ‖² for one example. Gradient (a − y)/N (or a − y): note the sign, ŷ − y.
- */
-export function halfSquaredError(options: { reduction?: Reduction } = {}): Loss {
-  const reduction = options.reduction ?? 'mean';
-  return builtin('halfSquaredError', 'squaredError', reduction, (n) => (reduction === 'sum' ? 0.5 : 0.5 / n));
-}
+/** The kernel-level loss kinds and the codes the WebAssembly kernels switch on (assembly/reductions.ts). */
+export const lossKindCodes = Object.fromEntries(
+  Object.entries(lossKindTable).map(([kind, e]) => [kind, e.kernelCode]),
+) as Readonly<Record<LossKind, number>>;
 
-/**
- * Binary cross-entropy, mean over all N·k elements, computed from the sigmoid output layer's logits so it
- * stays finite when σ(z) rounds to 0 or 1. Gradient with respect to z: (σ(z) − y)/(N·k).
- */
-export function binaryCrossEntropy(options: { reduction?: Reduction } = {}): Loss {
-  const reduction = options.reduction ?? 'mean';
-  return builtin(
-    'binaryCrossEntropy',
-    'sigmoidCrossEntropy',
-    reduction,
-    (n, k) => (reduction === 'sum' ? 1 : 1 / (n * k)),
-    'sigmoid',
-  );
-}
+/** Every loss kind, in the table's order. */
+export const lossKinds = Object.keys(lossKindTable) as LossKind[];
 
-/**
- * Softmax cross-entropy: J = −Σ y·log softmax(z) / N, by log-sum-exp from the softmax output layer's logits.
- * Gradient with respect to z: (softmax(z) − y)/N = (a − y)/N.
- */
-export function softmaxCrossEntropy(options: { reduction?: Reduction } = {}): Loss {
-  const reduction = options.reduction ?? 'mean';
-  return builtin(
-    'softmaxCrossEntropy',
-    'softmaxCrossEntropy',
-    reduction,
-    (n) => (reduction === 'sum' ? 1 : 1 / n),
-    'softmax',
-  );
-}
-
-/** Everything about a built-in loss in one entry: how to make it, and how it is named and shown elsewhere. */
+/** Everything about a built-in loss in one entry: its kind and scale, and how it is named and shown elsewhere. */
 export interface LossEntry {
   /** What a UI shows. */
   readonly label: string;
   /** One line for help texts. */
   readonly description: string;
-  /** Makes the loss with a reduction. */
-  readonly make: (options: { reduction?: Reduction }) => Loss;
+  /** The kernel-level kind it computes. */
+  readonly kind: LossKind;
+  /** The factor on Σ ℓ for a batch of `rows`×`cols`, for each reduction. */
+  readonly scale: (rows: number, cols: number, reduction: Reduction) => number;
   /** The output activation it needs (computed from logits), if any. */
   readonly fusedActivation?: ActivationName;
   /** For a classifier: the targets are classes (one-hot for softmax, 0/1 for sigmoid); otherwise values. */
   readonly task: 'regression' | 'binary' | 'multiclass';
   /** The TensorFlow.js loss a model compiled with it uses. */
   readonly tfjs: string;
+  /** Makes the loss with a reduction (from the fields above). */
+  readonly make: (options?: { reduction?: Reduction }) => Loss;
 }
 
-/** The built-in losses by name: the one place each is described. */
-export const lossTable: Readonly<Record<LossName, LossEntry>> = {
+type LossFields = Omit<LossEntry, 'make'>;
+
+const losses = {
   mse: {
     label: 'Mean squared error',
     description: 'J = Σ(a − y)²/(N·k); any output',
-    make: mse,
+    kind: 'squaredError',
+    scale: (n, k, reduction) => (reduction === 'sum' ? 1 : 1 / (n * k)),
     task: 'regression',
     tfjs: 'meanSquaredError',
   },
   halfSquaredError: {
     label: 'Half squared error',
     description: "J = ½Σ‖a − y‖²/N (or the sum); the derivations' cost",
-    make: halfSquaredError,
+    kind: 'squaredError',
+    scale: (n, _k, reduction) => (reduction === 'sum' ? 0.5 : 0.5 / n),
     task: 'regression',
     tfjs: 'meanSquaredError',
   },
   binaryCrossEntropy: {
     label: 'Binary cross-entropy',
     description: 'from the logits of a sigmoid output; targets 0/1',
-    make: binaryCrossEntropy,
+    kind: 'sigmoidCrossEntropy',
+    scale: (n, k, reduction) => (reduction === 'sum' ? 1 : 1 / (n * k)),
     fusedActivation: 'sigmoid',
     task: 'binary',
     tfjs: 'binaryCrossentropy',
@@ -156,19 +175,86 @@ export const lossTable: Readonly<Record<LossName, LossEntry>> = {
   softmaxCrossEntropy: {
     label: 'Softmax cross-entropy',
     description: 'from the logits of a softmax output; one-hot targets',
-    make: softmaxCrossEntropy,
+    kind: 'softmaxCrossEntropy',
+    scale: (n, _k, reduction) => (reduction === 'sum' ? 1 : 1 / n),
     fusedActivation: 'softmax',
     task: 'multiclass',
     tfjs: 'categoricalCrossentropy',
   },
-};
+} as const satisfies Record<string, LossFields>;
 
-/** The kernel-level loss kinds and the codes the WebAssembly kernels switch on (assembly/reductions.ts). */
-export const lossKindCodes: Readonly<Record<LossKind, number>> = {
-  squaredError: 0,
-  sigmoidCrossEntropy: 1,
-  softmaxCrossEntropy: 2,
-};
+/** The built-in losses: a key of `lossTable`. */
+export type LossName = keyof typeof losses;
+
+/** A loss by name, by name with options, or as an object. */
+export type LossSpec = LossName | { name: LossName; reduction?: Reduction } | Loss;
+
+/** The `Loss` a table entry describes. */
+function builtin(name: LossName, fields: LossFields, reduction: Reduction): Loss {
+  const { kind, scale, fusedActivation } = fields;
+  const loss: Loss = {
+    name,
+    compute: (pred, target, grad, kernels) =>
+      kernels.loss(kind, pred, target, grad, scale(pred.rows, pred.cols, reduction)),
+    toJSON: () => (reduction === 'mean' ? name : { name, reduction }),
+  };
+  const dAdp = lossKindTable[kind].outputGradient;
+  if (!fusedActivation || !dAdp) return loss;
+  return {
+    ...loss,
+    fusedActivation,
+    outputGradient(a, target, dA) {
+      const s = scale(a.rows, a.cols, reduction);
+      const A = a.data;
+      const Y = target.data;
+      for (let i = 0; i < A.length; i++) dA.data[i] = s * dAdp(A[i] as number, Y[i] as number);
+    },
+  };
+}
+
+/** The built-in losses by name: the one place each is described. */
+export const lossTable: Readonly<Record<LossName, LossEntry>> = Object.fromEntries(
+  Object.entries(losses).map(([name, fields]) => [
+    name,
+    {
+      ...fields,
+      make: (options: { reduction?: Reduction } = {}) =>
+        builtin(name as LossName, fields, options.reduction ?? 'mean'),
+    },
+  ]),
+) as Record<LossName, LossEntry>;
+
+/**
+ * Mean squared error over all N·k elements: J = 1/(N·k) Σ (a − y)². With k = 1 this is seed 000's J, whose
+ * gradient is ∂J/∂a⁽ⁱ⁾ = 2/N (a⁽ⁱ⁾ − y⁽ⁱ⁾).
+ */
+export function mse(options: { reduction?: Reduction } = {}): Loss {
+  return lossTable.mse.make(options);
+}
+
+/**
+ * Half squared error: J = ½ Σ_i ‖a⁽ⁱ⁾ − y⁽ⁱ⁾‖² / N (seed 002's cost); with `reduction: 'sum'` J = ½ Σ ‖a − y‖²,
+ * seed 001's ½‖y − ŷ‖² for one example. Gradient (a − y)/N (or a − y): note the sign, ŷ − y.
+ */
+export function halfSquaredError(options: { reduction?: Reduction } = {}): Loss {
+  return lossTable.halfSquaredError.make(options);
+}
+
+/**
+ * Binary cross-entropy, mean over all N·k elements, computed from the sigmoid output layer's logits so it
+ * stays finite when σ(z) rounds to 0 or 1. Gradient with respect to z: (σ(z) − y)/(N·k).
+ */
+export function binaryCrossEntropy(options: { reduction?: Reduction } = {}): Loss {
+  return lossTable.binaryCrossEntropy.make(options);
+}
+
+/**
+ * Softmax cross-entropy: J = −Σ y·log softmax(z) / N, by log-sum-exp from the softmax output layer's logits.
+ * Gradient with respect to z: (softmax(z) − y)/N = (a − y)/N.
+ */
+export function softmaxCrossEntropy(options: { reduction?: Reduction } = {}): Loss {
+  return lossTable.softmaxCrossEntropy.make(options);
+}
 
 /** Every loss name `resolveLoss` accepts. */
 export const lossNames = Object.keys(lossTable) as LossName[];

@@ -6,6 +6,8 @@ import {
   ChainruleError,
   Dense,
   lossKindCodes,
+  lossKinds,
+  lossKindTable,
   lossNames,
   lossTable,
   type Momentum,
@@ -57,6 +59,55 @@ describe('one table per concept', () => {
       expect(loss.fusedActivation).toBe(lossTable[name].fusedActivation);
     }
     expect(new Set(Object.values(lossKindCodes)).size).toBe(3);
+  });
+
+  it('each loss kind’s gradient is the derivative of its value (central differences in float64)', () => {
+    const h = 1e-6;
+    const rel = (g: number, fd: number) => Math.abs(g - fd) / Math.max(1e-3, Math.abs(fd));
+    for (const kind of lossKinds) {
+      const e = lossKindTable[kind];
+      if (e.kind === 'elementwise') {
+        for (const y of kind === 'squaredError' ? [-1.5, 0, 2] : [0, 1, 0.3]) {
+          for (const p of [-3, -0.4, 0.1, 2.5]) {
+            const fd = (e.value(p + h, y) - e.value(p - h, y)) / (2 * h);
+            expect(rel(e.gradient(p, y), fd), `${kind} p=${p} y=${y}`).toBeLessThan(1e-6);
+          }
+        }
+      } else {
+        const n = 4;
+        const y = Float32Array.from([0, 1, 0, 0]);
+        const value = (z: Float32Array) => e.row(z, y, new Float32Array(n), 0, n, 1);
+        const z0 = Float32Array.from([0.5, -1, 2, 0.25]);
+        const g = new Float32Array(n);
+        e.row(z0, y, g, 0, n, 1);
+        for (let j = 0; j < n; j++) {
+          // float32 inputs: a step of 1/64 is exact, and the central difference's error is O(h²).
+          const step = 1 / 64;
+          const up = Float32Array.from(z0);
+          const down = Float32Array.from(z0);
+          up[j] = (up[j] as number) + step;
+          down[j] = (down[j] as number) - step;
+          const fd = (value(up) - value(down)) / (2 * step);
+          expect(rel(g[j] as number, fd), `${kind} j=${j}`).toBeLessThan(2e-4);
+        }
+      }
+    }
+  });
+
+  it('a fused loss kind’s ∂ℓ/∂a chained through its activation is its ∂ℓ/∂z', () => {
+    // sigmoid: ∂ℓ/∂a · σ′ = σ − y; the trace's ∂J/∂A comes from this entry.
+    const sce = lossKindTable.sigmoidCrossEntropy;
+    for (const [z, y] of [
+      [0.3, 1],
+      [-1.2, 0],
+      [2, 0.5],
+    ] as const) {
+      const a = 1 / (1 + Math.exp(-z));
+      expect(sce.outputGradient?.(a, y) ?? Number.NaN).toBeCloseTo(
+        (sce.kind === 'elementwise' ? sce.gradient(z, y) : Number.NaN) / (a * (1 - a)),
+        10,
+      );
+    }
   });
 
   it("resolveOptimizer takes 'adam' as well as { name: 'adam' } and an instance, with the table's defaults", () => {

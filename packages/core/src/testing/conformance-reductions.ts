@@ -1,4 +1,5 @@
 import type { Kernels, LossKind } from '../kernels.js';
+import { lossKinds } from '../losses.js';
 import { Rng } from '../rng.js';
 import {
   type AddCase,
@@ -55,8 +56,15 @@ export function casesReductions(k: Kernels, seed: number, add: AddCase): void {
     });
   }
 
-  const lossKinds: LossKind[] = ['squaredError', 'sigmoidCrossEntropy', 'softmaxCrossEntropy'];
+  // Every kind of core's lossKindTable, each against the float64 reference below; a kind added to the table
+  // without a reference here fails the type check (the record must name every kind).
+  const referenced = {
+    squaredError: true,
+    sigmoidCrossEntropy: true,
+    softmaxCrossEntropy: true,
+  } as const satisfies Record<LossKind, true>;
   for (const kind of lossKinds) {
+    if (!Object.hasOwn(referenced, kind)) throw new Error(`conformance: loss kind ${kind} has no reference`);
     for (const [rows, cols] of [
       [1, 1],
       [1, 3],

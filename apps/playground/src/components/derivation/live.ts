@@ -72,62 +72,19 @@ export function weight(live: Live, layer: number, i: number, j: number): number 
 /** The output unit on the selected parameter's path to J: the unit itself at the output, else the first output. */
 export const outputUnit = (live: Live) => (live.isOutput ? live.unit : 0);
 
-/** φ(z) as TeX, with z as given (a symbol or a live number). */
+/** φ(z) as TeX, with z as given (a symbol or a live number): core's `activationTable[act].tex`. */
 export function phiTex(act: ActivationName, z: string): string {
-  switch (act) {
-    case 'linear':
-      return z;
-    case 'sigmoid':
-      return `\\sigma(${z})`;
-    case 'tanh':
-      return `\\tanh(${z})`;
-    case 'relu':
-      return `\\max(${z}, 0)`;
-    case 'leakyRelu':
-      return `\\operatorname{LeakyReLU}(${z})`;
-    case 'elu':
-      return `\\operatorname{ELU}(${z})`;
-    case 'softplus':
-      return `\\log(1 + e^{${z}})`;
-    case 'silu':
-      return `${z}\\,\\sigma(${z})`;
-    case 'softmax':
-      return `\\operatorname{softmax}(${z})`;
-  }
+  return activationTable[act].tex.phi(z);
 }
 
-/** φ′ as the derivations write it (docs/math.md §2), in terms of z and a (symbols or live numbers). */
+/**
+ * φ′ as the derivations write it (docs/math.md §2), in terms of z and a (symbols or live numbers); given z's value,
+ * a piecewise φ′ shows its branch with α's number, else both cases with α.
+ */
 export function dphiTex(act: ActivationName, z: string, a: string, zValue?: number): string {
-  const alpha = activationTable[act].alpha?.default;
-  const above = zValue === undefined ? null : zValue > 0;
-  switch (act) {
-    case 'linear':
-      return '1';
-    case 'sigmoid':
-      return `${a}\\,(1 - ${a})`;
-    case 'tanh':
-      return `1 - ${a}^2`;
-    case 'relu':
-      return `[\\,${z} > 0\\,]`;
-    case 'leakyRelu':
-      return above === null
-        ? `\\begin{cases}1 & ${z} > 0\\\\ \\alpha & \\text{else}\\end{cases}`
-        : above
-          ? '1'
-          : tex(alpha ?? 0);
-    case 'elu':
-      return above === null
-        ? `\\begin{cases}1 & ${z} > 0\\\\ ${a} + \\alpha & \\text{else}\\end{cases}`
-        : above
-          ? '1'
-          : `${a} + ${tex(alpha ?? 1)}`;
-    case 'softplus':
-      return `\\sigma(${z})`;
-    case 'silu':
-      return `\\sigma(${z})\\,(1 + ${z}\\,(1 - \\sigma(${z})))`;
-    case 'softmax':
-      return '\\operatorname{diag}(a) - a a^{\\mathsf T}';
-  }
+  const entry = activationTable[act];
+  if (zValue === undefined) return entry.tex.dphi(z, a, '\\alpha');
+  return entry.tex.dphi(z, a, tex(entry.alpha?.default ?? 0), zValue > 0 ? 'above' : 'below');
 }
 
 /**
