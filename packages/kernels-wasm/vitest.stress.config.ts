@@ -18,6 +18,7 @@ const suites = [
   '../core/test/training.test.ts',
   '../core/test/divergence.test.ts',
   '../core/test/layers.test.ts',
+  '../core/test/custom-layer.test.ts',
   '../core/test/inspect.test.ts',
   '../core/test/tables.test.ts',
   '../core/test/normalization.test.ts',
