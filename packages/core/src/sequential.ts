@@ -1,5 +1,6 @@
-import { checkBatch, checkTargets, gatherRows, yieldToEventLoop } from './batch.js';
+import { checkBatch, checkTargets } from './batch.js';
 import { argmaxRows } from './encoding.js';
+import { batchSizeFor, Epochs, runFit, splitValidation } from './epochs.js';
 import { ChainruleError, checkNumber } from './errors.js';
 import { inspectParameter, type ParameterInspection, type ParameterTarget } from './inspect.js';
 import { jsKernels } from './js-kernels.js';
@@ -7,16 +8,13 @@ import type { Kernels } from './kernels.js';
 import { labelsProblem } from './labels.js';
 import type { Layer, LayerWeights, Param } from './layer.js';
 import { type Loss, resolveLoss } from './losses.js';
-import { Matrix, type MatrixLike } from './matrix.js';
+import type { Matrix, MatrixLike } from './matrix.js';
 import { accuracy, classificationThreshold } from './metrics.js';
 import type {
-  BatchHooks,
   Cursor,
   EpochLog,
   EpochOptions,
-  EpochState,
   Evaluation,
-  FitCallbacks,
   FitOptions,
   FromJSONOptions,
   Gradients,
@@ -43,10 +41,8 @@ export class Sequential {
   private readonly rng: Rng;
   private readonly params: readonly Param[];
   private readonly pool: WorkspacePool;
-  /** The row order of the epochs, reshuffled each epoch (kept while the row count stays the same). */
-  private order = new Uint32Array(0);
-  /** Epochs trained by `fit` and `trainEpoch`, over the model's life. */
-  private epochsTrained = 0;
+  /** The training loop's state: the epochs' row order and count (epochs.ts). */
+  private readonly epochs: Epochs;
   /** Optimizers that have stepped this model: their state for its parameters is freed with it. */
   private readonly optimizers = new Set<Optimizer>();
   private disposed = false;
@@ -60,6 +56,13 @@ export class Sequential {
     this.kernels = options.kernels ?? jsKernels;
     this.seed = checkNumber('Sequential', 'seed', options.seed ?? 1, { integer: true, min: 0 });
     this.rng = new Rng(this.seed);
+    this.epochs = new Epochs({
+      rng: this.rng,
+      workspace: (rows) => this.pool.get(rows),
+      step: (ws, optimizer, cursor) => this.step(ws, optimizer, cursor),
+      threshold: () => classificationThreshold(this.outputLayer.activation.name),
+      output: (ws) => lastOf(ws).a,
+    });
     // Training-time noise (dropout masks) from a stream of its own: turning dropout on or off leaves the shuffles alone.
     const noise = new Rng((this.seed ^ 0x2545f491) >>> 0);
     // A constructor that fails after allocating frees what it allocated and leaves its layers buildable again.
@@ -285,33 +288,28 @@ export class Sequential {
 
   /** Trains for `epochs` passes over (X, Y) in shuffled mini-batches and returns the per-epoch history. */
   async fit(x: MatrixLike, y: MatrixLike, options: FitOptions = {}): Promise<History> {
-    let [X, Y] = this.checkPair('fit', x, y);
-    if (options.validationSplit !== undefined) {
-      const f = checkNumber('fit', 'validationSplit', options.validationSplit, { min: 0, max: 1 });
-      if (options.validation) {
-        throw new ChainruleError('INVALID_OPTION', 'fit: give validation or validationSplit, not both');
-      }
-      const held = Math.round(X.rows * f);
-      if (held < 1 || held >= X.rows) {
-        throw new ChainruleError(
-          'INVALID_OPTION',
-          `fit: validationSplit ${f} of ${X.rows} rows holds out ${held}; it must leave at least one row on each side`,
-        );
-      }
-      const cut = X.rows - held;
-      const rows = (m: Matrix, from: number, to: number) =>
-        new Matrix(to - from, m.cols, m.data.slice(from * m.cols, to * m.cols));
-      options = { ...options, validation: { x: rows(X, cut, X.rows), y: rows(Y, cut, Y.rows) } };
-      [X, Y] = [rows(X, 0, cut), rows(Y, 0, cut)];
-    }
+    const [X, Y] = this.checkPair('fit', x, y);
+    const split = splitValidation(X, Y, options);
+    const validation = split.validation
+      ? this.checkPair('fit validation', split.validation.x, split.validation.y)
+      : null;
     const epochs = checkNumber('fit', 'epochs', options.epochs ?? 1, { min: 1, integer: true });
-    const batchSize = this.batchSizeFor('fit', options.batchSize, X.rows);
+    const batchSize = batchSizeFor('fit', options.batchSize, split.X.rows);
     const yieldEveryMs = checkNumber('fit', 'yieldEveryMs', options.yieldEveryMs ?? 16, { min: 0 });
     const optimizer = resolveOptimizer(options.optimizer);
     // An optimizer made here from a spec lives only for this call; one passed in keeps its state for the next.
     const ownsOptimizer = optimizer !== options.optimizer;
     try {
-      return await this.train(X, Y, options, epochs, batchSize, yieldEveryMs, optimizer);
+      return await runFit(this, this.epochs, {
+        X: split.X,
+        Y: split.Y,
+        validation,
+        options,
+        epochs,
+        batchSize,
+        yieldEveryMs,
+        optimizer,
+      });
     } finally {
       if (ownsOptimizer) {
         optimizer.dispose();
@@ -348,160 +346,7 @@ export class Sequential {
         'trainEpoch: options.optimizer must be an Optimizer instance (its state carries over from epoch to epoch; resolveOptimizer makes one from a name)',
       );
     }
-    const batchSize = this.batchSizeFor('trainEpoch', options.batchSize, X.rows);
-    const epoch = this.beginEpoch(X, Y, batchSize, options.shuffle ?? true, ++this.epochsTrained);
-    this.runBatches(epoch, options.optimizer, options, Number.POSITIVE_INFINITY);
-    // Stopped before its last batch, the epoch has no loss to report (NaN); stopped after it, it is complete.
-    return epoch.stopped && epoch.next < epoch.batches
-      ? { epoch: epoch.number, loss: Number.NaN }
-      : this.endEpoch(epoch);
-  }
-
-  private batchSizeFor(op: string, batchSize: number | undefined, rows: number): number {
-    return Math.min(checkNumber(op, 'batchSize', batchSize ?? 32, { min: 1, integer: true }), rows);
-  }
-
-  /** Starts an epoch: the row order (kept per row count, reshuffled from the last epoch's), sums at zero. */
-  private beginEpoch(X: Matrix, Y: Matrix, batchSize: number, shuffle: boolean, number: number): EpochState {
-    if (this.order.length !== X.rows || !shuffle) {
-      // Without shuffling, the rows in order; with it, the last epoch's order reshuffled.
-      if (this.order.length !== X.rows) this.order = new Uint32Array(X.rows);
-      for (let i = 0; i < X.rows; i++) this.order[i] = i;
-    }
-    if (shuffle) this.rng.shuffle(this.order);
-    return {
-      X,
-      Y,
-      number,
-      batchSize,
-      batches: Math.ceil(X.rows / batchSize),
-      next: 0,
-      lossSum: 0,
-      correct: 0,
-      threshold: classificationThreshold(this.outputLayer.activation.name),
-      cursor: { epoch: number, batch: 0 },
-      stopped: undefined,
-    };
-  }
-
-  /**
-   * Trains the epoch's batches from `epoch.next` until the last, a stop (callback or signal) or `deadline`
-   * (Date.now() ms): the one batch loop behind `fit` and `trainEpoch`. Returns whether the epoch is finished.
-   */
-  private runBatches(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, deadline: number): boolean {
-    const { X, Y, batchSize, batches } = epoch;
-    while (epoch.next < batches) {
-      if (hooks.signal?.aborted) {
-        epoch.stopped = 'aborted';
-        return true;
-      }
-      const b = epoch.next++;
-      const start = b * batchSize;
-      const rows = Math.min(batchSize, X.rows - start);
-      const ws = this.pool.get(rows);
-      gatherRows(X, this.order, start, ws.x);
-      gatherRows(Y, this.order, start, ws.y);
-      epoch.cursor.batch = b + 1;
-      const loss = this.step(ws, optimizer, epoch.cursor);
-      epoch.lossSum += loss * rows;
-      if (epoch.threshold !== null) epoch.correct += accuracy(lastOf(ws).a, ws.y, epoch.threshold) * rows;
-      // The info object only when someone listens: a batch allocates nothing otherwise.
-      if (
-        hooks.onBatchEnd &&
-        hooks.onBatchEnd({ epoch: epoch.cursor.epoch, batch: b + 1, batches, loss, size: rows }) === false
-      )
-        epoch.stopped = 'callback';
-      if (hooks.signal?.aborted) epoch.stopped = 'aborted';
-      if (epoch.stopped) return true;
-      if (Date.now() >= deadline) return epoch.next >= batches;
-    }
-    return true;
-  }
-
-  private endEpoch(epoch: EpochState): EpochLog {
-    const log: EpochLog = { epoch: epoch.number, loss: epoch.lossSum / epoch.X.rows };
-    if (epoch.threshold !== null) log.accuracy = epoch.correct / epoch.X.rows;
-    return log;
-  }
-
-  private async train(
-    X: Matrix,
-    Y: Matrix,
-    options: FitOptions,
-    epochs: number,
-    batchSize: number,
-    yieldEveryMs: number,
-    optimizer: Optimizer,
-  ): Promise<History> {
-    const validation = options.validation
-      ? this.checkPair('fit validation', options.validation.x, options.validation.y)
-      : null;
-    const hooks = Array.isArray(options.callbacks)
-      ? (options.callbacks as readonly FitCallbacks[])
-      : options.callbacks
-        ? [options.callbacks as FitCallbacks]
-        : [];
-    // Each fit starts from the rows in order, so a fit's shuffles depend only on the seed and what came before.
-    this.order = new Uint32Array(0);
-    const history: History = { epochs: [] };
-    const batchHooks: BatchHooks = {
-      onBatchEnd: hooks.some((h) => h.onBatchEnd)
-        ? (info) => {
-            let go: unknown = true;
-            for (const h of hooks) if (h.onBatchEnd?.(info) === false) go = false;
-            return go;
-          }
-        : undefined,
-      signal: options.signal,
-    };
-    for (const h of hooks) await h.onTrainBegin?.(this);
-    try {
-      // Batches run in slices of yieldEveryMs, across epochs, giving timers, UIs and the signal a turn between.
-      let sliceEnd = Date.now() + yieldEveryMs;
-      const pause = async () => {
-        await yieldToEventLoop();
-        sliceEnd = Date.now() + yieldEveryMs;
-        return options.signal?.aborted === true;
-      };
-      for (let e = 1; e <= epochs; e++) {
-        if (options.learningRateSchedule) optimizer.learningRate = options.learningRateSchedule(e);
-        this.epochsTrained++;
-        const epoch = this.beginEpoch(X, Y, batchSize, options.shuffle ?? true, e);
-        while (!this.runBatches(epoch, optimizer, batchHooks, sliceEnd)) {
-          if (await pause()) epoch.stopped = 'aborted';
-          if (epoch.stopped) break;
-        }
-        // Stopped before its last batch, an epoch is not logged; stopped after it, it is, and training ends there.
-        if (epoch.stopped && epoch.next < epoch.batches) {
-          history.stopped = epoch.stopped;
-          break;
-        }
-        const log = this.endEpoch(epoch);
-        if (validation) {
-          const v = this.evaluate(validation[0], validation[1]);
-          log.valLoss = v.loss;
-          if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
-        }
-        history.epochs.push(log);
-        if (epoch.stopped) {
-          history.stopped = epoch.stopped;
-          break;
-        }
-        let go = true;
-        for (const h of hooks) if ((await h.onEpochEnd?.(log)) === false) go = false;
-        if (!go) {
-          history.stopped = 'callback';
-          break;
-        }
-        if (e < epochs && Date.now() >= sliceEnd && (await pause())) {
-          history.stopped = 'aborted';
-          break;
-        }
-      }
-    } finally {
-      for (const h of hooks) await h.onTrainEnd?.(this, history);
-    }
-    return history;
+    return this.epochs.once(X, Y, batchSizeFor('trainEpoch', options.batchSize, X.rows), options);
   }
 
   /** Copies of every layer's W (inputs×units) and b. */

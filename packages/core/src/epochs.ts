@@ -1,0 +1,253 @@
+import { gatherRows, yieldToEventLoop } from './batch.js';
+import { ChainruleError, checkNumber } from './errors.js';
+import { Matrix } from './matrix.js';
+import { accuracy } from './metrics.js';
+import type {
+  BatchHooks,
+  Cursor,
+  EpochLog,
+  EpochOptions,
+  EpochState,
+  FitCallbacks,
+  FitOptions,
+  History,
+} from './model-types.js';
+import type { Optimizer } from './optimizers.js';
+import type { Rng } from './rng.js';
+import type { Sequential } from './sequential.js';
+import type { Workspace } from './workspace.js';
+
+/**
+ * The one training loop (docs/math.md §4 is one step of it): epochs of shuffled mini-batches, each batch one
+ * training step of the model. `Sequential.fit` runs it in time slices across epochs; `Sequential.trainEpoch` runs
+ * one epoch of it synchronously, for callers that schedule epochs themselves (a worker, a CLI).
+ */
+
+/** What the loop needs of a model: its seeded generator, a workspace per batch size, one step, and a threshold. */
+export interface Stepper {
+  /** The model's seeded generator: the epochs' shuffles. */
+  readonly rng: Rng;
+  /** The workspace for a batch of `rows` (its `x` and `y` are where the batch is gathered). */
+  workspace(rows: number): Workspace;
+  /** One training step on the workspace's batch: J before the update (throws DIVERGED naming `cursor`). */
+  step(ws: Workspace, optimizer: Optimizer, cursor: Cursor): number;
+  /** The output layer's classification threshold (null: not a classifier), for the epochs' accuracy. */
+  threshold(): number | null;
+  /** The outputs of the batch just stepped. */
+  output(ws: Workspace): Matrix;
+}
+
+/** The batch size an epoch runs with: validated, and at most the rows there are. */
+export function batchSizeFor(op: string, batchSize: number | undefined, rows: number): number {
+  return Math.min(checkNumber(op, 'batchSize', batchSize ?? 32, { min: 1, integer: true }), rows);
+}
+
+/** A model's epochs: the row order (kept while the row count stays the same) and how many it has trained. */
+export class Epochs {
+  /** The row order of the epochs, reshuffled each epoch. */
+  private order = new Uint32Array(0);
+  /** Epochs trained by `fit` and `trainEpoch`, over the model's life. */
+  private trained = 0;
+
+  constructor(private readonly model: Stepper) {}
+
+  /** One synchronous epoch (`trainEpoch`): its log, or loss NaN if it stopped before its last batch. */
+  once(X: Matrix, Y: Matrix, batchSize: number, options: EpochOptions): EpochLog {
+    const epoch = this.begin(X, Y, batchSize, options.shuffle ?? true, ++this.trained);
+    this.run(epoch, options.optimizer, options, Number.POSITIVE_INFINITY);
+    // Stopped before its last batch, the epoch has no loss to report (NaN); stopped after it, it is complete.
+    return epoch.stopped && epoch.next < epoch.batches
+      ? { epoch: epoch.number, loss: Number.NaN }
+      : this.end(epoch);
+  }
+
+  /** Each fit starts from the rows in order, so a fit's shuffles depend only on the seed and what came before. */
+  restart(): void {
+    this.order = new Uint32Array(0);
+  }
+
+  /** Starts an epoch: the row order (the last epoch's reshuffled), sums at zero. */
+  begin(X: Matrix, Y: Matrix, batchSize: number, shuffle: boolean, number: number): EpochState {
+    if (this.order.length !== X.rows || !shuffle) {
+      // Without shuffling, the rows in order; with it, the last epoch's order reshuffled.
+      if (this.order.length !== X.rows) this.order = new Uint32Array(X.rows);
+      for (let i = 0; i < X.rows; i++) this.order[i] = i;
+    }
+    if (shuffle) this.model.rng.shuffle(this.order);
+    return {
+      X,
+      Y,
+      number,
+      batchSize,
+      batches: Math.ceil(X.rows / batchSize),
+      next: 0,
+      lossSum: 0,
+      correct: 0,
+      threshold: this.model.threshold(),
+      cursor: { epoch: number, batch: 0 },
+      stopped: undefined,
+    };
+  }
+
+  /** Counts an epoch `fit` starts. */
+  count(): void {
+    this.trained++;
+  }
+
+  /**
+   * Trains the epoch's batches from `epoch.next` until the last, a stop (callback or signal) or `deadline`
+   * (Date.now() ms): the one batch loop behind `fit` and `trainEpoch`. Returns whether the epoch is finished.
+   */
+  run(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, deadline: number): boolean {
+    const { X, Y, batchSize, batches } = epoch;
+    while (epoch.next < batches) {
+      if (hooks.signal?.aborted) {
+        epoch.stopped = 'aborted';
+        return true;
+      }
+      const b = epoch.next++;
+      const start = b * batchSize;
+      const rows = Math.min(batchSize, X.rows - start);
+      const ws = this.model.workspace(rows);
+      gatherRows(X, this.order, start, ws.x);
+      gatherRows(Y, this.order, start, ws.y);
+      epoch.cursor.batch = b + 1;
+      const loss = this.model.step(ws, optimizer, epoch.cursor);
+      epoch.lossSum += loss * rows;
+      if (epoch.threshold !== null)
+        epoch.correct += accuracy(this.model.output(ws), ws.y, epoch.threshold) * rows;
+      // The info object only when someone listens: a batch allocates nothing otherwise.
+      if (
+        hooks.onBatchEnd &&
+        hooks.onBatchEnd({ epoch: epoch.cursor.epoch, batch: b + 1, batches, loss, size: rows }) === false
+      )
+        epoch.stopped = 'callback';
+      if (hooks.signal?.aborted) epoch.stopped = 'aborted';
+      if (epoch.stopped) return true;
+      if (Date.now() >= deadline) return epoch.next >= batches;
+    }
+    return true;
+  }
+
+  /** The epoch's log: mean loss over its rows (each batch's before its update), and accuracy for a classifier. */
+  end(epoch: EpochState): EpochLog {
+    const log: EpochLog = { epoch: epoch.number, loss: epoch.lossSum / epoch.X.rows };
+    if (epoch.threshold !== null) log.accuracy = epoch.correct / epoch.X.rows;
+    return log;
+  }
+}
+
+/**
+ * `fit`'s `validationSplit`: the last ⌊rows·f⌉ rows held out (before any shuffling, as Keras does), or the data as
+ * given. Refuses a split that leaves no row on a side, and a split given together with `validation`.
+ */
+export function splitValidation(
+  X: Matrix,
+  Y: Matrix,
+  options: FitOptions,
+): { X: Matrix; Y: Matrix; validation: FitOptions['validation'] } {
+  if (options.validationSplit === undefined) return { X, Y, validation: options.validation };
+  const f = checkNumber('fit', 'validationSplit', options.validationSplit, { min: 0, max: 1 });
+  if (options.validation) {
+    throw new ChainruleError('INVALID_OPTION', 'fit: give validation or validationSplit, not both');
+  }
+  const held = Math.round(X.rows * f);
+  if (held < 1 || held >= X.rows) {
+    throw new ChainruleError(
+      'INVALID_OPTION',
+      `fit: validationSplit ${f} of ${X.rows} rows holds out ${held}; it must leave at least one row on each side`,
+    );
+  }
+  const cut = X.rows - held;
+  const rows = (m: Matrix, from: number, to: number) =>
+    new Matrix(to - from, m.cols, m.data.slice(from * m.cols, to * m.cols));
+  return {
+    X: rows(X, 0, cut),
+    Y: rows(Y, 0, cut),
+    validation: { x: rows(X, cut, X.rows), y: rows(Y, cut, Y.rows) },
+  };
+}
+
+/** What `fit` has checked and resolved before the loop starts. */
+export interface FitRun {
+  readonly X: Matrix;
+  readonly Y: Matrix;
+  readonly validation: readonly [Matrix, Matrix] | null;
+  readonly options: FitOptions;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly yieldEveryMs: number;
+  readonly optimizer: Optimizer;
+}
+
+/**
+ * `fit`'s loop: epochs of `Epochs.run` in slices of `yieldEveryMs` (giving timers, UIs and the signal a turn
+ * between slices, across epochs too), validation after each epoch, callbacks, the learning-rate schedule, stops.
+ */
+export async function runFit(model: Sequential, loop: Epochs, run: FitRun): Promise<History> {
+  const { X, Y, validation, options, epochs, batchSize, yieldEveryMs, optimizer } = run;
+  const hooks = Array.isArray(options.callbacks)
+    ? (options.callbacks as readonly FitCallbacks[])
+    : options.callbacks
+      ? [options.callbacks as FitCallbacks]
+      : [];
+  loop.restart();
+  const history: History = { epochs: [] };
+  const batchHooks: BatchHooks = {
+    onBatchEnd: hooks.some((h) => h.onBatchEnd)
+      ? (info) => {
+          let go: unknown = true;
+          for (const h of hooks) if (h.onBatchEnd?.(info) === false) go = false;
+          return go;
+        }
+      : undefined,
+    signal: options.signal,
+  };
+  for (const h of hooks) await h.onTrainBegin?.(model);
+  try {
+    let sliceEnd = Date.now() + yieldEveryMs;
+    const pause = async () => {
+      await yieldToEventLoop();
+      sliceEnd = Date.now() + yieldEveryMs;
+      return options.signal?.aborted === true;
+    };
+    for (let e = 1; e <= epochs; e++) {
+      if (options.learningRateSchedule) optimizer.learningRate = options.learningRateSchedule(e);
+      loop.count();
+      const epoch = loop.begin(X, Y, batchSize, options.shuffle ?? true, e);
+      while (!loop.run(epoch, optimizer, batchHooks, sliceEnd)) {
+        if (await pause()) epoch.stopped = 'aborted';
+        if (epoch.stopped) break;
+      }
+      // Stopped before its last batch, an epoch is not logged; stopped after it, it is, and training ends there.
+      if (epoch.stopped && epoch.next < epoch.batches) {
+        history.stopped = epoch.stopped;
+        break;
+      }
+      const log = loop.end(epoch);
+      if (validation) {
+        const v = model.evaluate(validation[0], validation[1]);
+        log.valLoss = v.loss;
+        if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
+      }
+      history.epochs.push(log);
+      if (epoch.stopped) {
+        history.stopped = epoch.stopped;
+        break;
+      }
+      let go = true;
+      for (const h of hooks) if ((await h.onEpochEnd?.(log)) === false) go = false;
+      if (!go) {
+        history.stopped = 'callback';
+        break;
+      }
+      if (e < epochs && Date.now() >= sliceEnd && (await pause())) {
+        history.stopped = 'aborted';
+        break;
+      }
+    }
+  } finally {
+    for (const h of hooks) await h.onTrainEnd?.(model, history);
+  }
+  return history;
+}
