@@ -217,12 +217,15 @@ export class Sequential {
     y: MatrixLike,
     options: { trace?: boolean; training?: boolean } = {},
   ): GradientsResult | Gradients {
-    const [X, Y] = this.checkPair('gradients', x, y);
-    const ws = this.load(X, Y);
     const withTrace = options.trace !== false;
+    // Without a trace, as in trainBatch: shapes up front, values only if J is not finite (to name the culprit).
+    const X = this.checkInput('gradients', x, withTrace);
+    const Y = checkTargets('gradients', this.outputLayer, X, y, withTrace);
+    const ws = this.load(X, Y);
     const dataLoss = this.pass(ws, withTrace, options.training === true);
     const penalty = this.regularize();
     if (!withTrace) {
+      if (!Number.isFinite(dataLoss)) this.checkPair('gradients', X, Y);
       return { loss: dataLoss + penalty, penalty, grads: this.layers.map((l) => l.getGradients()) };
     }
     const grads = this.layers.map((l) => l.getGradients());

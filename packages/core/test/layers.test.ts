@@ -270,4 +270,23 @@ describe('gradients({ trace: false })', () => {
     expect(lean).toEqual({ loss: full.loss, penalty: full.penalty, grads: full.grads });
     m.dispose();
   });
+
+  it('still names a non-finite input or target (found when J is not finite, without a scan up front)', () => {
+    const m = new Sequential([new Dense(3, 6, { activation: 'relu' }), new Dense(6, 2)], {
+      loss: 'mse',
+      kernels,
+    });
+    const badX = X.map((r) => [...r]);
+    (badX[1] as number[])[1] = Number.NaN;
+    expect(caught(() => m.gradients(badX, Y, { trace: false })).message).toBe(
+      caught(() => m.gradients(badX, Y)).message,
+    );
+    expect(caught(() => m.gradients(badX, Y, { trace: false })).message).toMatch(/row 1, column 1/);
+    const badY = Y.map((r) => [...r]);
+    (badY[1] as number[])[1] = Number.POSITIVE_INFINITY;
+    expect(caught(() => m.gradients(X, badY, { trace: false })).message).toMatch(/Infinity/);
+    // Shapes are still checked first.
+    expect(caught(() => m.gradients(new Matrix(16, 4), Y, { trace: false })).code).toBe('SHAPE');
+    m.dispose();
+  });
 });
