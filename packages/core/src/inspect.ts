@@ -30,12 +30,23 @@ export interface FiniteDifference {
   value: number;
   epsilon: number;
   /**
-   * Examples whose pre-activation z sits within reach of a kink of φ′ (ReLU's z = 0) or, with L1, w within ε of 0:
-   * there ∂J/∂w has a jump and the central difference averages the two sides. ε was shrunk to stay clear of
-   * them; when that was impossible (a z or w at the kink itself), `reliable` is false and the difference
+   * Examples whose pre-activation z at this unit sits within reach (ε = `INSPECT_EPSILON`) of a kink of φ′ (ReLU's
+   * z = 0, in this layer's activation or an Activation layer right after it), plus one when, with L1, w lies within
+   * reach of 0: there ∂J/∂w has a jump and the central difference averages the two sides. ε was shrunk to stay
+   * clear of them; when that was impossible (a z or w at the kink itself), `reliable` is false and the difference
    * should not be compared with the gradient.
    */
   kinks: number;
+  /**
+   * Examples at which the step moved a pre-activation z of a LATER layer across its kink (an activation with
+   * `kinkAtZero`: ReLU, leaky ReLU, ELU with α ≠ 1): comparing the passes at w − ε, w and w + ε, some z of that
+   * example changed side of 0, with the first ε tried (`INSPECT_EPSILON`, or less if `kinks` shrank it). ε was
+   * then shrunk until no z changed side; when none down to the smallest did, `reliable` is false. Always set by
+   * `inspectParameter` (0 when no z crossed); optional only so that values written by hand still type-check.
+   */
+  laterKinks?: number;
+  /** The layers (indices into `model.layers`, ascending) in which a z crossed its kink; empty when none. */
+  laterKinkLayers?: number[];
   reliable: boolean;
 }
 
@@ -69,6 +80,11 @@ const MIN_EPSILON = 1e-5;
 /**
  * The chain rule for one parameter over a set, term by term, with the backward pass's gradient and a kink-aware
  * finite difference: what the playground's inspector shows, as a library call. Leaves the model as it was.
+ *
+ * The difference steps clear of kinks: this unit's own (its z near ReLU's 0, or w near L1's 0) are found before
+ * stepping (`kinks`); those of later layers (a downstream z that the step pushes across 0) are found by comparing
+ * the passes at w ± ε with the one at w (`laterKinks`). Either shrinks ε; `reliable` is false when no ε down to
+ * 1e-5 steps clear.
  */
 export function inspectParameter(
   model: Sequential,
@@ -146,19 +162,50 @@ export function inspectParameter(
     if (kinked && Math.abs(t.Z.get(n, unit)) < MAX_EPSILON * Math.abs(dzdw)) kinks++;
   }
   if (l1 > 0 && Math.abs(value) < MAX_EPSILON) kinks++;
-  const epsilon = Math.max(MIN_EPSILON, Math.min(MAX_EPSILON, room / 2));
-  const reliable = room / 2 >= MIN_EPSILON;
-  const J = (v: number) => {
+  let epsilon = Math.max(MIN_EPSILON, Math.min(MAX_EPSILON, room / 2));
+  let reliable = room / 2 >= MIN_EPSILON;
+  // The later layers whose φ′ jumps at z = 0, each with its z at w. (An Activation layer right after this one sees
+  // this unit's z, which the check above already covers; its other columns do not depend on w.)
+  const watched: { layer: number; Z: Matrix }[] = [];
+  for (let i = l + 1; i < model.layers.length; i++) {
+    const later = model.layers[i] as (typeof model.layers)[number];
+    if (i === l + 1 && later.type === 'activation') continue;
+    if (activationTable[later.activation.name].kinkAtZero(later.activation.alpha))
+      watched.push({ layer: i, Z: (trace.layers[i] as (typeof trace.layers)[number]).Z });
+  }
+  /** J at w = v, and the watched layers' z there (none when nothing is watched). */
+  const J = (v: number): { loss: number; Z: Matrix[] } => {
     const copy = model.getWeights();
     const cw = copy[l] as LayerWeights;
     if (from >= 0) cw.W.set(from, unit, v);
     else cw.b[unit] = v;
     model.setWeights(copy);
-    return model.evaluate(x, y).loss;
+    const loss = model.evaluate(x, y).loss;
+    if (watched.length === 0) return { loss, Z: [] };
+    const pass = model.forwardTrace(x);
+    return { loss, Z: watched.map((u) => (pass[u.layer] as { Z: Matrix }).Z) };
   };
   let fd: number;
+  let laterKinks = 0;
+  const laterKinkLayers: number[] = [];
   try {
-    fd = (J(value + epsilon) - J(value - epsilon)) / (2 * epsilon);
+    for (let attempt = 0; ; attempt++) {
+      const plus = J(value + epsilon);
+      const minus = J(value - epsilon);
+      fd = (plus.loss - minus.loss) / (2 * epsilon);
+      const crossing = laterCrossings(watched, plus.Z, minus.Z, epsilon);
+      if (attempt === 0) {
+        laterKinks = crossing.examples;
+        laterKinkLayers.push(...crossing.layers);
+      }
+      if (crossing.examples === 0) break;
+      if (epsilon <= MIN_EPSILON) {
+        reliable = false;
+        break;
+      }
+      // Just short of the nearest crossing (over so short a step z moves about linearly in w); at least halved.
+      epsilon = Math.max(MIN_EPSILON, Math.min(epsilon / 2, crossing.room / 2));
+    }
   } finally {
     model.setWeights(weights);
   }
@@ -171,7 +218,43 @@ export function inspectParameter(
     sumOfProducts: sum,
     regularization: from >= 0 ? l1 * Math.sign(value) + l2 * value : 0,
     gradient,
-    finiteDifference: { value: fd, epsilon, kinks, reliable },
+    finiteDifference: { value: fd, epsilon, kinks, laterKinks, laterKinkLayers, reliable },
     loss,
   };
+}
+
+/**
+ * Where the passes at w ± ε put a watched z on the other side of its kink than at w (side: z > 0, as φ′ reads it):
+ * how many examples, in which layers, and the step that would reach the nearest such z (|z| over its rate of change
+ * per unit of w, estimated from the two passes).
+ */
+function laterCrossings(
+  watched: readonly { layer: number; Z: Matrix }[],
+  plus: readonly Matrix[],
+  minus: readonly Matrix[],
+  epsilon: number,
+): { examples: number; layers: number[]; room: number } {
+  let examples = 0;
+  let room = Number.POSITIVE_INFINITY;
+  const rows = watched[0]?.Z.rows ?? 0;
+  const crossedIn = new Set<number>();
+  for (let n = 0; n < rows; n++) {
+    let crossed = false;
+    watched.forEach(({ layer, Z }, k) => {
+      const P = plus[k] as Matrix;
+      const M = minus[k] as Matrix;
+      for (let c = 0; c < Z.cols; c++) {
+        const z = Z.get(n, c);
+        const side = z > 0;
+        if (P.get(n, c) > 0 === side && M.get(n, c) > 0 === side) continue;
+        crossed = true;
+        crossedIn.add(layer);
+        const rate = Math.abs(P.get(n, c) - M.get(n, c)) / (2 * epsilon);
+        room = Math.min(room, rate > 0 ? Math.abs(z) / rate : 0);
+      }
+    });
+    if (crossed) examples++;
+  }
+  const layers = watched.filter((u) => crossedIn.has(u.layer)).map((u) => u.layer);
+  return { examples, layers, room };
 }

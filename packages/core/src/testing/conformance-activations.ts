@@ -89,26 +89,53 @@ export function casesActivations(k: Kernels, seed: number, add: AddCase): void {
     }
   }
 
-  // The fused layer ops must be exactly their primitives in sequence: same inputs, bit-identical outputs.
+  // Every entry point that takes an activation or a loss name refuses one it does not know, before running anything
+  // (the WebAssembly kernels once ran code 0 instead): made-up names, and the names every object inherits, which a
+  // lookup without an own-property check would find.
   add('unknown activation and loss names are refused with UNKNOWN_NAME', () => {
-    const expectUnknown = (what: string, run: () => unknown) => {
+    const expectUnknown = (what: string, name: string, run: () => unknown) => {
       try {
         run();
       } catch (err) {
-        if (err instanceof ChainruleError && err.code === 'UNKNOWN_NAME') return;
-        fail(`${what}: threw ${String(err)}, expected a ChainruleError with code UNKNOWN_NAME`);
+        if (!(err instanceof ChainruleError && err.code === 'UNKNOWN_NAME'))
+          fail(`${what}: threw ${String(err)}, expected a ChainruleError with code UNKNOWN_NAME`);
+        if (!err.message.includes(JSON.stringify(name)))
+          fail(`${what}: the message does not name ${JSON.stringify(name)}: ${err.message}`);
+        return;
       }
-      fail(`${what}: ran an unknown name instead of refusing it`);
+      fail(`${what}: ran the unknown name ${JSON.stringify(name)} instead of refusing it`);
     };
-    const bogus = { name: 'swoosh', alpha: 0 } as unknown as ResolvedActivation;
+    const unknown = ['swoosh', '', 'constructor', 'toString', '__proto__', 'hasOwnProperty'];
+    // A 2×3 layer on a 2×3 input: x, z, a, dA, dZ are 2×3, W is 3×3, b and db are 1×3, dX is 2×3.
+    const x = alloc(k, 2, 3, () => 0.5);
     const z = alloc(k, 2, 3, () => 0.5);
     const a = alloc(k, 2, 3, () => 0);
-    const b = vector(k, 3, () => 0);
+    const dA = alloc(k, 2, 3, () => 0.25);
+    const dZ = alloc(k, 2, 3, () => 0);
+    const dX = alloc(k, 2, 3, () => 0);
     const W = alloc(k, 3, 3, () => 0.1);
-    expectUnknown('biasActivation', () => k.biasActivation(z, b, bogus, a));
-    expectUnknown('activationBackward', () => k.activationBackward(bogus, z, a, a, a));
-    expectUnknown('denseForward', () => k.denseForward(z, W, b, bogus, a, a));
-    expectUnknown('loss', () => k.loss('hinge' as LossKind, z, a, a, 1));
-    for (const m of [z, a, b, W]) k.free(m);
+    const dW = alloc(k, 3, 3, () => 0);
+    const b = vector(k, 3, () => 0);
+    const db = vector(k, 3, () => 0);
+    for (const name of unknown) {
+      const bogus = { name, alpha: 0 } as unknown as ResolvedActivation;
+      const q = JSON.stringify(name);
+      expectUnknown(`biasActivation(${q})`, name, () => k.biasActivation(z, b, bogus, a));
+      expectUnknown(`activationBackward(${q})`, name, () => k.activationBackward(bogus, z, a, dA, dZ));
+      expectUnknown(`denseForward(${q})`, name, () => k.denseForward(x, W, b, bogus, z, a));
+      expectUnknown(`denseBackward(${q}) with ∂J/∂X`, name, () =>
+        k.denseBackward(bogus, x, W, z, a, dA, dZ, dW, db, dX, false),
+      );
+      expectUnknown(`denseBackward(${q}), first layer (no ∂J/∂X)`, name, () =>
+        k.denseBackward(bogus, x, W, z, a, dA, dZ, dW, db, null, false),
+      );
+      expectUnknown(`loss(${q})`, name, () => k.loss(name as LossKind, z, a, dZ, 1));
+    }
+    expectUnknown('loss("hinge")', 'hinge', () => k.loss('hinge' as LossKind, z, a, dZ, 1));
+    // An activation's name with a loss's, and the other way round: each table is its own namespace.
+    expectUnknown('loss("relu")', 'relu', () => k.loss('relu' as LossKind, z, a, dZ, 1));
+    const lossAsActivation = { name: 'mse', alpha: 0 } as unknown as ResolvedActivation;
+    expectUnknown('biasActivation("mse")', 'mse', () => k.biasActivation(z, b, lossAsActivation, a));
+    for (const m of [x, z, a, dA, dZ, dX, W, dW, b, db]) k.free(m);
   });
 }
