@@ -143,11 +143,13 @@ export const jsKernels: Kernels = {
   },
 
   denseForward(x, W, bias, activation, z, a) {
+    entryOf('denseForward', activation); // refused before anything is written
     this.matmul(x, W, z);
     this.biasActivation(z, bias, activation, a);
   },
 
   denseBackward(activation, x, W, z, a, dA, dZ, dW, db, dX, dZReady) {
+    entryOf('denseBackward', activation); // refused even when ∂J/∂Z is ready, as the WebAssembly kernels do
     if (!dZReady) this.activationBackward(activation, z, a, dA, dZ);
     this.matmulTransA(x, dZ, dW);
     this.columnSums(dZ, db);

@@ -129,6 +129,9 @@ export function casesActivations(k: Kernels, seed: number, add: AddCase): void {
       expectUnknown(`denseBackward(${q}), first layer (no ∂J/∂X)`, name, () =>
         k.denseBackward(bogus, x, W, z, a, dA, dZ, dW, db, null, false),
       );
+      expectUnknown(`denseBackward(${q}) with ∂J/∂Z ready (a fused loss)`, name, () =>
+        k.denseBackward(bogus, x, W, z, a, dA, dZ, dW, db, dX, true),
+      );
       expectUnknown(`loss(${q})`, name, () => k.loss(name as LossKind, z, a, dZ, 1));
     }
     expectUnknown('loss("hinge")', 'hinge', () => k.loss('hinge' as LossKind, z, a, dZ, 1));
