@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jsKernels, Matrix, mlp } from '@chainrule/core';
+import { jsKernels, lossNames, lossTable, Matrix, mlp } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
 import { inferTask } from '../src/commands.js';
 import { sniffDelimiter } from '../src/table.js';
@@ -229,7 +229,7 @@ describe('the task, inferred from the target column (and said), or from --task /
     );
     expect(bad.code).toBe(1);
     expect(bad.err.trim()).toBe(
-      'chainrule: --task regression contradicts --loss softmaxCrossEntropy, a classification loss; use one of mse, halfSquaredError or drop --loss',
+      `chainrule: --task regression contradicts --loss softmaxCrossEntropy, a classification loss; use one of ${lossNames.filter((l) => lossTable[l].task === 'regression').join(', ')} or drop --loss`,
     );
     const unknown = cli('train', 'ints.csv', '-t', 'label', '--task', 'ranking', ...quick);
     expect(unknown.code).toBe(1);
