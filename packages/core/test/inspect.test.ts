@@ -6,6 +6,25 @@ import { kernels } from './kernels.js';
 const X = Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(1.3 * i)]);
 const Y = X.map(([a = 0, b = 0]) => [Math.tanh(a - b)]);
 
+/**
+ * The plain central difference of J in w with ε = 1e-3, around w0 (what inspection improves on near a kink); `at`
+ * sets w. Leaves w at w0.
+ */
+function plainDifference(
+  m: Sequential,
+  at: (w: number) => void,
+  xs: number[][],
+  ys: number[][],
+  w0: number,
+): number {
+  at(w0 + 1e-3);
+  const Jp = m.evaluate(xs, ys).loss;
+  at(w0 - 1e-3);
+  const Jm = m.evaluate(xs, ys).loss;
+  at(w0);
+  return (Jp - Jm) / 2e-3;
+}
+
 describe(`inspect: one parameter's chain rule, term by term (${kernels.name} kernels)`, () => {
   it('the per-example products sum, with the penalty, to the backward pass’s ∂J/∂w, and the finite difference agrees', () => {
     const m = new Sequential(
@@ -131,11 +150,7 @@ describe(`inspect: one parameter's chain rule, term by term (${kernels.name} ker
       2e-3 * Math.max(1, Math.abs(near.gradient)),
     );
     // The plain ε = 1e-3 difference straddles w = 0: it sees l1·w/ε = 0.2·l1 of the penalty's slope, not l1.
-    at(2e-4 + 1e-3);
-    const Jp = m.evaluate(xs, ys).loss;
-    at(2e-4 - 1e-3);
-    const Jm = m.evaluate(xs, ys).loss;
-    const naive = (Jp - Jm) / 2e-3;
+    const naive = plainDifference(m, at, xs, ys, 2e-4);
     expect(Math.abs(naive - near.gradient)).toBeGreaterThan(0.5 * l1);
 
     at(0);
@@ -174,11 +189,7 @@ describe(`inspect: one parameter's chain rule, term by term (${kernels.name} ker
     expect(Math.abs(i.finiteDifference.value - i.gradient)).toBeLessThan(
       2e-3 * Math.max(1, Math.abs(i.gradient)),
     );
-    at(1 + 1e-3);
-    const Jp = m.evaluate(xs, ys).loss;
-    at(1 - 1e-3);
-    const Jm = m.evaluate(xs, ys).loss;
-    const naive = (Jp - Jm) / 2e-3;
+    const naive = plainDifference(m, at, xs, ys, 1);
     expect(Math.abs(naive - i.gradient)).toBeGreaterThan(5 * Math.abs(i.finiteDifference.value - i.gradient));
     m.dispose();
   });
@@ -221,12 +232,7 @@ describe(`inspect: one parameter's chain rule, term by term (${kernels.name} ker
           2e-3 * Math.max(1, Math.abs(i.gradient)),
         );
         // Why it matters: the plain central difference with ε = 1e-3 steps over the later kink and misses.
-        at(1 + 1e-3);
-        const Jp = m.evaluate(xs, ys).loss;
-        at(1 - 1e-3);
-        const Jm = m.evaluate(xs, ys).loss;
-        at(1);
-        const naive = (Jp - Jm) / 2e-3;
+        const naive = plainDifference(m, at, xs, ys, 1);
         expect(Math.abs(naive - i.gradient)).toBeGreaterThan(
           5 * Math.abs(i.finiteDifference.value - i.gradient),
         );
