@@ -1,3 +1,4 @@
+import { mlp, Sequential } from '@chainrule/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { epochOf, launch, numberOf, SCREENSHOTS } from './browser';
@@ -225,6 +226,58 @@ describe('the playground in Chromium', () => {
     await page.waitForFunction(() =>
       /not valid JSON/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''),
     );
+  });
+
+  it('imports a model with ELU α = 0.7 and leaky ReLU α = 0.2, and keeps each α: headers, link, export', async () => {
+    // Made by core alone: both hidden activations with an α other than the table's default.
+    const made = mlp([2, 4, 3, 1], {
+      loss: 'binaryCrossEntropy',
+      activation: [
+        { name: 'elu', alpha: 0.7 },
+        { name: 'leakyRelu', alpha: 0.2 },
+      ],
+      seed: 5,
+    });
+    const text = JSON.stringify(made.toJSON());
+    await open('#speed=0');
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=import-model]'),
+    ]);
+    await chooser.setFiles({ name: 'elu.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=notice]')?.textContent?.includes('Model imported'),
+    );
+    const shown = (l: number) =>
+      page.$eval(
+        `[data-testid=layer-activation-${l}]`,
+        (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent,
+      );
+    expect(await shown(0)).toBe('ELU α=0.7');
+    expect(await shown(1)).toBe('Leaky ReLU α=0.2');
+    await page.screenshot({ path: `${SCREENSHOTS}import-alpha.png` });
+    // The link carries them…
+    await page.waitForFunction(() => location.hash.includes('alphas='));
+    const hash = await page.evaluate(() => location.hash);
+    expect(new URLSearchParams(hash.slice(1)).get('alphas')).toBe('0.7,0.2');
+    // …and the exported model is the imported one, α and weights.
+    const exported = async () => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-testid=export-model]'),
+      ]);
+      const { readFile } = await import('node:fs/promises');
+      return Sequential.fromJSON(await readFile((await download.path()) as string, 'utf8'));
+    };
+    const again = await exported();
+    expect(again.layers.map((l) => l.activation)).toEqual(made.layers.map((l) => l.activation));
+    expect(again.getWeights()).toEqual(made.getWeights());
+    // Opened from the link alone, the network is rebuilt with the same activations (fresh weights).
+    await open(hash);
+    expect(await shown(0)).toBe('ELU α=0.7');
+    const fromLink = await exported();
+    expect(fromLink.layers.map((l) => l.activation)).toEqual(made.layers.map((l) => l.activation));
+    for (const m of [made, again, fromLink]) m.dispose();
   });
 
   it('multi-class: softmax output with one heatmap per class', async () => {

@@ -1,5 +1,5 @@
-import { useLayoutEffect, useRef, useState } from 'react';
-import { type FeatureName, featureNames, layerActivation, layerDropout } from '../state/config';
+import { useState } from 'react';
+import { type FeatureName, featureNames, layerActivation, layerDropout, outputUnits } from '../state/config';
 import { usePlayground } from '../state/store';
 import type { InspectTarget } from '../worker/protocol';
 import { FeatureColumn } from './network/FeatureColumn';
@@ -46,7 +46,7 @@ export function NetworkView() {
   };
   const available = useSize<HTMLDivElement>();
 
-  const sizes = [config.features.length, ...config.hidden, config.output === 'softmax' ? 3 : 1];
+  const sizes = [config.features.length, ...config.hidden, outputUnits(config)];
   const columns = sizes.length;
   // Columns close up (down to MIN_COL) so that six hidden layers fit the panel; below that the panel scrolls.
   const spacing = columnSpacing(available.width, columns);

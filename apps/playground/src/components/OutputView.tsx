@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { DOMAIN } from '../data/datasets';
 import { CLASS_COLORS, css, diverging, normalizer } from '../render/colors';
 import { paintClasses, paintHeatmap } from '../render/heatmap';
-import { CLASSES, type Config, type ProblemType, problemOf } from '../state/config';
+import { CLASSES, type Config, classScale, type ProblemType, problemOf } from '../state/config';
 import { usePlayground } from '../state/store';
 import { Toggle } from './fields';
 import { useSize } from './useSize';
@@ -102,12 +102,16 @@ export function legendStops(
   config: Pick<Config, 'output'>,
   problem: ProblemType,
 ): { top: string; middle: string; bottom: string } {
-  if (config.output === 'sigmoid')
-    return problem === 'binary'
-      ? { top: '1 (class 1)', middle: '0.5', bottom: '0 (class 0)' }
-      : { top: '1', middle: '0.5', bottom: '0' };
-  if (config.output === 'tanh') return { top: '1', middle: '0', bottom: '−1' };
-  return { top: '≥ 1', middle: '0', bottom: '≤ −1' };
+  // A classifier's two class values and its threshold (what `normalizer` maps to the ends and the middle).
+  const scale = classScale(config.output);
+  if (!scale) return { top: '≥ 1', middle: '0', bottom: '≤ −1' };
+  const n = (v: number) => (v < 0 ? `−${-v}` : String(v));
+  const classes = problem === 'binary';
+  return {
+    top: `${n(scale.high)}${classes ? ' (class 1)' : ''}`,
+    middle: n(scale.threshold),
+    bottom: `${n(scale.low)}${classes ? ' (class 0)' : ''}`,
+  };
 }
 
 /** The output's colour key: the diverging scale with its values, or the three classes' colours. */
@@ -355,6 +359,7 @@ export function OutputView() {
 function ClassMaps() {
   const snapshot = usePlayground((s) => s.snapshot);
   const discretize = usePlayground((s) => s.config.discretize);
+  const output = usePlayground((s) => s.config.output);
   const refs = [
     useRef<HTMLCanvasElement>(null),
     useRef<HTMLCanvasElement>(null),
@@ -366,7 +371,7 @@ function ClassMaps() {
     const outs = heat.offsets[heat.offsets.length - 1] ?? [];
     outs.forEach((o, c) => {
       const canvas = refs[c]?.current;
-      if (canvas) paintHeatmap(canvas, heat.data, o, heat.size, normalizer('softmax'), discretize);
+      if (canvas) paintHeatmap(canvas, heat.data, o, heat.size, normalizer(output), discretize);
     });
   });
   return (

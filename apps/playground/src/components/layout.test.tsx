@@ -53,7 +53,19 @@ describe('the seed, the network’s spacing, the legend and the side panel', () 
       middle: '0.5',
       bottom: '0 (class 0)',
     });
-    expect(legendStops({ output: 'tanh' }, 'binary')).toEqual({ top: '1', middle: '0', bottom: '−1' });
+    // tanh's classes are ±1 around its threshold 0 (core's table): the same key, its own numbers.
+    expect(legendStops({ output: 'tanh' }, 'binary')).toEqual({
+      top: '1 (class 1)',
+      middle: '0',
+      bottom: '−1 (class 0)',
+    });
+    expect(legendStops({ output: 'tanh' }, 'regression')).toEqual({ top: '1', middle: '0', bottom: '−1' });
+    expect(legendStops({ output: 'sigmoid' }, 'regression')).toEqual({
+      top: '1',
+      middle: '0.5',
+      bottom: '0',
+    });
+    expect(legendStops({ output: 'elu' }, 'regression')).toEqual({ top: '≥ 1', middle: '0', bottom: '≤ −1' });
     expect(legendStops({ output: 'linear' }, 'regression')).toEqual({
       top: '≥ 1',
       middle: '0',

@@ -1,5 +1,5 @@
 import { datasets, Matrix, Rng } from '@chainrule/core';
-import { type Config, type FeatureName, isRegression } from '../state/config';
+import { type Config, classScale, type FeatureName, isRegression, outputUnits } from '../state/config';
 
 /** A 2D point with its target: a 0/1 label, a class index (multi-class), or a value in [−1, 1] (regression). */
 export interface Point {
@@ -117,16 +117,21 @@ export function featureMatrix(
   return m;
 }
 
-/** Targets in the form the output layer wants: 0/1, ±1 for tanh, one-hot for softmax, values for regression. */
+/**
+ * Targets in the form the output layer wants: one-hot for a row-wise output (softmax), the output's two class values
+ * for a classifier (`classScale`: 0/1 for sigmoid, ±1 for tanh), else the labels as they are (regression, or a
+ * binary problem on an output that does not classify).
+ */
 export function targetMatrix(
   points: readonly Point[],
   config: Pick<Config, 'dataset' | 'problem' | 'output'>,
 ): Matrix {
-  const classes = config.output === 'softmax' ? 3 : 1;
+  const classes = outputUnits(config);
+  const scale = isRegression(config) ? null : classScale(config.output);
   const m = new Matrix(points.length, classes);
   points.forEach((p, i) => {
     if (classes > 1) m.set(i, Math.round(p.label), 1);
-    else if (!isRegression(config) && config.output === 'tanh') m.set(i, 0, p.label > 0.5 ? 1 : -1);
+    else if (scale) m.set(i, 0, p.label > 0.5 ? scale.high : scale.low);
     else m.set(i, 0, p.label);
   });
   return m;

@@ -7,14 +7,19 @@ import { DigitTrainer } from './trainer';
 
 /**
  * The Digits page's worker: the WebAssembly kernels on every core (`threads: 'auto'`; one thread, with a note, where
- * the page is not cross-origin isolated), training in slices of about 40 ms; after each slice the chart's new
- * points and the steps' gradient norms, and at each point the first layer's weights, the inspected unit and the
- * drawn digit's probabilities.
+ * the page is not cross-origin isolated), training through core's batch loop, which yields every 40 ms so the
+ * page's messages get in; progress (the chart's new points and the steps' gradient norms) at most every 40 ms, and
+ * at each point the first layer's weights, the inspected unit and the drawn digit's probabilities.
  */
 const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
+/** How often (ms) training yields to the page's messages, and the most often progress is posted. */
+const SLICE_MS = 40;
+
 let trainer: DigitTrainer | null = null;
 let playing = false;
+/** The training run in progress: aborting its signal stops it after the current step; `done` settles then. */
+let run: { signal: { aborted: boolean }; done: Promise<void> } | null = null;
 let selection: Selection = { unit: 0, pixel: 14 * 28 + 14 };
 let drawn: Float32Array | null = null;
 /** The weights grid shows W¹ − W¹₀ (else W¹). */
@@ -70,46 +75,67 @@ function sendAll(points: ChartPoint[] = []): void {
   sendPrediction();
 }
 
-// A MessageChannel turn is a macrotask without setTimeout's clamping: messages from the page get in between slices.
-const channel = new MessageChannel();
-channel.port1.onmessage = () => loop();
-const schedule = () => channel.port2.postMessage(null);
-
-function loop(): void {
-  if (!playing || !trainer) return;
-  try {
-    const start = performance.now();
-    const points: ChartPoint[] = [];
-    const norms: number[] = [];
-    let steps = 0;
-    let pointed = false;
-    while (performance.now() - start < 40) {
-      const point = trainer.trainStep(norms);
-      steps++;
-      if (point) {
-        points.push(point);
-        pointed = true;
-        break; // a point: show it (weights, inspector, prediction) before training on
-      }
-    }
-    const now = performance.now();
-    rate.steps += steps;
-    if (now - rate.since >= 1000) {
-      rate.stepsPerSecond = (rate.steps * 1000) / (now - rate.since);
-      rate.since = now;
-      rate.steps = 0;
-    }
+/** Trains until `signal` aborts, posting what each step brings (in the callback: training is between two steps). */
+async function train(model: DigitTrainer, signal: { aborted: boolean }): Promise<void> {
+  let points: ChartPoint[] = [];
+  let norms: number[] = [];
+  let posted = performance.now();
+  rate.since = posted;
+  rate.steps = 0;
+  const flush = () => {
     sendProgress(points, norms);
-    if (pointed) {
-      sendWeights();
-      sendUnit();
-      sendPrediction();
-    }
-    schedule();
+    points = [];
+    norms = [];
+    posted = performance.now();
+  };
+  try {
+    await model.train({
+      signal,
+      yieldEveryMs: SLICE_MS,
+      onStep: (first, second, point) => {
+        norms.push(model.step, first, second);
+        const now = performance.now();
+        rate.steps++;
+        if (now - rate.since >= 1000) {
+          rate.stepsPerSecond = (rate.steps * 1000) / (now - rate.since);
+          rate.since = now;
+          rate.steps = 0;
+        }
+        if (point) points.push(point);
+        if (point || now - posted >= SLICE_MS) flush();
+        // A point: show it (weights, inspector, prediction) as it is made.
+        if (point) {
+          sendWeights();
+          sendUnit();
+          sendPrediction();
+        }
+      },
+    });
   } catch (err) {
     fail(err);
-    if (trainer) sendProgress([], []);
+  } finally {
+    if (points.length > 0 || norms.length > 0 || !playing) flush();
   }
+}
+
+/** Starts training, after any run still stopping has stopped (one loop on the model at a time). */
+function play(): void {
+  if (!trainer || playing) return;
+  playing = true;
+  const model = trainer;
+  const signal = { aborted: false };
+  const before = run?.done ?? Promise.resolve();
+  run = { signal, done: before.then(() => train(model, signal)) };
+}
+
+/** Stops training and waits until the current step is done: the model is then free to reset or show. */
+async function stop(): Promise<void> {
+  playing = false;
+  const current = run;
+  if (!current) return;
+  current.signal.aborted = true;
+  await current.done;
+  if (run === current) run = null;
 }
 
 let kernels: Kernels = jsKernels;
@@ -142,27 +168,21 @@ async function init(url: string, hidden: HiddenSize): Promise<void> {
   sendAll([trainer.point()]);
 }
 
-self.onmessage = async (event: MessageEvent<ToWorker>) => {
-  const msg = event.data;
+async function handle(msg: ToWorker): Promise<void> {
   try {
     switch (msg.type) {
       case 'init':
         await init(msg.url, msg.hidden);
         break;
       case 'play':
-        if (trainer && !playing) {
-          playing = true;
-          rate.since = performance.now();
-          rate.steps = 0;
-          schedule();
-        }
+        play();
         break;
       case 'pause':
-        playing = false;
+        await stop();
         sendAll();
         break;
       case 'reset':
-        playing = false;
+        await stop();
         if (trainer) {
           trainer.reset(msg.hidden);
           selection = { unit: Math.min(selection.unit, msg.hidden - 1), pixel: selection.pixel };
@@ -186,4 +206,10 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   } catch (err) {
     fail(err);
   }
+}
+
+// One message at a time, each to its end (a reset waits for the run it stops); training runs beside them.
+let queue = Promise.resolve();
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  queue = queue.then(() => handle(event.data));
 };

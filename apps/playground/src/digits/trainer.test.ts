@@ -1,8 +1,8 @@
 // @vitest-environment node
-import { jsKernels, Matrix, Rng, type Sequential } from '@chainrule/core';
+import { jsKernels, Matrix, type Sequential } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
 import { CLASSES, type DigitData, PIXELS } from './data';
-import { BATCH, POINT_EVERY } from './protocol';
+import { BATCH, type ChartPoint, POINT_EVERY } from './protocol';
 import { DigitTrainer } from './trainer';
 
 /** Synthetic digits: class c lights a horizontal band of rows around 2c + 4, with some noise. */
@@ -29,17 +29,22 @@ function synthetic(rows: number, seed: number): DigitData['train'] {
 
 const data: DigitData = { train: synthetic(BATCH * 30, 1), test: synthetic(200, 2) };
 
-describe('DigitTrainer (784-H-10 a step at a time)', () => {
-  it('learns: the held-out loss falls and accuracy rises over a few epochs; points come every 25 steps and at epoch ends', () => {
+describe('DigitTrainer (784-H-10 through core’s batch loop)', () => {
+  it('learns: the held-out loss falls and accuracy rises over a few epochs; points come every 25 steps and at epoch ends', async () => {
     const t = new DigitTrainer(jsKernels, data, 32);
     const first = t.point();
     expect(first.epoch).toBe(0);
     expect(Number.isNaN(first.trainLoss)).toBe(true); // no steps yet
-    const points = [];
-    for (let s = 0; s < 3 * t.stepsPerEpoch; s++) {
-      const p = t.trainStep();
-      if (p) points.push(p);
-    }
+    const points: ChartPoint[] = [];
+    let steps = 0;
+    await t.train({
+      steps: 3 * t.stepsPerEpoch,
+      onStep: (_first, _second, p) => {
+        steps++;
+        if (p) points.push(p);
+      },
+    });
+    expect(steps).toBe(90);
     expect(t.epoch).toBe(3);
     expect(t.step).toBe(90);
     // Epochs of 30 steps: a point 25 steps into each, and one at its end.
@@ -51,37 +56,56 @@ describe('DigitTrainer (784-H-10 a step at a time)', () => {
     t.dispose();
   });
 
-  it('reports each step’s gradient norms, equal to ‖∂J/∂W‖ of that batch before its update', () => {
-    const t = new DigitTrainer(jsKernels, data, 32);
-    const norms: number[] = [];
-    t.trainStep(norms);
-    expect(norms).toHaveLength(3);
-    expect(norms[0]).toBe(1);
-    // The same first batch on a fresh trainer, by core's gradients: the same norms.
-    const u = new DigitTrainer(jsKernels, data, 32);
-    const order = Uint32Array.from({ length: data.train.x.rows }, (_, i) => i);
-    // The trainer's first batch: core's Rng, seed 1, shuffling the rows in order.
-    new Rng(1).shuffle(order);
-    const xb = new Matrix(BATCH, PIXELS);
-    const yb = new Matrix(BATCH, CLASSES);
-    for (let r = 0; r < BATCH; r++) {
-      const row = order[r] as number;
-      xb.data.set(data.train.x.data.subarray(row * PIXELS, (row + 1) * PIXELS), r * PIXELS);
-      yb.data.set(data.train.y.data.subarray(row * CLASSES, (row + 1) * CLASSES), r * CLASSES);
-    }
+  it('reports each step’s gradient norms, equal to ‖∂J/∂W‖ of that batch before its update', async () => {
+    // One batch of digits: the first step's batch is the whole set in some order, and the mean's gradient does
+    // not depend on the order.
+    const one: DigitData = { train: synthetic(BATCH, 3), test: synthetic(20, 4) };
+    const t = new DigitTrainer(jsKernels, one, 32);
+    const norms: number[][] = [];
+    await t.train({ steps: 2, onStep: (first, second) => norms.push([first, second]) });
+    expect(norms).toHaveLength(2);
+    // The same first batch on a fresh trainer, by core's gradients (no update): the same norms.
+    const u = new DigitTrainer(jsKernels, one, 32);
     // biome-ignore lint/suspicious/noExplicitAny: the model is private; the test reads its gradients
     const model = (u as any).model as Sequential;
-    const { grads } = model.gradients(xb, yb, { trace: false });
+    const { grads } = model.gradients(one.train.x, one.train.y, { trace: false });
     const norm = (m: Matrix) => Math.hypot(...m.data);
-    expect(norms[1]).toBeCloseTo(norm((grads[0] as { W: Matrix }).W), 5);
-    expect(norms[2]).toBeCloseTo(norm((grads[1] as { W: Matrix }).W), 5);
+    const [firstStep, secondStep] = norms as [number[], number[]];
+    expect(firstStep[0]).toBeCloseTo(norm((grads[0] as { W: Matrix }).W), 5);
+    expect(firstStep[1]).toBeCloseTo(norm((grads[1] as { W: Matrix }).W), 5);
+    // The second step's norms are its own (the weights moved), not the first step's again.
+    expect(secondStep[1]).not.toBeCloseTo(firstStep[1] as number, 5);
     t.dispose();
     u.dispose();
   });
 
-  it('shows a unit: its weights and gradient columns, and core’s inspect agreeing with the backward pass', () => {
+  it('stops at the signal after the current step; the next run starts a new epoch', async () => {
     const t = new DigitTrainer(jsKernels, data, 32);
-    for (let s = 0; s < 5; s++) t.trainStep();
+    const signal = { aborted: false };
+    await t.train({
+      signal,
+      onStep: () => {
+        if (t.step === 10) signal.aborted = true;
+      },
+    });
+    expect(t.step).toBe(10);
+    expect(t.epoch).toBe(0);
+    // An aborted signal: nothing more.
+    await t.train({ signal });
+    expect(t.step).toBe(10);
+    const at: number[] = [];
+    await t.train({ steps: 30, onStep: (_a, _b, p) => p && at.push(t.step) });
+    // A whole epoch of 30 from step 10: its points 25 steps in and at its end.
+    expect(t.epoch).toBe(1);
+    expect(at).toEqual([35, 40]);
+    await expect(t.train({ steps: 1.5 })).rejects.toThrow(/steps must be a whole number ≥ 0, got 1.5/);
+    t.dispose();
+  });
+
+  it('shows a unit: its weights and gradient columns, and core’s inspect agreeing with the backward pass', async () => {
+    const t = new DigitTrainer(jsKernels, data, 32);
+    await t.train({ steps: 5 });
+    expect(t.step).toBe(5);
     const W = t.firstLayerWeights();
     const view = t.unitView({ unit: 7, pixel: 8 * 28 + 14 });
     expect(view.weights).toHaveLength(PIXELS);
@@ -95,18 +119,18 @@ describe('DigitTrainer (784-H-10 a step at a time)', () => {
     t.dispose();
   });
 
-  it('predicts a distribution; reset starts the same run again', () => {
+  it('predicts a distribution; reset starts the same run again', async () => {
     const t = new DigitTrainer(jsKernels, data, 64);
     const image = data.test.x.data.slice(0, PIXELS);
     const before = t.predict(image);
     expect(before.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     // Past the first epoch, so a second run must reshuffle from the start to match.
-    for (let s = 0; s < 33; s++) t.trainStep();
+    await t.train({ steps: 33 });
     const run = t.point().testLoss;
     t.reset(64);
     expect(t.step).toBe(0);
     expect(t.predict(image)).toEqual(before);
-    for (let s = 0; s < 33; s++) t.trainStep();
+    await t.train({ steps: 33 });
     expect(t.point().testLoss).toBe(run);
     expect(() => t.predict(new Float32Array(10))).toThrow(/784 pixels, got 10/);
     t.dispose();

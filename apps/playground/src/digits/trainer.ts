@@ -1,4 +1,11 @@
-import { Adam, Dense, type Kernels, Matrix, Rng, Sequential } from '@chainrule/core';
+import {
+  type Kernels,
+  Matrix,
+  mlp,
+  type Optimizer,
+  resolveOptimizer,
+  type Sequential,
+} from '@chainrule/core';
 import { CLASSES, type DigitData, PIXELS } from './data';
 import {
   BATCH,
@@ -13,27 +20,39 @@ import {
 
 /** The seed of the weights and of the batch order: a reset starts the same run again. */
 const SEED = 1;
+/** `fit`'s epochs when training runs until it is paused (a signal or `steps` ends it long before). */
+const UNTIL_STOPPED = Number.MAX_SAFE_INTEGER;
+
+/** What `train` reports after each step: ‖∂J/∂W¹‖ and ‖∂J/∂W²‖ of its gradients, and a chart point if one is due. */
+export type OnStep = (first: number, second: number, point: ChartPoint | null) => void;
+
+/** How `train` runs. */
+export interface TrainOptions {
+  /** Aborting stops training after the current step (between two, the worker handles the page's messages). */
+  signal?: { readonly aborted: boolean };
+  /** Stop after this many steps (default: until the signal aborts). */
+  steps?: number;
+  /** Yield to the event loop at most this often (ms), so a worker's messages get in; default 40. */
+  yieldEveryMs?: number;
+  onStep?: OnStep;
+}
 
 /**
- * 784-H-10 on the digits (ReLU, softmax cross-entropy, Adam 0.001, batches of 64), trained a step at a time so the
- * worker can slice the work; the chart's points, the per-step gradient norms, and the inspector's view of one hidden
- * unit. No DOM or worker API: unit-tested in Node.
+ * 784-H-10 on the digits (ReLU, softmax cross-entropy, Adam 0.001, batches of 64) built by core's `mlp` and trained
+ * by core's batch loop (`fit`: the seeded shuffle and batching `trainEpoch` runs, with yields so a worker stays
+ * responsive); the chart's points, the per-step gradient norms, and the inspector's view of one hidden unit. No DOM
+ * or worker API: unit-tested in Node.
  */
 export class DigitTrainer {
   private model!: Sequential;
-  private optimizer!: Adam;
-  private rng!: Rng;
+  private optimizer!: Optimizer;
   /** W¹ as the reset drew it. */
   private initialFirst!: Float32Array;
-  private readonly order: Uint32Array;
-  private readonly xb = new Matrix(BATCH, PIXELS);
-  private readonly yb = new Matrix(BATCH, CLASSES);
   private readonly inspectX: Matrix;
   private readonly inspectY: Matrix;
-  /** Steps since the reset, and the next batch of the current epoch. */
+  /** Steps since the reset, and whole epochs. */
   step = 0;
   epoch = 0;
-  private batch = 0;
   private lossSum = 0;
   private lossSteps = 0;
   readonly stepsPerEpoch: number;
@@ -48,7 +67,6 @@ export class DigitTrainer {
     if (rows % BATCH !== 0 || rows === 0)
       throw new Error(`DigitTrainer: ${rows} training digits are not a whole number of batches of ${BATCH}`);
     this.stepsPerEpoch = rows / BATCH;
-    this.order = new Uint32Array(rows);
     const n = Math.min(INSPECT_ROWS, rows);
     this.inspectX = new Matrix(n, PIXELS, data.train.x.data.slice(0, n * PIXELS));
     this.inspectY = new Matrix(n, CLASSES, data.train.y.data.slice(0, n * CLASSES));
@@ -56,55 +74,61 @@ export class DigitTrainer {
     this.reset(hidden);
   }
 
-  /** Fresh weights (seed 1) and optimizer, `hidden` units. */
+  /** Fresh weights and batch order (seed 1: the same run again) and a fresh optimizer, `hidden` units. */
   reset(hidden: HiddenSize): void {
     this.model?.dispose();
     this.optimizer?.dispose();
     this.hidden = hidden;
-    this.model = new Sequential(
-      [
-        new Dense(PIXELS, hidden, { activation: 'relu', init: 'glorotUniform' }),
-        new Dense(hidden, CLASSES, { activation: 'softmax', init: 'glorotUniform' }),
-      ],
-      { loss: 'softmaxCrossEntropy', kernels: this.kernels, seed: SEED },
-    );
-    this.optimizer = new Adam({ learningRate: LEARNING_RATE });
+    // Glorot for the ReLU layer too (mlp would default it to He): the start the page has always drawn.
+    this.model = mlp([PIXELS, hidden, CLASSES], {
+      loss: 'softmaxCrossEntropy',
+      activation: 'relu',
+      init: 'glorotUniform',
+      kernels: this.kernels,
+      seed: SEED,
+    });
+    this.optimizer = resolveOptimizer({ name: 'adam', learningRate: LEARNING_RATE });
     this.initialFirst = (this.model.getWeights()[0] as { W: Matrix }).W.data;
-    this.rng = new Rng(SEED);
-    // The order from the start too (each epoch shuffles it in place): the same seed, the same batches.
-    for (let i = 0; i < this.order.length; i++) this.order[i] = i;
     this.step = 0;
     this.epoch = 0;
-    this.batch = 0;
     this.lossSum = 0;
     this.lossSteps = 0;
   }
 
   /**
-   * One step on the next batch (a new epoch reshuffles the order with core's Rng). `norms` gets ‖∂J/∂W¹‖ and
-   * ‖∂J/∂W²‖ of this step's gradients. Returns a chart point every `POINT_EVERY` steps and at each epoch's end.
+   * Trains until `signal` aborts (or `steps` more steps are done): core's `fit`, whose batches are `trainEpoch`'s
+   * (the model's seeded shuffle each epoch, one `trainBatch` per batch of 64), yielding every `yieldEveryMs`.
+   * After each step `onStep` gets its gradient norms and, every `POINT_EVERY` steps of an epoch and at its end, a
+   * chart point. A stop mid-epoch ends that epoch there: the next call starts a new one (core has no way to resume
+   * an epoch). Rejects with core's DIVERGED error, the weights left as before the failing step.
    */
-  trainStep(norms?: number[]): ChartPoint | null {
+  async train({ signal, steps, yieldEveryMs = 40, onStep }: TrainOptions = {}): Promise<void> {
+    if (steps !== undefined && !(Number.isInteger(steps) && steps >= 0))
+      throw new Error(`train: steps must be a whole number ≥ 0, got ${steps}`);
+    const stopAt = steps === undefined ? Number.POSITIVE_INFINITY : this.step + steps;
+    if (this.step >= stopAt || signal?.aborted) return;
     const { x, y } = this.data.train;
-    if (this.batch === 0) this.rng.shuffle(this.order);
-    const start = this.batch * BATCH;
-    for (let r = 0; r < BATCH; r++) {
-      const row = this.order[start + r] as number;
-      this.xb.data.set(x.data.subarray(row * PIXELS, (row + 1) * PIXELS), r * PIXELS);
-      this.yb.data.set(y.data.subarray(row * CLASSES, (row + 1) * CLASSES), r * CLASSES);
-    }
-    const loss = this.model.trainBatch(this.xb, this.yb, this.optimizer);
-    this.step++;
-    this.batch++;
-    this.lossSum += loss;
-    this.lossSteps++;
-    if (norms) norms.push(this.step, this.gradientNorm(0), this.gradientNorm(1));
-    const endOfEpoch = this.batch === this.stepsPerEpoch;
-    if (endOfEpoch) {
-      this.batch = 0;
-      this.epoch++;
-    }
-    return endOfEpoch || this.batch % POINT_EVERY === 0 ? this.point() : null;
+    await this.model.fit(x, y, {
+      epochs: steps === undefined ? UNTIL_STOPPED : Math.ceil(steps / this.stepsPerEpoch),
+      batchSize: BATCH,
+      optimizer: this.optimizer,
+      yieldEveryMs,
+      ...(signal ? { signal } : {}),
+      callbacks: {
+        onBatchEnd: ({ loss, batch, batches }) => {
+          this.step++;
+          this.lossSum += loss;
+          this.lossSteps++;
+          // Read before anything else runs a backward pass: the gradients this step's update used.
+          const first = this.gradientNorm(0);
+          const second = this.gradientNorm(1);
+          const endOfEpoch = batch === batches;
+          if (endOfEpoch) this.epoch++;
+          onStep?.(first, second, endOfEpoch || batch % POINT_EVERY === 0 ? this.point() : null);
+          return this.step < stopAt;
+        },
+      },
+    });
   }
 
   /** ‖∂J/∂W‖ of a Dense layer from its last backward pass (the live gradient, read in place). */

@@ -1,3 +1,6 @@
+import type { ActivationName } from '@chainrule/core';
+import { classScale } from '../state/config';
+
 /**
  * TensorFlow Playground's diverging scale: orange for −1, white-ish for 0, blue for +1. Class colors for the
  * multi-class set.
@@ -27,8 +30,13 @@ export function css([r, g, b]: [number, number, number], alpha = 1): string {
   return alpha === 1 ? `rgb(${r},${g},${b})` : `rgba(${r},${g},${b},${alpha})`;
 }
 
-/** Maps a unit's output onto [−1, 1] for coloring: sigmoid and softmax live in [0, 1]. */
-export function normalizer(activation: string): (v: number) => number {
-  if (activation === 'sigmoid' || activation === 'softmax') return (v) => 2 * v - 1;
-  return (v) => v;
+/**
+ * Maps a unit's output onto [−1, 1] for coloring: a classifying activation's two class values (`classScale`: sigmoid
+ * and softmax 0 and 1, tanh −1 and 1) to the two ends and its threshold to the middle; any other as it is.
+ */
+export function normalizer(activation: ActivationName): (v: number) => number {
+  const scale = classScale(activation);
+  if (!scale) return (v) => v;
+  const { low, high } = scale;
+  return (v) => (2 * (v - low)) / (high - low) - 1;
 }

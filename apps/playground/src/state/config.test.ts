@@ -7,9 +7,11 @@ import {
   defaultConfig,
   fromHash,
   lossChoices,
+  normalAlphas,
   normalDropout,
   optimizerChoices,
   outputChoices,
+  resolvedActivation,
   toHash,
   withLayerDropout,
 } from './config';
@@ -164,6 +166,55 @@ describe('the config in the URL', () => {
       ['dropout=1', /“dropout\.0” is not valid/],
       ['dropout=0.2,-0.1', /“dropout\.1” is not valid/],
       ['dropout=half', /“dropout\.0” is not valid/],
+    ] as const) {
+      const r = fromHash(`#${hash}`);
+      expect(r.config, hash).toEqual(defaultConfig);
+      expect(r.notice, hash).toMatch(notice);
+    }
+  });
+
+  it('keeps each layer’s α (leaky ReLU’s slope, ELU’s α) in the link, checked against core’s range', () => {
+    const c: Config = {
+      ...defaultConfig,
+      dataset: 'reg-plane',
+      problem: 'regression',
+      loss: 'mse',
+      hidden: [4, 2, 3],
+      activation: 'elu',
+      layerActivations: [null, 'leakyRelu', 'tanh'],
+      alphas: [0.7, 0.2],
+      output: 'elu',
+      outputAlpha: 2.5,
+    };
+    const hash = toHash(c);
+    expect(hash).toContain('alphas=0.7%2C0.2');
+    expect(hash).toContain('outputAlpha=2.5');
+    expect(fromHash(`#${hash}`)).toEqual({ config: c, notice: null });
+    // What the worker builds: each Dense layer's activation with its α (the table's default where none is set).
+    expect([0, 1, 2, 3].map((l) => resolvedActivation(c, l))).toEqual([
+      { name: 'elu', alpha: 0.7 },
+      { name: 'leakyRelu', alpha: 0.2 },
+      { name: 'tanh', alpha: 0 },
+      { name: 'elu', alpha: 2.5 },
+    ]);
+    expect(resolvedActivation({ ...c, alphas: [] }, 0)).toEqual({
+      name: 'elu',
+      alpha: activationTable.elu.alpha?.default,
+    });
+    // An empty entry is the default; an α where the activation takes none, or equal to the default, is dropped.
+    expect(fromHash('#activation=elu&hidden=2,2&alphas=,0.5').config.alphas).toEqual([null, 0.5]);
+    expect(fromHash('#hidden=2,2&alphas=0.5').config.alphas).toEqual([]); // tanh has no α
+    expect(fromHash('#activation=leakyRelu&alphas=0.01,0.01').config.alphas).toEqual([]);
+    expect(normalAlphas({ ...c, hidden: [4] })).toEqual([0.7]);
+    // Out of range, or not a number: the defaults, and a notice naming the layer, the activation and the range.
+    for (const [hash, notice] of [
+      ['activation=leakyRelu&alphas=0.1,1', /hidden layer 2: leakyRelu alpha must be in \[0, 1\), got 1/],
+      ['activation=elu&alphas=0', /hidden layer 1: elu alpha must be in \(0, 100\], got 0/],
+      [
+        'dataset=reg-plane&output=elu&loss=mse&outputAlpha=-1',
+        /the output layer: elu alpha must be in \(0, 100\], got -1/,
+      ],
+      ['activation=elu&alphas=big', /“alphas\.0” is not valid/],
     ] as const) {
       const r = fromHash(`#${hash}`);
       expect(r.config, hash).toEqual(defaultConfig);

@@ -2,11 +2,14 @@ import {
   type ActivationName,
   activationNames,
   activationTable,
+  ChainruleError,
   type LossName,
   lossNames,
   lossTable,
   type OptimizerName,
   optimizerNames,
+  type ResolvedActivation,
+  resolveActivation,
 } from '@chainrule/core';
 import { z } from 'zod';
 
@@ -100,11 +103,18 @@ export const configSchema = z.object({
   /** Per-layer overrides of `activation` (same length as hidden, or empty). */
   layerActivations: z.array(z.enum(activationChoices).nullable()).max(MAX_LAYERS),
   /**
+   * The parameter α of each hidden layer's activation (leaky ReLU's slope, ELU's α: core's `activationTable[name]
+   * .alpha`), null or missing for the table's default; only layers whose activation has one keep an entry.
+   */
+  alphas: z.array(z.coerce.number().nullable()).max(MAX_LAYERS),
+  /**
    * Dropout rate after each hidden layer (a `Dropout` follows the layer's Dense when its rate is above 0); missing
    * entries are 0, so links from before dropout read as none.
    */
   dropout: z.array(z.coerce.number().min(0).lt(1)).max(MAX_LAYERS),
   output: z.enum(outputChoices),
+  /** The output activation's α, null for the table's default (or for an activation without one). */
+  outputAlpha: z.coerce.number().nullable(),
   loss: z.enum(lossChoices),
   optimizer: z.enum(optimizerChoices),
   learningRate: z.coerce.number().positive().max(10),
@@ -131,8 +141,10 @@ export const defaultConfig: Config = {
   hidden: [4, 2],
   activation: 'tanh',
   layerActivations: [],
+  alphas: [],
   dropout: [],
   output: 'sigmoid',
+  outputAlpha: null,
   loss: 'binaryCrossEntropy',
   optimizer: 'sgd',
   learningRate: 0.03,
@@ -166,7 +178,58 @@ export function outputFor(kind: ProblemType | DatasetName): Pick<Config, 'output
 }
 
 /** The activation of hidden layer i. */
-export const layerActivation = (c: Config, i: number) => c.layerActivations[i] ?? c.activation;
+export const layerActivation = (c: Pick<Config, 'activation' | 'layerActivations'>, i: number) =>
+  c.layerActivations[i] ?? c.activation;
+
+/**
+ * How the page writes two classes for an output that classifies (core's `classificationThreshold` t): class 1 as 1,
+ * class 0 as its mirror across the threshold, 2t − 1 (sigmoid 0 and 1, tanh −1 and 1, softmax's columns 0 and 1).
+ * Null for an activation that does not classify (linear, ReLU, …: no threshold, no fixed ends).
+ */
+export function classScale(
+  activation: ActivationName,
+): { low: number; threshold: number; high: number } | null {
+  const t = activationTable[activation].classificationThreshold;
+  return t === null ? null : { low: 2 * t - 1, threshold: t, high: 1 };
+}
+
+/** The output layer's units: one per class for a row-wise output (softmax, core's table), else one. */
+export const outputUnits = (c: Pick<Config, 'output'>) =>
+  activationTable[c.output].kind === 'rowwise' ? CLASSES : 1;
+
+/**
+ * Dense layer l's activation with its α, as core resolves it (`resolveActivation`: the table's default where the
+ * config has none, 0 for an activation without one): hidden layers 0…L−2, then the output (l = hidden.length). What
+ * the worker builds with `mlp`, and what a derivation computes φ with. Throws core's error for an α out of range.
+ */
+export function resolvedActivation(c: Config, l: number): ResolvedActivation {
+  const output = l >= c.hidden.length;
+  const name = output ? c.output : layerActivation(c, l);
+  const alpha = output ? c.outputAlpha : c.alphas[l];
+  const where = output ? 'the output layer' : `hidden layer ${l + 1}`;
+  return resolveActivation(alpha === null || alpha === undefined ? name : { name, alpha }, where);
+}
+
+/**
+ * The α of each hidden layer as the config keeps it: cut to the hidden layers, null where the layer's activation has
+ * no α or it is the table's default, without trailing nulls (so the defaults make no link field).
+ */
+export function normalAlphas(
+  c: Pick<Config, 'alphas' | 'hidden' | 'activation' | 'layerActivations'>,
+): (number | null)[] {
+  const out = c.hidden.map((_, i) => keptAlpha(layerActivation(c, i), c.alphas[i]));
+  while (out.length > 0 && out[out.length - 1] === null) out.pop();
+  return out;
+}
+
+/** The output's α as the config keeps it: null where the output activation has none or it is the default. */
+export const normalOutputAlpha = (c: Pick<Config, 'output' | 'outputAlpha'>) =>
+  keptAlpha(c.output, c.outputAlpha);
+
+function keptAlpha(name: ActivationName, alpha: number | null | undefined): number | null {
+  const param = activationTable[name].alpha;
+  return param && alpha !== null && alpha !== undefined && alpha !== param.default ? alpha : null;
+}
 
 /** The dropout rate after hidden layer i (0: no Dropout layer). */
 export const layerDropout = (c: Pick<Config, 'dropout'>, i: number) => c.dropout[i] ?? 0;
@@ -185,10 +248,12 @@ export function withLayerDropout(c: Config, i: number, rate: number): number[] {
 }
 
 /**
- * Checks the combinations a schema cannot: a fused loss needs its output activation (`lossTable`), a row-wise
- * output (softmax) needs classes and the classes need one.
+ * Checks the combinations a schema cannot: each α in its activation's range (core's `resolveActivation`), a fused
+ * loss needs its output activation (`lossTable`), a row-wise output (softmax) needs classes and the classes need one.
  */
 export function consistencyProblem(c: Config): string | null {
+  const alpha = alphaProblem(c);
+  if (alpha) return alpha;
   const fused = lossTable[c.loss].fusedActivation;
   if (fused && c.output !== fused) return `${lossTable[c.loss].label.toLowerCase()} needs a ${fused} output`;
   const rowwise = activationTable[c.output].kind === 'rowwise';
@@ -198,6 +263,17 @@ export function consistencyProblem(c: Config): string | null {
     return `the multi-class dataset needs a ${outputs.join(' or ')} output`;
   }
   return null;
+}
+
+/** An α core would refuse (out of its activation's range, core's own message), or null. */
+function alphaProblem(c: Config): string | null {
+  try {
+    for (let l = 0; l <= c.hidden.length; l++) resolvedActivation(c, l);
+    return null;
+  } catch (err) {
+    if (err instanceof ChainruleError) return err.message;
+    throw err;
+  }
 }
 
 /** The link's field that carries custom points (see ./link). */
@@ -212,6 +288,7 @@ export function toHash(c: Config): string {
     if (JSON.stringify(value) === JSON.stringify(fallback)) continue;
     if (key === 'problem' && c.dataset !== 'custom') continue; // the dataset says it
     if (Array.isArray(value)) params.set(key, value.map((v) => (v === null ? '' : String(v))).join(','));
+    else if (value === null) params.set(key, '');
     else params.set(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
   }
   return params.toString();
@@ -251,10 +328,16 @@ export function fromHash(hash: string): { config: Config; notice: string | null 
                   ? v === ''
                     ? null
                     : v
-                  : key === 'hidden' || key === 'dropout'
-                    ? Number(v)
-                    : v,
+                  : key === 'alphas'
+                    ? v === ''
+                      ? null
+                      : v
+                    : key === 'hidden' || key === 'dropout'
+                      ? Number(v)
+                      : v,
               );
+    } else if (key === 'outputAlpha') {
+      input[key] = value === '' ? null : value;
     } else if (typeof fallback === 'boolean') {
       input[key] =
         value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value;
@@ -281,7 +364,12 @@ export function fromHash(hash: string): { config: Config; notice: string | null 
     };
   const config = parsed.data;
   return {
-    config: { ...config, dropout: normalDropout(config.dropout, config.hidden.length) },
+    config: {
+      ...config,
+      dropout: normalDropout(config.dropout, config.hidden.length),
+      alphas: normalAlphas(config),
+      outputAlpha: normalOutputAlpha(config),
+    },
     notice: null,
   };
 }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { generatePoints } from '../data/datasets';
-import { defaultConfig } from './config';
+import { type Config, defaultConfig } from './config';
 import { usePlayground } from './store';
 
 const fresh = usePlayground.getState();
@@ -113,5 +113,35 @@ describe('the data in the store', () => {
     expect(s().points).toEqual([{ x: 0, y: 0, label: 0.5 }]);
     s().undoData();
     expect(s().config).toMatchObject({ dataset: defaultConfig.dataset, problem: 'binary' });
+  });
+});
+
+describe('the config in the store', () => {
+  it('an α belongs to its activation: a layer whose activation changes drops it, the others keep theirs', () => {
+    const withAlphas: Config = {
+      ...defaultConfig,
+      dataset: 'reg-plane',
+      problem: 'regression',
+      loss: 'mse',
+      output: 'elu',
+      outputAlpha: 0.5,
+      hidden: [3, 3],
+      activation: 'elu',
+      layerActivations: [null, 'leakyRelu'],
+      alphas: [0.7, 0.2],
+    };
+    usePlayground.setState({ config: withAlphas });
+    s().update({ layerActivations: [null, 'elu'] });
+    expect(s().config.alphas).toEqual([0.7]);
+    expect(s().config.outputAlpha).toBe(0.5);
+    // Changes elsewhere keep the first layer’s α (the second, back to leaky ReLU, starts from its default).
+    s().update({ learningRate: 0.1, layerActivations: [null, 'leakyRelu'] });
+    s().update({ hidden: [3, 3, 2] });
+    expect(s().config.alphas).toEqual([0.7]);
+    s().update({ output: 'linear' });
+    expect(s().config.outputAlpha).toBeNull();
+    // The global activation changes every layer: no α is left.
+    s().update({ activation: 'relu', layerActivations: [] });
+    expect(s().config.alphas).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ import {
   datasetProblem,
   defaultConfig,
   firstDatasetOf,
+  layerActivation,
+  normalAlphas,
   normalDropout,
+  normalOutputAlpha,
   outputFor,
   type ProblemType,
   problemLabels,
@@ -250,6 +253,13 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
     }
     if (changes.hidden) next.layerActivations = next.layerActivations.slice(0, changes.hidden.length);
     next.dropout = normalDropout(next.dropout, next.hidden.length);
+    // An α belongs to the activation it was set for: a layer whose activation changes starts from the new one's default.
+    next.alphas = next.hidden.map((_, i) =>
+      layerActivation(next, i) === layerActivation(before, i) ? (next.alphas[i] ?? null) : null,
+    );
+    if (next.output !== before.output) next.outputAlpha = null;
+    next.alphas = normalAlphas(next);
+    next.outputAlpha = normalOutputAlpha(next);
     const problem = consistencyProblem(next);
     if (problem) {
       set({ notice: `That combination does not work: ${problem}.` });

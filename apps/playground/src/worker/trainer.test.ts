@@ -11,7 +11,7 @@ import {
 } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
 import { featureMatrix, generatePoints, splitPoints, targetMatrix } from '../data/datasets';
-import { type Config, defaultConfig } from '../state/config';
+import { type Config, defaultConfig, fromHash, toHash } from '../state/config';
 import { buildModel, denseIndices, GRID, Trainer } from './trainer';
 
 function trainer(changes: Partial<Config> = {}) {
@@ -189,6 +189,59 @@ describe('the trainer behind the worker', () => {
     expect(() => trainer().t.importModel(JSON.stringify(softmaxHidden.toJSON()))).toThrow(
       /the model has a softmax hidden layer; the playground's hidden layers take linear, sigmoid, tanh/,
     );
+  });
+
+  it('keeps each activation’s α through an import: an ELU α = 0.7 model trains on and exports as α = 0.7', () => {
+    // A model made elsewhere (core alone): ELU α 0.7, leaky ReLU α 0.2, and a leaky ReLU output with α 0.05.
+    const made = new Sequential(
+      [
+        new Dense(2, 3, { activation: { name: 'elu', alpha: 0.7 } }),
+        new Dense(3, 2, { activation: { name: 'leakyRelu', alpha: 0.2 } }),
+        new Dense(2, 1, { activation: { name: 'leakyRelu', alpha: 0.05 } }),
+      ],
+      { loss: 'mse', kernels: jsKernels, seed: 3 },
+    );
+    const regression = {
+      dataset: 'reg-plane',
+      problem: 'regression',
+      output: 'linear',
+      loss: 'mse',
+    } as const;
+    const { t, config, train } = trainer(regression);
+    const changes = t.importModel(JSON.stringify(made.toJSON()));
+    expect(changes).toMatchObject({
+      activation: 'elu',
+      layerActivations: [null, 'leakyRelu'],
+      alphas: [0.7, 0.2],
+      output: 'leakyRelu',
+      outputAlpha: 0.05,
+    });
+    // The trainer's model is the imported one, α and all: the same predictions as the model itself.
+    const X = featureMatrix(train, config.features);
+    const exported = Sequential.fromJSON(t.exportModel());
+    expect(exported.layers.map((l) => l.activation)).toEqual([
+      { name: 'elu', alpha: 0.7 },
+      { name: 'leakyRelu', alpha: expect.closeTo(0.2, 12) },
+      { name: 'leakyRelu', alpha: expect.closeTo(0.05, 12) },
+    ]);
+    expect(exported.predict(X).data).toEqual(made.predict(X).data);
+    // Rebuilt from the config alone (what a link or a reload does), the model has the same activations.
+    const rebuilt = buildModel({ ...config, ...changes }, 2, jsKernels);
+    expect(rebuilt.layers.map((l) => l.activation)).toEqual(exported.layers.map((l) => l.activation));
+    // And the link carries the α: read back, the same config.
+    const { config: linked, notice } = fromHash(toHash({ ...config, ...changes } as Config));
+    expect(notice).toBeNull();
+    expect(linked).toEqual({ ...config, ...changes });
+    // The default α stays out of the config: a leaky ReLU at 0.01 imports as no α at all.
+    const plain = new Sequential(
+      [new Dense(2, 3, { activation: 'leakyRelu' }), new Dense(3, 1, { activation: 'linear' })],
+      { loss: 'mse', kernels: jsKernels },
+    );
+    expect(trainer(regression).t.importModel(JSON.stringify(plain.toJSON()))).toMatchObject({
+      alphas: [],
+      outputAlpha: null,
+    });
+    for (const m of [made, exported, rebuilt, plain]) m.dispose();
   });
 
   it('a model import must fit the problem type of the data', () => {

@@ -22,11 +22,14 @@ import {
   type Config,
   consistencyProblem,
   defaultConfig,
-  layerActivation,
   layerDropout,
+  normalAlphas,
   normalDropout,
+  normalOutputAlpha,
+  outputUnits,
   problemLabels,
   problemOf,
+  resolvedActivation,
 } from '../state/config';
 import type {
   ExampleDetail,
@@ -422,11 +425,12 @@ export class Trainer {
  */
 export function buildModel(config: Config, inputs: number, kernels: Kernels): Sequential {
   const hidden = config.hidden.map((_, i) => i);
-  // Core's one model builder: a Dense per size, a Dropout after a hidden layer whose rate is above 0.
-  return mlp([inputs, ...config.hidden, config.output === 'softmax' ? CLASSES : 1], {
+  // Core's one model builder: a Dense per size, a Dropout after a hidden layer whose rate is above 0; each
+  // activation with its α.
+  return mlp([inputs, ...config.hidden, outputUnits(config)], {
     loss: config.loss as LossSpec,
-    activation: hidden.map((i) => layerActivation(config, i)),
-    output: config.output,
+    activation: hidden.map((i) => resolvedActivation(config, i)),
+    output: resolvedActivation(config, config.hidden.length),
     dropout: hidden.map((i) => layerDropout(config, i)),
     ...(config.regularization === 'none'
       ? {}
@@ -459,16 +463,17 @@ function setDenseWeights(model: Sequential, dense: readonly LayerWeights[]): voi
 
 /**
  * The config a model's layers imply: Dense layers, each hidden one optionally followed by a Dropout, whose rate
- * becomes that layer's dropout. Anything else (an Activation layer, a Dropout elsewhere, a row-wise hidden
- * activation) is refused by name.
+ * becomes that layer's dropout; every activation with its α (leaky ReLU's, ELU's). Anything else (an Activation
+ * layer, a Dropout elsewhere, a row-wise hidden activation) is refused by name.
  */
 function architectureOf(model: Sequential): Partial<Config> {
   const layers = model.layers;
-  const hidden: { units: number; activation: ActivationName; dropout: number }[] = [];
+  const hidden: { units: number; activation: ActivationName; alpha: number; dropout: number }[] = [];
   for (const [i, layer] of layers.entries()) {
     const last = i === layers.length - 1;
     if (layer.type === 'dense' && !last) {
-      hidden.push({ units: layer.outputSize, activation: layer.activation.name, dropout: 0 });
+      const { name, alpha } = layer.activation;
+      hidden.push({ units: layer.outputSize, activation: name, alpha, dropout: 0 });
     } else if (layer.type === 'dropout' && !last && layers[i - 1]?.type === 'dense') {
       (hidden[hidden.length - 1] as { dropout: number }).dropout = (layer as Dropout).rate;
     } else if (!(layer.type === 'dense' && last)) {
@@ -487,16 +492,25 @@ function architectureOf(model: Sequential): Partial<Config> {
     );
   }
   const activation = acts[0] ?? defaultConfig.activation;
+  const layerActivations = acts.map((a) => (a === activation ? null : a));
   const out = layers[layers.length - 1] as (typeof layers)[number];
   return {
     hidden: hidden.map((l) => l.units),
     activation,
-    layerActivations: acts.map((a) => (a === activation ? null : a)),
+    layerActivations,
+    // Kept where the activation has one and it is not the table's default (config's normal form).
+    alphas: normalAlphas({
+      hidden: hidden.map((l) => l.units),
+      activation,
+      layerActivations,
+      alphas: hidden.map((l) => l.alpha),
+    }),
     dropout: normalDropout(
       hidden.map((l) => l.dropout),
       hidden.length,
     ),
     output: out.activation.name,
+    outputAlpha: normalOutputAlpha({ output: out.activation.name, outputAlpha: out.activation.alpha }),
     loss: model.loss.name as Config['loss'],
   };
 }

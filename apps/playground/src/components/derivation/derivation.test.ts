@@ -112,6 +112,12 @@ describe('the derivations against the model', () => {
       id: 'ours',
       config: { dataset: 'multi', output: 'softmax', loss: 'softmaxCrossEntropy' },
     },
+    {
+      // φ and φ′ with each layer's own α (an imported model's, or a link's), not the table's default.
+      name: 'ours, ELU α = 0.7 then leaky ReLU α = 0.2',
+      id: 'ours',
+      config: { activation: 'elu', layerActivations: [null, 'leakyRelu'], alphas: [0.7, 0.2] },
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: every step’s formula, evaluated on the substituted numbers, is the model’s number`, () => {

@@ -1,16 +1,28 @@
-import { type ActivationName, activationTable } from '@chainrule/core';
+import { type ActivationName, activationTable, type ResolvedActivation } from '@chainrule/core';
+import { resolvedActivation } from '../../state/config';
 import { at, type Live, weight } from './live';
 import type { Derivation } from './types';
 
-/** φ(z) and φ′(z, a) as the model computes them (core's table), for the checks. */
-export function phi(act: ActivationName, z: number): number {
-  const e = activationTable[act];
-  return e.kind === 'elementwise' ? e.output(z, e.alpha?.default ?? 0) : Number.NaN;
+/**
+ * φ(z) and φ′(z, a) as the model computes them (core's table), for the checks: with the layer's α when given a
+ * resolved activation (`activationAt`), else the table's default.
+ */
+export function phi(act: ActivationName | ResolvedActivation, z: number): number {
+  const [e, alpha] = entryOf(act);
+  return e.kind === 'elementwise' ? e.output(z, alpha) : Number.NaN;
 }
-export function dphi(act: ActivationName, z: number, a: number): number {
-  const e = activationTable[act];
-  return e.kind === 'elementwise' ? e.derivative(z, a, e.alpha?.default ?? 0) : Number.NaN;
+export function dphi(act: ActivationName | ResolvedActivation, z: number, a: number): number {
+  const [e, alpha] = entryOf(act);
+  return e.kind === 'elementwise' ? e.derivative(z, a, alpha) : Number.NaN;
 }
+
+function entryOf(act: ActivationName | ResolvedActivation) {
+  const e = activationTable[typeof act === 'string' ? act : act.name];
+  return [e, typeof act === 'string' ? (e.alpha?.default ?? 0) : act.alpha] as const;
+}
+
+/** The selected unit's activation with its layer's α, as the config (and so the model) has it. */
+export const activationAt = (live: Live): ResolvedActivation => resolvedActivation(live.config, live.layer);
 
 /** Σ_j W[j][k]·input_j + b_k, from the example's numbers: z as the forward pass defines it. */
 export function zOf(live: Live): number {
@@ -88,7 +100,7 @@ export const ours: Derivation = {
           value: 'a',
           at: 'unit',
           when: elementwise,
-          check: (v, live) => phi(live.activation, v.z as number),
+          check: (v, live) => phi(activationAt(live), v.z as number),
         },
       ],
     },
@@ -147,7 +159,7 @@ export const ours: Derivation = {
           value: 'dadz',
           at: 'unit',
           when: elementwise,
-          check: (v, live) => dphi(live.activation, v.z as number, v.a as number),
+          check: (v, live) => dphi(activationAt(live), v.z as number, v.a as number),
         },
         {
           id: 'dJdz',

@@ -1,5 +1,5 @@
 import { activationTable } from '@chainrule/core';
-import { type Config, layerActivation } from '../../state/config';
+import { type Config, layerActivation, outputUnits } from '../../state/config';
 import { at, inputFollowed, type Live, weight } from './live';
 import { backSum, dphi, outputDa, phi, zOf } from './ours';
 import { sumOfProducts, tex, type Values } from './tex';
@@ -43,8 +43,8 @@ export const seed000: Derivation = {
   mismatch(c) {
     if (c.hidden.length > 0)
       return `seed 000 derives a single neuron; this network has ${c.hidden.length} hidden layer${c.hidden.length === 1 ? '' : 's'}`;
-    if (c.output === 'softmax')
-      return 'seed 000’s neuron has one output; this network has a softmax over three';
+    if (outputUnits(c) > 1)
+      return `seed 000’s neuron has one output; this network has a ${activationTable[c.output].label.toLowerCase()} over ${outputUnits(c)}`;
     if (c.loss !== 'mse') return `seed 000’s J is the mean squared error; this network’s loss is ${c.loss}`;
     return null;
   },

@@ -56,7 +56,7 @@ export function FeatureColumn({
               onChange(next);
             }}
           >
-            <NodeCanvas data={featureMaps[name] ?? null} offset={0} activation="tanh" discretize={false} />
+            <NodeCanvas data={featureMaps[name] ?? null} offset={0} activation="linear" discretize={false} />
             <span className="feature-label">{featureInfo[name].label}</span>
           </button>
         );

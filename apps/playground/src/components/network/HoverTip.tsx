@@ -1,3 +1,4 @@
+import type { ActivationName } from '@chainrule/core';
 import type { Snapshot } from '../../worker/protocol';
 import type { Hover } from './layout';
 import { NodeCanvas } from './NodeCanvas';
@@ -29,7 +30,7 @@ export function HoverTip({
   snapshot: Snapshot | null;
   gradientView: boolean;
   /** The hovered neuron's activation (for its picture's color scale). */
-  activation: string;
+  activation: ActivationName;
   discretize: boolean;
 }) {
   const heat = snapshot?.heatmaps ?? null;

@@ -16,6 +16,12 @@ const ratesWith = (rate: number) =>
     ? dropoutChoices
     : [...dropoutChoices, rate].sort((a, b) => a - b);
 
+/** An activation's label, with its α when the config sets one (from a link or an imported model). */
+const labelOf = (name: Config['output'], alpha: number | null | undefined) =>
+  alpha === null || alpha === undefined
+    ? activationTable[name].label
+    : `${activationTable[name].label} α=${alpha}`;
+
 /**
  * Above hidden layer `l`: its neuron buttons and count, its activation, and the dropout rate after it. Above the
  * output: its activation's name.
@@ -42,7 +48,7 @@ export function LayerHeader({
   if (last) {
     return (
       <div className="column-label" style={style}>
-        <span>Output · {activationTable[config.output].label}</span>
+        <span data-testid="output-activation">Output · {labelOf(config.output, config.outputAlpha)}</span>
       </div>
     );
   }
@@ -82,6 +88,8 @@ export function LayerHeader({
         className="layer-activation"
         data-testid={`layer-activation-${l}`}
         aria-label={`Activation of layer ${l + 1}`}
+        // The whole label where the select is too narrow for it (an α from a link or an import).
+        title={labelOf(layerActivation(config, l), config.alphas[l])}
         value={layerActivation(config, l)}
         onChange={(e) => {
           const acts = config.hidden.map((_, k) => config.layerActivations[k] ?? null);
@@ -91,7 +99,7 @@ export function LayerHeader({
       >
         {activationChoices.map((a) => (
           <option key={a} value={a} title={activationTable[a].description}>
-            {activationTable[a].label}
+            {labelOf(a, a === layerActivation(config, l) ? config.alphas[l] : null)}
           </option>
         ))}
       </select>

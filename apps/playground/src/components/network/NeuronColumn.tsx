@@ -1,3 +1,4 @@
+import type { ActivationName } from '@chainrule/core';
 import { css, diverging } from '../../render/colors';
 import { usePlayground } from '../../state/store';
 import type { InspectTarget, Snapshot } from '../../worker/protocol';
@@ -24,7 +25,7 @@ export function NeuronColumn({
   l: number;
   units: number;
   last: boolean;
-  activation: string;
+  activation: ActivationName;
   /** The dropout rate after this layer (0: none); its neurons get a dashed border. */
   dropout: number;
   snapshot: Snapshot | null;

@@ -1,3 +1,4 @@
+import type { ActivationName } from '@chainrule/core';
 import { useEffect, useRef } from 'react';
 import { normalizer } from '../../render/colors';
 import { paintHeatmap } from '../../render/heatmap';
@@ -14,7 +15,7 @@ export function NodeCanvas({
 }: {
   data: Float32Array | null;
   offset: number;
-  activation: string;
+  activation: ActivationName;
   discretize: boolean;
   testid?: string;
   large?: boolean;
