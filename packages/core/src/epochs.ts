@@ -1,5 +1,6 @@
 import { gatherRows, yieldToEventLoop } from './batch.js';
 import { ChainruleError, checkNumber } from './errors.js';
+import type { LayerWeights } from './layer.js';
 import { Matrix } from './matrix.js';
 import { accuracy } from './metrics.js';
 import type {
@@ -7,10 +8,13 @@ import type {
   Cursor,
   EpochLog,
   EpochOptions,
+  EpochRun,
   EpochState,
   FitCallbacks,
   FitOptions,
   History,
+  Trace,
+  TracedBatch,
 } from './model-types.js';
 import type { Optimizer } from './optimizers.js';
 import type { Rng } from './rng.js';
@@ -31,6 +35,12 @@ export interface Stepper {
   workspace(rows: number): Workspace;
   /** One training step on the workspace's batch: J before the update (throws DIVERGED naming `cursor`). */
   step(ws: Workspace, optimizer: Optimizer, cursor: Cursor): number;
+  /** The same step, traced: J, the gradients it used and the trace of its pass (copies). */
+  traced(
+    ws: Workspace,
+    optimizer: Optimizer,
+    cursor: Cursor,
+  ): { loss: number; grads: LayerWeights[]; trace: Trace };
   /** The output layer's classification threshold (null: not a classifier), for the epochs' accuracy. */
   threshold(): number | null;
   /** The outputs of the batch just stepped. */
@@ -51,14 +61,10 @@ export class Epochs {
 
   constructor(private readonly model: Stepper) {}
 
-  /** One synchronous epoch (`trainEpoch`): its log, or loss NaN if it stopped before its last batch. */
-  once(X: Matrix, Y: Matrix, batchSize: number, options: EpochOptions): EpochLog {
-    const epoch = this.begin(X, Y, batchSize, options.shuffle ?? true, ++this.trained);
-    this.run(epoch, options.optimizer, options, Number.POSITIVE_INFINITY);
-    // Stopped before its last batch, the epoch has no loss to report (NaN); stopped after it, it is complete.
-    return epoch.stopped && epoch.next < epoch.batches
-      ? { epoch: epoch.number, loss: Number.NaN }
-      : this.end(epoch);
+  /** Starts an epoch for `Sequential.epoch` (and `trainEpoch`, which runs it to the end at once). */
+  open(X: Matrix, Y: Matrix, batchSize: number, options: EpochOptions): EpochRun {
+    const state = this.begin(X, Y, batchSize, options.shuffle ?? true, ++this.trained);
+    return new Run(this, state, options.optimizer, options);
   }
 
   /** Each fit starts from the rows in order, so a fit's shuffles depend only on the seed and what came before. */
@@ -96,37 +102,59 @@ export class Epochs {
 
   /**
    * Trains the epoch's batches from `epoch.next` until the last, a stop (callback or signal) or `deadline`
-   * (Date.now() ms): the one batch loop behind `fit` and `trainEpoch`. Returns whether the epoch is finished.
+   * (Date.now() ms; at least one batch runs): the one batch loop behind `fit`, `trainEpoch` and `epoch`. Returns
+   * whether the epoch is finished.
    */
   run(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, deadline: number): boolean {
-    const { X, Y, batchSize, batches } = epoch;
-    while (epoch.next < batches) {
+    while (epoch.next < epoch.batches) {
       if (hooks.signal?.aborted) {
         epoch.stopped = 'aborted';
         return true;
       }
-      const b = epoch.next++;
-      const start = b * batchSize;
-      const rows = Math.min(batchSize, X.rows - start);
-      const ws = this.model.workspace(rows);
-      gatherRows(X, this.order, start, ws.x);
-      gatherRows(Y, this.order, start, ws.y);
-      epoch.cursor.batch = b + 1;
-      const loss = this.model.step(ws, optimizer, epoch.cursor);
-      epoch.lossSum += loss * rows;
-      if (epoch.threshold !== null)
-        epoch.correct += accuracy(this.model.output(ws), ws.y, epoch.threshold) * rows;
-      // The info object only when someone listens: a batch allocates nothing otherwise.
-      if (
-        hooks.onBatchEnd &&
-        hooks.onBatchEnd({ epoch: epoch.cursor.epoch, batch: b + 1, batches, loss, size: rows }) === false
-      )
-        epoch.stopped = 'callback';
-      if (hooks.signal?.aborted) epoch.stopped = 'aborted';
+      this.batch(epoch, optimizer, hooks, false);
       if (epoch.stopped) return true;
-      if (Date.now() >= deadline) return epoch.next >= batches;
+      if (Date.now() >= deadline) return epoch.next >= epoch.batches;
     }
     return true;
+  }
+
+  /**
+   * Trains the epoch's next batch: its rows gathered in the epoch's order, one step, the sums, the hooks. Traced,
+   * it returns the batch and the trace of the very pass its update used; untraced, nothing (and allocates nothing).
+   */
+  batch(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, traced: true): TracedBatch;
+  batch(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, traced: false): null;
+  batch(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, traced: boolean): TracedBatch | null {
+    const { X, Y, batchSize, batches } = epoch;
+    const b = epoch.next++;
+    const start = b * batchSize;
+    const rows = Math.min(batchSize, X.rows - start);
+    const ws = this.model.workspace(rows);
+    gatherRows(X, this.order, start, ws.x);
+    gatherRows(Y, this.order, start, ws.y);
+    epoch.cursor.batch = b + 1;
+    const result = traced ? this.model.traced(ws, optimizer, epoch.cursor) : null;
+    const loss = result ? result.loss : this.model.step(ws, optimizer, epoch.cursor);
+    epoch.lossSum += loss * rows;
+    if (epoch.threshold !== null)
+      epoch.correct += accuracy(this.model.output(ws), ws.y, epoch.threshold) * rows;
+    // The info object only when someone listens: a batch allocates nothing otherwise.
+    if (
+      hooks.onBatchEnd &&
+      hooks.onBatchEnd({ epoch: epoch.cursor.epoch, batch: b + 1, batches, loss, size: rows }) === false
+    )
+      epoch.stopped = 'callback';
+    if (hooks.signal?.aborted) epoch.stopped = 'aborted';
+    if (!result) return null;
+    return {
+      epoch: epoch.number,
+      batch: b + 1,
+      batches,
+      rows: this.order.slice(start, start + rows),
+      x: ws.x.clone(),
+      y: ws.y.clone(),
+      ...result,
+    };
   }
 
   /** The epoch's log: mean loss over its rows (each batch's before its update), and accuracy for a classifier. */
@@ -250,4 +278,58 @@ export async function runFit(model: Sequential, loop: Epochs, run: FitRun): Prom
     for (const h of hooks) await h.onTrainEnd?.(model, history);
   }
   return history;
+}
+
+/** `EpochRun` over the loop: the epoch's state between slices. */
+class Run implements EpochRun {
+  constructor(
+    private readonly loop: Epochs,
+    private readonly state: EpochState,
+    private readonly optimizer: Optimizer,
+    private readonly hooks: BatchHooks,
+  ) {}
+
+  get epoch(): number {
+    return this.state.number;
+  }
+
+  get batches(): number {
+    return this.state.batches;
+  }
+
+  get batchesDone(): number {
+    return this.state.next;
+  }
+
+  get done(): boolean {
+    return this.state.next >= this.state.batches || this.state.stopped !== undefined;
+  }
+
+  run(until = Number.POSITIVE_INFINITY): boolean {
+    if (!this.done) this.loop.run(this.state, this.optimizer, this.hooks, until);
+    return this.done;
+  }
+
+  traced(): TracedBatch {
+    if (this.done) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `epoch ${this.epoch}: traced() after its last batch (${this.state.next} of ${this.batches} run); start the next epoch`,
+      );
+    }
+    return this.loop.batch(this.state, this.optimizer, this.hooks, true);
+  }
+
+  log(): EpochLog {
+    const { state } = this;
+    // Stopped before its last batch, the epoch has no loss to report (NaN); stopped after it, it is complete.
+    if (state.stopped && state.next < state.batches) return { epoch: state.number, loss: Number.NaN };
+    if (!this.done) {
+      throw new ChainruleError(
+        'INVALID_OPTION',
+        `epoch ${state.number}: log() before its last batch (${state.next} of ${state.batches} run)`,
+      );
+    }
+    return this.loop.end(state);
+  }
 }

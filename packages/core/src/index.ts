@@ -87,6 +87,7 @@ export type {
   BatchInfo,
   EpochLog,
   EpochOptions,
+  EpochRun,
   Evaluation,
   FitCallbacks,
   FitOptions,
@@ -97,6 +98,7 @@ export type {
   LayerTrace,
   SequentialOptions,
   Trace,
+  TracedBatch,
 } from './model-types.js';
 export {
   NORMALIZATION_EPSILON,

@@ -158,6 +158,43 @@ export interface EpochOptions {
   signal?: { readonly aborted: boolean };
 }
 
+/**
+ * An epoch in progress (`Sequential.epoch`): the same loop as `trainEpoch`, run in as many slices as the caller
+ * wants — until a time, one batch at a time, or one batch traced — so a worker can answer messages between slices
+ * and resume the same epoch (same row order) after.
+ */
+export interface EpochRun {
+  /** The epoch's number over the model's life (as `EpochLog.epoch`). */
+  readonly epoch: number;
+  /** Batches in the epoch, and how many have run. */
+  readonly batches: number;
+  readonly batchesDone: number;
+  /** Every batch has run, or a callback or the signal stopped it. */
+  readonly done: boolean;
+  /** Runs batches until the epoch is done or `until` (Date.now() ms) has passed; at least one. Returns `done`. */
+  run(until?: number): boolean;
+  /** Runs the next batch with the trace of the very pass its update used (the rows it gathered, Z, A, ∂J/∂…). */
+  traced(): TracedBatch;
+  /** The epoch's log once done (loss NaN if stopped before its last batch); throws before. */
+  log(): EpochLog;
+}
+
+/** One batch of an epoch, traced: which rows it trained on, the batch itself, J before the update, the trace. */
+export interface TracedBatch {
+  readonly epoch: number;
+  /** 1-based, of `batches`. */
+  readonly batch: number;
+  readonly batches: number;
+  /** The rows of X and Y it gathered, in order. */
+  readonly rows: Uint32Array;
+  readonly x: Matrix;
+  readonly y: Matrix;
+  readonly loss: number;
+  /** ∂J/∂W and ∂J/∂b the update used. */
+  readonly grads: LayerWeights[];
+  readonly trace: Trace;
+}
+
 /** Passing the state of one `fit` to its batches without allocating per batch. */
 export interface Cursor {
   epoch: number;

@@ -14,6 +14,7 @@ import type {
   Cursor,
   EpochLog,
   EpochOptions,
+  EpochRun,
   Evaluation,
   FitOptions,
   FromJSONOptions,
@@ -60,6 +61,12 @@ export class Sequential {
       rng: this.rng,
       workspace: (rows) => this.pool.get(rows),
       step: (ws, optimizer, cursor) => this.step(ws, optimizer, cursor),
+      traced: (ws, optimizer, cursor) => {
+        const loss = this.step(ws, optimizer, cursor, true);
+        // The update changed the weights, not the pass's buffers or the gradients it used.
+        const grads = this.layers.map((l) => l.getGradients());
+        return { loss, grads, trace: this.traceOf(ws, ws.x, grads) };
+      },
       threshold: () => classificationThreshold(this.outputLayer.activation.name),
       output: (ws) => lastOf(ws).a,
     });
@@ -343,13 +350,21 @@ export class Sequential {
    */
   trainEpoch(x: MatrixLike, y: MatrixLike, options: EpochOptions): EpochLog {
     const [X, Y] = this.checkPair('trainEpoch', x, y);
-    if (!options || typeof options.optimizer?.step !== 'function') {
-      throw new ChainruleError(
-        'INVALID_OPTION',
-        'trainEpoch: options.optimizer must be an Optimizer instance (its state carries over from epoch to epoch; resolveOptimizer makes one from a name)',
-      );
-    }
-    return this.epochs.once(X, Y, batchSizeFor('trainEpoch', options.batchSize, X.rows), options);
+    checkOptimizer('trainEpoch', options);
+    const run = this.epochs.open(X, Y, batchSizeFor('trainEpoch', options.batchSize, X.rows), options);
+    run.run();
+    return run.log();
+  }
+
+  /**
+   * Starts one epoch of the same loop as `trainEpoch` and returns it to run in slices: `run(until)` trains batches
+   * until a time, `traced()` one batch with its trace (the rows, Z, A, ∂J/∂…), `log()` once done. A worker runs an
+   * epoch in time slices and answers messages between them, resuming the same epoch (same row order).
+   */
+  epoch(x: MatrixLike, y: MatrixLike, options: EpochOptions): EpochRun {
+    const [X, Y] = this.checkPair('epoch', x, y);
+    checkOptimizer('epoch', options);
+    return this.epochs.open(X, Y, batchSizeFor('epoch', options.batchSize, X.rows), options);
   }
 
   /** Copies of every layer's W (inputs×units) and b. */
@@ -518,4 +533,14 @@ function where(cursor: Cursor | null): string {
 
 function lastOf(ws: Workspace): Workspace['layers'][number] {
   return ws.layers[ws.layers.length - 1] as Workspace['layers'][number];
+}
+
+/** An epoch's optimizer must be an instance: its state carries over from epoch to epoch. */
+function checkOptimizer(op: string, options: EpochOptions | undefined): void {
+  if (!options || typeof options.optimizer?.step !== 'function') {
+    throw new ChainruleError(
+      'INVALID_OPTION',
+      `${op}: options.optimizer must be an Optimizer instance (its state carries over from epoch to epoch; resolveOptimizer makes one from a name)`,
+    );
+  }
 }

@@ -252,6 +252,88 @@ describe('one training loop: trainEpoch is the loop fit runs', () => {
     b.dispose();
   });
 
+  it('an epoch run in slices — a batch at a time, some traced — trains bit for bit as trainEpoch does', () => {
+    const [a, b] = [net(), net()];
+    const [optA, optB] = [new Adam({ learningRate: 0.02 }), new Adam({ learningRate: 0.02 })];
+    for (let e = 0; e < 3; e++) {
+      const want = a.trainEpoch(data.train.x, data.train.y, { batchSize: 8, optimizer: optA });
+      const run = b.epoch(data.train.x, data.train.y, { batchSize: 8, optimizer: optB });
+      expect(run.batches).toBe(Math.ceil(data.train.x.rows / 8));
+      let slices = 0;
+      while (!run.done) {
+        // A deadline already past: exactly one batch per slice; every third batch traced.
+        if (run.batchesDone % 3 === 1) run.traced();
+        else run.run(0);
+        slices++;
+      }
+      expect(slices).toBe(run.batches);
+      expect(run.log()).toEqual(want);
+      expect(b.getWeights()).toEqual(a.getWeights());
+    }
+    a.dispose();
+    b.dispose();
+  });
+
+  it('a traced batch is the rows it gathered and the pass its update used (ΔW = −η·∂J/∂W with SGD)', () => {
+    const m = net();
+    const eta = 0.1;
+    const run = m.epoch(data.train.x, data.train.y, {
+      batchSize: 10,
+      optimizer: new SGD({ learningRate: eta }),
+    });
+    run.run(0);
+    const before = m.getWeights();
+    const t = run.traced();
+    const after = m.getWeights();
+    expect([t.epoch, t.batch, t.batches, t.rows.length]).toEqual([run.epoch, 2, run.batches, 10]);
+    const X = data.train.x;
+    t.rows.forEach((r, i) => {
+      expect(Array.from(t.x.data.subarray(i * X.cols, (i + 1) * X.cols))).toEqual(
+        Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)),
+      );
+    });
+    expect(new Set(t.rows).size).toBe(10);
+    expect(t.trace.X.data).toEqual(t.x.data);
+    for (const [l, g] of t.grads.entries()) {
+      expect(g.W.data).toEqual(t.trace.layers[l]?.dW.data);
+      const w0 = before[l]?.W.data as Float32Array;
+      const w1 = after[l]?.W.data as Float32Array;
+      for (let i = 0; i < w0.length; i++) {
+        const want = Math.fround((w0[i] as number) - Math.fround(eta * (g.W.data[i] as number)));
+        expect(Math.abs((w1[i] as number) - want)).toBeLessThanOrEqual(2 ** -23 * Math.abs(want) + 1e-12);
+      }
+    }
+    // J of the batch, measured before the update, is what a twin evaluates on those rows at the old weights.
+    const twin = net();
+    twin.setWeights(before);
+    expect(t.loss).toBeCloseTo(twin.evaluate(t.x, t.y).loss, 6);
+    twin.dispose();
+    m.dispose();
+  });
+
+  it('an epoch refuses log() before its end and traced() after it; a callback stop logs NaN', () => {
+    const m = net();
+    const opt = new SGD({ learningRate: 0.1 });
+    const run = m.epoch(data.train.x, data.train.y, { batchSize: 10, optimizer: opt });
+    run.run(0);
+    expect(() => run.log()).toThrow(/log\(\) before its last batch \(1 of \d+ run\)/);
+    expect(run.run()).toBe(true);
+    expect(run.log().loss).toBeGreaterThan(0);
+    expect(() => run.traced()).toThrow(/traced\(\) after its last batch/);
+    expect(() => m.epoch(data.train.x, data.train.y, { optimizer: 'sgd' as never })).toThrow(
+      /epoch: options.optimizer must be an Optimizer instance/,
+    );
+    const stopped = m.epoch(data.train.x, data.train.y, {
+      batchSize: 10,
+      optimizer: opt,
+      onBatchEnd: (b) => b.batch < 2,
+    });
+    expect(stopped.run()).toBe(true);
+    expect(stopped.batchesDone).toBe(2);
+    expect(stopped.log().loss).toBeNaN();
+    m.dispose();
+  });
+
   it('trainEpoch needs an optimizer instance, and stops on onBatchEnd returning false', () => {
     const m = net();
     expect(() => m.trainEpoch(data.train.x, data.train.y, { optimizer: 'adam' as never })).toThrow(
