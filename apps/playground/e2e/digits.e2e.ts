@@ -26,6 +26,7 @@ afterAll(async () => {
 const accuracy = async () =>
   Number((await page.getAttribute('[data-testid=digits-accuracy]', 'data-value')) || Number.NaN);
 const epoch = async () => Number(await page.textContent('[data-testid=digits-epoch]'));
+const step = async () => Number((await page.textContent('[data-testid=digits-step]'))?.replace(/\D/g, ''));
 
 /** The ten probabilities the page shows as text (percent), read from the list. */
 async function shownProbabilities(): Promise<number[]> {
@@ -123,6 +124,30 @@ describe('the Digits page (MNIST) in Chromium', () => {
     expect(reached.accuracy).toBeGreaterThanOrEqual(TARGET);
     // Paused, the page keeps the trained network: the accuracy stays in the nineties.
     expect(await accuracy()).toBeGreaterThan(0.9);
+    // Play on for three epochs more: the epoch the pause interrupted resumes where it stopped (a new one would start
+    // the count of 125 steps afresh, and the epoch shown would lag ⌊step / 125⌋ for a while after each multiple of
+    // 125), so the epochs stay whole passes — epoch = ⌊step / 125⌋ at every frame shown.
+    const paused = await step();
+    expect(await epoch()).toBe(Math.floor(paused / 125));
+    await page.click('[data-testid=digits-play]');
+    const resumed = await page
+      .waitForFunction(
+        (until) => {
+          const read = (id: string) =>
+            Number(document.querySelector(`[data-testid=${id}]`)?.textContent?.replace(/\D/g, ''));
+          const [s, e] = [read('digits-step'), read('digits-epoch')];
+          if (e !== Math.floor(s / 125)) return { step: s, epoch: e, whole: false };
+          return s > until ? { step: s, epoch: e, whole: true } : false;
+        },
+        paused + 3 * 125,
+        { timeout: TRAIN_LIMIT_MS, polling: 'raf' },
+      )
+      .then((h) => h.jsonValue() as Promise<{ step: number; epoch: number; whole: boolean }>);
+    await page.click('[data-testid=digits-pause]');
+    await page.waitForSelector('[data-testid=digits-play]');
+    console.info(`Digits: paused at step ${paused}, played on: step ${resumed.step}, epoch ${resumed.epoch}`);
+    expect(resumed).toMatchObject({ epoch: Math.floor(resumed.step / 125), whole: true });
+    expect(await epoch()).toBe(Math.floor((await step()) / 125));
     // The per-step gradient norms reached the page: finite and positive for both layers.
     for (const id of ['norm-first', 'norm-second']) {
       const v = Number(await page.textContent(`[data-testid=${id}]`));

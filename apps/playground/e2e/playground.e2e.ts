@@ -23,6 +23,19 @@ async function open(hash = '') {
   await page.waitForFunction(() => document.querySelector('[data-testid=loss-train]')?.textContent !== '—');
 }
 
+/** Selects a weight's link (or a neuron, for its bias), sets the inspector's value, and waits for the model's. */
+async function setParameter(testid: string, value: string) {
+  // Dispatched on the element itself: at a link's midpoint, another may lie on top.
+  await page.dispatchEvent(`[data-testid=${testid}]`, 'click');
+  await page.waitForSelector('[data-testid=edit-apply]');
+  await page.fill('[data-testid=edit-value]', value);
+  await page.click('[data-testid=edit-apply]');
+  await page.waitForFunction(
+    (v) => Number((document.querySelector('[data-testid=edit-value]') as HTMLInputElement)?.value) === v,
+    Number(value),
+  );
+}
+
 describe('the playground in Chromium', () => {
   it('trains: play raises the epoch counter and the training loss falls on the circle data', async () => {
     await open('#speed=0');
@@ -355,19 +368,9 @@ describe('the playground in Chromium', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     // Untrained, so unit 1's bias is 0: with w(x₂ → 1) = 0, every example's z is w(x₁ → 1)·x₁.
     await open('#activation=relu&hidden=4');
-    const setWeight = async (link: string, value: string) => {
-      await page.dispatchEvent(`[data-testid=${link}]`, 'click');
-      await page.waitForSelector('[data-testid=edit-apply]');
-      await page.fill('[data-testid=edit-value]', value);
-      await page.click('[data-testid=edit-apply]');
-      await page.waitForFunction(
-        (v) => Number((document.querySelector('[data-testid=edit-value]') as HTMLInputElement)?.value) === v,
-        Number(value),
-      );
-    };
-    await setWeight('link-0-1-0', '0');
+    await setParameter('link-0-1-0', '0');
     // z/x₁ = 5·10⁻⁴ for every example: all within ε = 10⁻³ of the kink along w, so ε becomes 2.5·10⁻⁴.
-    await setWeight('link-0-0-0', '0.0005');
+    await setParameter('link-0-0-0', '0.0005');
     await page.waitForSelector('[data-testid=inspector-kinks]');
     expect(await page.textContent('[data-testid=inspector-kinks]')).toBe(
       'A kink (ReLU at z = 0) lies within ε = 0.001 of 250 examples: ε reduced to 0.00025 to step clear of it.',
@@ -380,7 +383,7 @@ describe('the playground in Chromium', () => {
     await page.locator('[data-testid=inspector]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}inspector-kink.png` });
     // w = 0: every z is 0, on the kink itself: no ε steps clear.
-    await setWeight('link-0-0-0', '0');
+    await setParameter('link-0-0-0', '0');
     await page.waitForFunction(
       () => document.querySelector('[data-testid=inspector-fd]')?.getAttribute('data-reliable') === 'false',
     );
@@ -388,6 +391,37 @@ describe('the playground in Chromium', () => {
       /cannot be compared with the gradient here\.$/,
     );
     await page.screenshot({ path: `${SCREENSHOTS}inspector-kink-unreliable.png` });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  it('inspector: a step that moves a later layer’s z across 0 is named, layer and activation', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // One ReLU unit per hidden layer (biases 0, untrained): z¹ = 0.1·x₁ and z² = ReLU(z¹) + b², once b² is set.
+    await open('#activation=relu&hidden=1,1');
+    await setParameter('link-0-1-0', '0');
+    await setParameter('link-1-0-0', '1');
+    await setParameter('link-0-0-0', '0.1');
+    // An example with x₁ > 0.2 (its ∂z/∂w in the table, to 4 digits): b² = −0.0995·x₁ puts its z² at about
+    // 5·10⁻⁴·x₁, half the reach of w(x₁ → 1) ± 10⁻³ (which moves z² by ±10⁻³·x₁) — whatever the digits not shown.
+    const inputs = await page.$$eval('[data-testid=inspector] tbody tr:not(.more) td:nth-child(5)', (tds) =>
+      tds.map((td) => Number(td.textContent)),
+    );
+    const x = inputs.find((v) => v > 0.2);
+    if (x === undefined) throw new Error(`no example with x₁ > 0.2 among ${inputs.join(', ')}`);
+    await setParameter('node-1-0', String(Number((-0.0995 * x).toPrecision(4))));
+    await page.dispatchEvent('[data-testid=link-0-0-0]', 'click');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=inspector-kinks]')?.textContent?.includes('layer 2'),
+    );
+    expect(await page.textContent('[data-testid=inspector-kinks]')).toMatch(
+      /[Tt]he first ε tried moved z in layer 2 \(ReLU\) across 0 for \d+ examples?: ε reduced to [\d.e-]+ to step clear of (it|them)\.$/,
+    );
+    expect(await page.getAttribute('[data-testid=inspector-fd]', 'data-reliable')).toBe('true');
+    const gradient = await numberOf(page, 'inspector-gradient');
+    const fd = await numberOf(page, 'inspector-fd');
+    expect(Math.abs(fd - gradient)).toBeLessThanOrEqual(0.02 * Math.abs(gradient) + 2e-5);
+    await page.locator('[data-testid=inspector]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}inspector-later-kink.png` });
     await page.setViewportSize({ width: 1400, height: 1000 });
   });
 

@@ -218,4 +218,110 @@ describe('components', () => {
       ),
     ).toBe('W lies within ε = 0.001 of L1’s kink at w = 0: ε reduced to 0.0001 to step clear of it.');
   });
+
+  it('the inspector names the later layers whose z the step moved across 0, and says when that spoils the difference', () => {
+    const base = {
+      target: { kind: 'weight' as const, layer: 0, from: 0, to: 2 },
+      value: 0.8,
+      activation: 'tanh' as const,
+      examples: 250,
+      rows: [{ example: 0, dA: 0.2, dadz: 1, dZ: 0.2, dzdw: 2, product: 0.4 }],
+      sumOfProducts: -0.0229,
+      regularization: 0,
+      gradient: -0.0229,
+      loss: 0.3,
+    };
+    // Only a later layer's kink: the unit's own (tanh) has none.
+    usePlayground.setState({
+      selection: base.target,
+      inspection: {
+        ...base,
+        finiteDifference: {
+          value: -0.02291,
+          epsilon: 1.2e-4,
+          kinks: 0,
+          laterKinks: 1,
+          laterKinkLayers: [{ layer: 1, activation: 'relu' }],
+          reliable: true,
+        },
+      },
+    });
+    render(<Inspector />);
+    expect(screen.getByTestId('inspector-kinks').textContent).toBe(
+      'The first ε tried moved z in layer 2 (ReLU) across 0 for 1 example: ε reduced to 0.00012 to step clear of it.',
+    );
+    expect(screen.getByTestId('inspector-fd').getAttribute('data-reliable')).toBe('true');
+    cleanup();
+
+    // Two later layers, and no ε clears them: the difference is flagged and the note says why.
+    usePlayground.setState({
+      inspection: {
+        ...base,
+        finiteDifference: {
+          value: 0.4,
+          epsilon: 1e-5,
+          kinks: 0,
+          laterKinks: 3,
+          laterKinkLayers: [
+            { layer: 1, activation: 'relu' },
+            { layer: 2, activation: 'leakyRelu' },
+          ],
+          reliable: false,
+        },
+      },
+    });
+    render(<Inspector />);
+    const note = screen.getByTestId('inspector-kinks');
+    expect(note.textContent).toBe(
+      'The first ε tried moved z in layers 2 (ReLU) and 3 (Leaky ReLU) across 0 for 3 examples, and no ε (down to 0.00001) steps clear of it: J bends within even the smallest step, so the finite difference averages the slopes on both sides of a kink; it cannot be trusted, and cannot be compared with the gradient here.',
+    );
+    expect(note.className).toContain('unreliable');
+    expect(screen.getByTestId('inspector-fd').getAttribute('data-reliable')).toBe('false');
+    cleanup();
+
+    // The unit's own kink and a later one together; L1 at w ≈ 0 counted apart from the examples.
+    expect(
+      kinkNote(
+        {
+          activation: 'relu',
+          value: 2e-4,
+          finiteDifference: {
+            value: 0,
+            epsilon: 5e-5,
+            kinks: 3,
+            laterKinks: 2,
+            laterKinkLayers: [
+              { layer: 1, activation: 'elu' },
+              { layer: 2, activation: 'relu' },
+              { layer: 3, activation: 'leakyRelu' },
+            ],
+            reliable: true,
+          },
+        },
+        'l1',
+        true,
+      ),
+    ).toBe(
+      'A kink (ReLU at z = 0) lies within ε = 0.001 of 2 examples, and w lies within ε = 0.001 of L1’s kink at w = 0, and the first ε tried moved z in layers 2 (ELU), 3 (ReLU) and 4 (Leaky ReLU) across 0 for 2 examples: ε reduced to 0.00005 to step clear of them.',
+    );
+    // Nothing crossed anywhere: nothing said (the fields as core always sends them).
+    expect(
+      kinkNote(
+        {
+          activation: 'relu',
+          value: 0.5,
+          finiteDifference: {
+            value: 0.1,
+            epsilon: 1e-3,
+            kinks: 0,
+            laterKinks: 0,
+            laterKinkLayers: [],
+            reliable: true,
+          },
+        },
+        'none',
+        true,
+      ),
+    ).toBeNull();
+  });
 });

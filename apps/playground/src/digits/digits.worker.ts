@@ -7,19 +7,18 @@ import { DigitTrainer } from './trainer';
 
 /**
  * The Digits page's worker: the WebAssembly kernels on every core (`threads: 'auto'`; one thread, with a note, where
- * the page is not cross-origin isolated), training through core's batch loop, which yields every 40 ms so the
- * page's messages get in; progress (the chart's new points and the steps' gradient norms) at most every 40 ms, and
- * at each point the first layer's weights, the inspected unit and the drawn digit's probabilities.
+ * the page is not cross-origin isolated), training through core's batch loop in slices of 40 ms (one epoch resumed
+ * slice after slice, and after a pause), the page's messages handled between slices; after each slice, progress
+ * (the chart's new points and the steps' gradient norms) and, when a point was made, the first layer's weights,
+ * the inspected unit and the drawn digit's probabilities.
  */
 const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
-/** How often (ms) training yields to the page's messages, and the most often progress is posted. */
+/** How long (ms) training runs between two turns of the page's messages: one slice, and one progress message. */
 const SLICE_MS = 40;
 
 let trainer: DigitTrainer | null = null;
 let playing = false;
-/** The training run in progress: aborting its signal stops it after the current step; `done` settles then. */
-let run: { signal: { aborted: boolean }; done: Promise<void> } | null = null;
 let selection: Selection = { unit: 0, pixel: 14 * 28 + 14 };
 let drawn: Float32Array | null = null;
 /** The weights grid shows W¹ − W¹₀ (else W¹). */
@@ -75,67 +74,68 @@ function sendAll(points: ChartPoint[] = []): void {
   sendPrediction();
 }
 
-/** Trains until `signal` aborts, posting what each step brings (in the callback: training is between two steps). */
-async function train(model: DigitTrainer, signal: { aborted: boolean }): Promise<void> {
-  let points: ChartPoint[] = [];
-  let norms: number[] = [];
-  let posted = performance.now();
-  rate.since = posted;
-  rate.steps = 0;
-  const flush = () => {
-    sendProgress(points, norms);
-    points = [];
-    norms = [];
-    posted = performance.now();
-  };
+/**
+ * One slice of training, then the page's messages get their turn (a pause among them) before the next. A
+ * MessageChannel turn is a macrotask without setTimeout's clamping (4 ms once nested); one slice is queued at a time.
+ */
+const channel = new MessageChannel();
+let queued = false;
+channel.port1.onmessage = () => {
+  queued = false;
+  slice();
+};
+function schedule(): void {
+  if (queued) return;
+  queued = true;
+  channel.port2.postMessage(null);
+}
+
+/** Trains for SLICE_MS (the epoch in progress, resumed), then posts what the slice brought. */
+function slice(): void {
+  if (!playing || !trainer) return;
+  const model = trainer;
+  const points: ChartPoint[] = [];
+  const norms: number[] = [];
   try {
-    await model.train({
-      signal,
-      yieldEveryMs: SLICE_MS,
+    model.train({
+      until: Date.now() + SLICE_MS,
       onStep: (first, second, point) => {
         norms.push(model.step, first, second);
-        const now = performance.now();
         rate.steps++;
-        if (now - rate.since >= 1000) {
-          rate.stepsPerSecond = (rate.steps * 1000) / (now - rate.since);
-          rate.since = now;
-          rate.steps = 0;
-        }
         if (point) points.push(point);
-        if (point || now - posted >= SLICE_MS) flush();
-        // A point: show it (weights, inspector, prediction) as it is made.
-        if (point) {
-          sendWeights();
-          sendUnit();
-          sendPrediction();
-        }
       },
     });
   } catch (err) {
+    // Core's DIVERGED (the weights as before the failing step): training stops, the steps before it are posted.
     fail(err);
-  } finally {
-    if (points.length > 0 || norms.length > 0 || !playing) flush();
   }
+  try {
+    const now = performance.now();
+    if (now - rate.since >= 1000) {
+      rate.stepsPerSecond = (rate.steps * 1000) / (now - rate.since);
+      rate.since = now;
+      rate.steps = 0;
+    }
+    sendProgress(points, norms);
+    // A point: show it (weights, inspector, prediction); and everything once training has stopped.
+    if (points.length > 0 || !playing) {
+      sendWeights();
+      sendUnit();
+      sendPrediction();
+    }
+  } catch (err) {
+    fail(err);
+  }
+  if (playing) schedule();
 }
 
-/** Starts training, after any run still stopping has stopped (one loop on the model at a time). */
+/** Starts (or resumes) training: slices until a pause, reset or error. */
 function play(): void {
   if (!trainer || playing) return;
   playing = true;
-  const model = trainer;
-  const signal = { aborted: false };
-  const before = run?.done ?? Promise.resolve();
-  run = { signal, done: before.then(() => train(model, signal)) };
-}
-
-/** Stops training and waits until the current step is done: the model is then free to reset or show. */
-async function stop(): Promise<void> {
-  playing = false;
-  const current = run;
-  if (!current) return;
-  current.signal.aborted = true;
-  await current.done;
-  if (run === current) run = null;
+  rate.since = performance.now();
+  rate.steps = 0;
+  schedule();
 }
 
 let kernels: Kernels = jsKernels;
@@ -178,11 +178,12 @@ async function handle(msg: ToWorker): Promise<void> {
         play();
         break;
       case 'pause':
-        await stop();
+        // Between slices: the model is free, and the epoch in progress waits for the next play.
+        playing = false;
         sendAll();
         break;
       case 'reset':
-        await stop();
+        playing = false;
         if (trainer) {
           trainer.reset(msg.hidden);
           selection = { unit: Math.min(selection.unit, msg.hidden - 1), pixel: selection.pixel };
@@ -208,7 +209,7 @@ async function handle(msg: ToWorker): Promise<void> {
   }
 }
 
-// One message at a time, each to its end (a reset waits for the run it stops); training runs beside them.
+// One message at a time, each to its end (init waits for the data); training's slices run between them.
 let queue = Promise.resolve();
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   queue = queue.then(() => handle(event.data));

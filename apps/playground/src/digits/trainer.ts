@@ -1,4 +1,5 @@
 import {
+  type EpochRun,
   type Kernels,
   Matrix,
   mlp,
@@ -20,32 +21,32 @@ import {
 
 /** The seed of the weights and of the batch order: a reset starts the same run again. */
 const SEED = 1;
-/** `fit`'s epochs when training runs until it is paused (a signal or `steps` ends it long before). */
-const UNTIL_STOPPED = Number.MAX_SAFE_INTEGER;
 
 /** What `train` reports after each step: ‖∂J/∂W¹‖ and ‖∂J/∂W²‖ of its gradients, and a chart point if one is due. */
 export type OnStep = (first: number, second: number, point: ChartPoint | null) => void;
 
-/** How `train` runs. */
+/** How much `train` trains: until a time, or a number of steps, whichever comes first (at least one step). */
 export interface TrainOptions {
-  /** Aborting stops training after the current step (between two, the worker handles the page's messages). */
-  signal?: { readonly aborted: boolean };
-  /** Stop after this many steps (default: until the signal aborts). */
+  /** Date.now() (ms) to stop at, after the step running then: a worker's time slice. Default: no limit. */
+  until?: number;
+  /** Stop after this many steps. Default: no limit (then `until` must be given). */
   steps?: number;
-  /** Yield to the event loop at most this often (ms), so a worker's messages get in; default 40. */
-  yieldEveryMs?: number;
   onStep?: OnStep;
 }
 
 /**
  * 784-H-10 on the digits (ReLU, softmax cross-entropy, Adam 0.001, batches of 64) built by core's `mlp` and trained
- * by core's batch loop (`fit`: the seeded shuffle and batching `trainEpoch` runs, with yields so a worker stays
- * responsive); the chart's points, the per-step gradient norms, and the inspector's view of one hidden unit. No DOM
- * or worker API: unit-tested in Node.
+ * by core's batch loop (`model.epoch`: the seeded shuffle and batching `trainEpoch` and `fit` run) in slices, the
+ * epoch kept from one slice to the next so a pause resumes it; the chart's points, the per-step gradient norms, and
+ * the inspector's view of one hidden unit. No DOM or worker API: unit-tested in Node.
  */
 export class DigitTrainer {
   private model!: Sequential;
   private optimizer!: Optimizer;
+  /** The epoch in progress (core's `EpochRun`), kept across slices and pauses; null between epochs. */
+  private run: EpochRun | null = null;
+  /** Who hears the steps of the slice running now. */
+  private onStep: OnStep | undefined;
   /** W¹ as the reset drew it. */
   private initialFirst!: Float32Array;
   private readonly inspectX: Matrix;
@@ -76,6 +77,7 @@ export class DigitTrainer {
 
   /** Fresh weights and batch order (seed 1: the same run again) and a fresh optimizer, `hidden` units. */
   reset(hidden: HiddenSize): void {
+    this.run = null;
     this.model?.dispose();
     this.optimizer?.dispose();
     this.hidden = hidden;
@@ -96,39 +98,56 @@ export class DigitTrainer {
   }
 
   /**
-   * Trains until `signal` aborts (or `steps` more steps are done): core's `fit`, whose batches are `trainEpoch`'s
-   * (the model's seeded shuffle each epoch, one `trainBatch` per batch of 64), yielding every `yieldEveryMs`.
-   * After each step `onStep` gets its gradient norms and, every `POINT_EVERY` steps of an epoch and at its end, a
-   * chart point. A stop mid-epoch ends that epoch there: the next call starts a new one (core has no way to resume
-   * an epoch). Rejects with core's DIVERGED error, the weights left as before the failing step.
+   * Trains until `until` (Date.now() ms) or for `steps` steps, whichever comes first, and at least one step: the
+   * epoch in progress resumed where the last call left it (the same row order), the next one (`model.epoch`: the
+   * model's seeded shuffle, batches of 64) started when it is done. After each step `onStep` gets its gradient
+   * norms and, every `POINT_EVERY` steps of an epoch and at its end, a chart point. Returns the steps trained. Throws
+   * core's DIVERGED error, the weights left as before the failing step and that epoch dropped.
    */
-  async train({ signal, steps, yieldEveryMs = 40, onStep }: TrainOptions = {}): Promise<void> {
+  train({ until = Number.POSITIVE_INFINITY, steps, onStep }: TrainOptions): number {
     if (steps !== undefined && !(Number.isInteger(steps) && steps >= 0))
       throw new Error(`train: steps must be a whole number ≥ 0, got ${steps}`);
-    const stopAt = steps === undefined ? Number.POSITIVE_INFINITY : this.step + steps;
-    if (this.step >= stopAt || signal?.aborted) return;
-    const { x, y } = this.data.train;
-    await this.model.fit(x, y, {
-      epochs: steps === undefined ? UNTIL_STOPPED : Math.ceil(steps / this.stepsPerEpoch),
-      batchSize: BATCH,
+    if (steps === undefined && until === Number.POSITIVE_INFINITY)
+      throw new Error('train: give `until` or `steps`; training without either would never stop');
+    const start = this.step;
+    const stopAt = steps === undefined ? Number.POSITIVE_INFINITY : start + steps;
+    this.onStep = onStep;
+    try {
+      while (this.step < stopAt) {
+        const run = this.current();
+        // Counted in steps, one batch at a time (a deadline already passed runs exactly one); else to the deadline.
+        run.run(steps === undefined ? until : Number.NEGATIVE_INFINITY);
+        if (run.done) this.run = null;
+        if (Date.now() >= until) break;
+      }
+    } catch (err) {
+      this.run = null;
+      throw err;
+    } finally {
+      this.onStep = undefined;
+    }
+    return this.step - start;
+  }
+
+  /** The epoch in progress, or the next: core's `model.epoch` over the training digits, batches of 64. */
+  private current(): EpochRun {
+    this.run ??= this.model.epoch(this.data.train.x, this.data.train.y, {
       optimizer: this.optimizer,
-      yieldEveryMs,
-      ...(signal ? { signal } : {}),
-      callbacks: {
-        onBatchEnd: ({ loss, batch, batches }) => {
-          this.step++;
-          this.lossSum += loss;
-          this.lossSteps++;
-          // Read before anything else runs a backward pass: the gradients this step's update used.
-          const first = this.gradientNorm(0);
-          const second = this.gradientNorm(1);
-          const endOfEpoch = batch === batches;
-          if (endOfEpoch) this.epoch++;
-          onStep?.(first, second, endOfEpoch || batch % POINT_EVERY === 0 ? this.point() : null);
-          return this.step < stopAt;
-        },
+      batchSize: BATCH,
+      onBatchEnd: ({ loss, batch, batches }) => {
+        this.step++;
+        this.lossSum += loss;
+        this.lossSteps++;
+        // Read before anything else runs a backward pass: the gradients this step's update used.
+        const first = this.gradientNorm(0);
+        const second = this.gradientNorm(1);
+        const endOfEpoch = batch === batches;
+        if (endOfEpoch) this.epoch++;
+        const point = endOfEpoch || batch % POINT_EVERY === 0 ? this.point() : null;
+        this.onStep?.(first, second, point);
       },
     });
+    return this.run;
   }
 
   /** ‖∂J/∂W‖ of a Dense layer from its last backward pass (the live gradient, read in place). */

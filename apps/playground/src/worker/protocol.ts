@@ -67,6 +67,16 @@ export interface Snapshot {
  */
 export type ChainRow = ChainTerm;
 
+/**
+ * Core's `FiniteDifference` addressed the page's way: `laterKinkLayers` names the Dense layers (0 is the first
+ * hidden layer, as `InspectTarget.layer` counts) in which the step moved a z across its kink, each with its
+ * activation; the trainer always sends both later-kink fields (optional only so hand-written values type-check, as
+ * in core).
+ */
+export interface PageFiniteDifference extends Omit<FiniteDifference, 'laterKinkLayers'> {
+  laterKinkLayers?: { layer: number; activation: ActivationName }[];
+}
+
 /** Core's `inspect` of one parameter on the training set, addressed the page's way. */
 export interface Inspection {
   target: InspectTarget;
@@ -83,9 +93,10 @@ export interface Inspection {
   gradient: number;
   /**
    * (J(w + ε) − J(w − ε)) / 2ε on the training set, with ε shrunk below 1e-3 when a kink (ReLU's z = 0) lies
-   * within reach of `kinks` examples, and `reliable` false when no ε could step clear of it.
+   * within reach of `kinks` examples or the step moved a later layer's z across its kink for `laterKinks` examples,
+   * and `reliable` false when no ε could step clear of them.
    */
-  finiteDifference: FiniteDifference;
+  finiteDifference: PageFiniteDifference;
   loss: number;
   /**
    * The followed example through the network, from the same weights (what the derivation panel substitutes); the

@@ -5,11 +5,11 @@ import {
   Dropout,
   jsKernels,
   optimizerNames,
-  Rng,
   resolveOptimizer,
   Sequential,
 } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
+import { kinkNote } from '../components/Inspector';
 import { featureMatrix, generatePoints, splitPoints, targetMatrix } from '../data/datasets';
 import { type Config, defaultConfig, fromHash, toHash } from '../state/config';
 import { buildModel, denseIndices, GRID, Trainer } from './trainer';
@@ -281,30 +281,66 @@ describe('the trainer behind the worker', () => {
     optimizer.dispose();
   });
 
-  it('the step-through’s batches follow core’s Rng from the config’s seed, reshuffled each of its epochs', () => {
-    const { t, config, train } = trainer({ seed: 7 });
+  it('the step-through’s batches are core’s epoch loop (model.epoch, traced), the one play runs', () => {
+    const { t, config, train } = trainer({ seed: 7, batchSize: 10, optimizer: 'adam', learningRate: 0.03 });
+    // Core alone, from the same model and optimizer: an epoch of 25 batches, each one traced.
+    const model = buildModel(config, 2, jsKernels);
+    const optimizer = resolveOptimizer({ name: 'adam', learningRate: config.learningRate });
     const X = featureMatrix(train, config.features);
-    const order = Uint32Array.from({ length: X.rows }, (_, i) => i);
-    const rng = new Rng(config.seed);
-    // Z of the first layer for the batch's first row, from the weights before the update.
-    const firstZ = (trace: ReturnType<Trainer['iterate']>, row: number) => {
-      const l = trace.layers[0]!;
-      return Array.from({ length: l.units }, (_, u) => {
+    const Y = targetMatrix(train, config);
+    let run = model.epoch(X, Y, { optimizer, batchSize: 10 });
+    for (let b = 0; b < 25; b++) {
+      const step = t.iterate();
+      const core = run.traced();
+      expect(step.X).toEqual(core.x.data);
+      expect(step.Y).toEqual(core.y.data);
+      expect(step.loss).toBe(core.loss);
+      expect(step.layers.map((l) => l.dW)).toEqual(core.grads.map((g) => g.W.data));
+      // Z of the first layer for the batch's first row: from the weights before the update.
+      const l = step.layers[0]!;
+      for (let u = 0; u < l.units; u++) {
         let z = l.bBefore[u] as number;
-        for (let f = 0; f < l.inputs; f++) z += X.get(row, f) * (l.Wbefore[f * l.units + u] as number);
-        return z;
-      });
-    };
-    rng.shuffle(order);
-    const first = t.iterate();
-    for (const [u, z] of firstZ(first, order[0] as number).entries())
-      expect(first.layers[0]!.Z[u]).toBeCloseTo(z, 5);
-    for (let b = 1; b < 25; b++) t.iterate();
+        for (let f = 0; f < l.inputs; f++)
+          z += (step.X[f] as number) * (l.Wbefore[f * l.units + u] as number);
+        expect(l.Z[u]).toBeCloseTo(z, 5);
+      }
+    }
+    expect(run.done).toBe(true);
     expect([t.epoch, t.iterations]).toEqual([1, 25]);
-    rng.shuffle(order);
+    // The next iteration starts the next epoch, reshuffled: its batch is core's next epoch's first.
+    run = model.epoch(X, Y, { optimizer, batchSize: 10 });
     const next = t.iterate();
-    for (const [u, z] of firstZ(next, order[0] as number).entries())
-      expect(next.layers[0]!.Z[u]).toBeCloseTo(z, 5);
+    expect(next.X).toEqual(run.traced().x.data);
+    expect([t.epoch, t.iterations]).toEqual([1, 26]);
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('play after a few steps finishes the epoch they began: the weights of whole epochs trained by core', () => {
+    const { t, config, train } = trainer({ batchSize: 10, optimizer: 'momentum' });
+    const model = buildModel(config, 2, jsKernels);
+    const optimizer = resolveOptimizer({ name: 'momentum', learningRate: config.learningRate });
+    const X = featureMatrix(train, config.features);
+    const Y = targetMatrix(train, config);
+    for (let i = 0; i < 7; i++) t.iterate();
+    expect([t.epoch, t.iterations]).toEqual([0, 7]);
+    // Play's first epoch is the rest of the stepped one: 18 updates, then whole epochs again.
+    expect(t.trainEpoch()).toBe(18);
+    expect([t.epoch, t.iterations]).toEqual([1, 25]);
+    expect(t.trainEpoch()).toBe(25);
+    expect([t.epoch, t.iterations]).toEqual([2, 50]);
+    for (let e = 0; e < 2; e++) model.trainEpoch(X, Y, { optimizer, batchSize: 10 });
+    expect(t.snapshot(false, rates, false).layers.map((l) => l.W)).toEqual(
+      model.getWeights().map((w) => w.W.data),
+    );
+    // A new model (reset) starts a new epoch: a step then is the first of 25 again.
+    for (let i = 0; i < 3; i++) t.iterate();
+    t.reset();
+    t.iterate();
+    expect([t.epoch, t.iterations]).toEqual([0, 1]);
+    expect(t.trainEpoch()).toBe(24);
+    model.dispose();
+    optimizer.dispose();
   });
 
   it('a ReLU unit one example has just switched off: the inspector finds the kink, and its difference agrees', () => {
@@ -339,6 +375,43 @@ describe('the trainer behind the worker', () => {
     // A tanh unit has no kink: the full ε, nothing flagged.
     const smooth = trainer().t.inspect({ kind: 'weight', layer: 0, from: 0, to: 0 }).finiteDifference;
     expect(smooth).toMatchObject({ epsilon: 1e-3, kinks: 0, reliable: true });
+  });
+
+  it('a later layer’s z the step moves across 0: named as the page’s layer (past a Dropout), with its activation', () => {
+    // Model layers: Dense, Dropout, Dense, Dense; the page's layer 1 (0-based) is the model's layer 2.
+    const { t } = trainer({ activation: 'relu', hidden: [4, 2], dropout: [0.3] });
+    for (let i = 0; i < 5; i++) t.trainEpoch();
+    // A weight w(x₁ → u) of the first layer with no kink of its own near, and an example n that unit u is on for.
+    let found: { u: number; n: number; rate: number } | null = null;
+    for (let u = 0; u < 4 && !found; u++) {
+      const own = t.inspect({ kind: 'weight', layer: 0, from: 0, to: u }).finiteDifference;
+      if (own.kinks > 0 || own.laterKinks !== 0) continue;
+      for (let n = 0; n < 50 && !found; n++) {
+        const d = t.inspect({ kind: 'weight', layer: 0, from: 0, to: u }, n).detail!;
+        const W1 = d.weights[1]!;
+        // ∂z/∂w of the next layer's unit 0 at this example: W¹[u][0]·φ′(z⁰_u)·x₁.
+        const rate =
+          (d.layers[0]!.z[u] as number) > 0 ? (W1.W[u * W1.units] as number) * (d.x[0] as number) : 0;
+        if (Math.abs(rate) > 0.05) found = { u, n, rate };
+      }
+    }
+    if (!found) throw new Error('no unit and example to build a later kink with');
+    const { u, n, rate } = found;
+    // Put that example's z in layer 2, unit 1, a quarter of the first step's reach above 0 (by its bias).
+    const d = t.inspect({ kind: 'weight', layer: 0, from: 0, to: u }, n).detail!;
+    const z = d.layers[1]!.z[0] as number;
+    t.setBias(1, 0, (d.weights[1]!.b[0] as number) - z + 0.25 * Math.abs(rate) * 1e-3);
+    const i = t.inspect({ kind: 'weight', layer: 0, from: 0, to: u });
+    const fd = i.finiteDifference;
+    expect(fd.kinks).toBe(0);
+    expect(fd.laterKinks).toBeGreaterThanOrEqual(1);
+    expect(fd.laterKinkLayers).toEqual([{ layer: 1, activation: 'relu' }]);
+    expect(fd.reliable).toBe(true);
+    expect(fd.epsilon).toBeLessThan(1e-3);
+    expect(Math.abs(fd.value - i.gradient)).toBeLessThan(0.02 * Math.abs(i.gradient) + 2e-5);
+    expect(kinkNote(i, 'none', true)).toMatch(
+      /^The first ε tried moved z in layer 2 \(ReLU\) across 0 for \d+ examples?: ε reduced to [\d.e-]+ to step clear of it\.$/,
+    );
   });
 
   it('dropout 0.3 on the first hidden layer: a Dropout after its Dense, the circle to > 85%, Dense layers addressed', () => {

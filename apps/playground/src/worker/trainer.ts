@@ -3,6 +3,8 @@ import {
   ChainruleError,
   type ChainTerm,
   type Dropout,
+  type EpochRun,
+  type FiniteDifference,
   type Kernels,
   type LayerWeights,
   type LossSpec,
@@ -11,9 +13,9 @@ import {
   type Optimizer,
   type OptimizerSpec,
   type ParameterTarget,
-  Rng,
   resolveOptimizer,
   Sequential,
+  type TracedBatch,
 } from '@chainrule/core';
 import { featureMatrix, gridPoints, type Point, targetMatrix } from '../data/datasets';
 import {
@@ -38,6 +40,7 @@ import type {
   InspectTarget,
   IterationTrace,
   LayerSnapshot,
+  PageFiniteDifference,
   Snapshot,
 } from './protocol';
 
@@ -46,8 +49,9 @@ const CHAIN_ROWS = 6;
 
 /**
  * The training side of the playground, free of any worker or DOM API so it runs in tests too: it builds the model
- * a config describes, trains it epoch by epoch (core's `trainEpoch`), and answers with snapshots, inspections
- * (core's `inspect`) and traced iterations.
+ * a config describes, trains it through core's one batch loop (`model.epoch`: whole epochs while playing, one traced
+ * batch per step-through iteration, both on the same epoch), and answers with snapshots, inspections (core's
+ * `inspect`) and traced iterations.
  *
  * The page addresses layers as it draws them, Dense by Dense (`InspectTarget`); `dense` maps those indices to the
  * model's, where a Dropout may follow a hidden Dense.
@@ -64,10 +68,13 @@ export class Trainer {
   /** Model index of each Dense layer: page layer l is `model.layers[dense[l]]`. */
   private dense: number[] = [];
   /**
-   * The step-through's row order, reshuffled by core's `Rng` (seeded from the config's seed) at the start of each of
-   * its epochs; null until the next traced iteration starts one.
+   * The epoch in progress (core's `model.epoch`: the model's seeded shuffle, the config's batch size and the
+   * optimizer): the step-through's iterations take its batches one at a time, and play (`trainEpoch`) runs the rest
+   * of it, so an epoch begun by stepping is finished by play, not dropped. Null between epochs; dropped with the
+   * model, optimizer or data it was started on.
    */
-  private steps: { rng: Rng; order: Uint32Array } | null = null;
+  private run: EpochRun | null = null;
+  /** Whole epochs trained (however their batches ran), and updates made. */
   epoch = 0;
   iterations = 0;
 
@@ -92,7 +99,6 @@ export class Trainer {
     this.Xtest = featureMatrix(test, config.features);
     this.Ytest = targetMatrix(test, config);
     this.grid = featureMatrix(gridPoints(GRID), config.features);
-    this.steps = null;
     this.install(buildModel(config, this.X.cols, this.kernels));
     const model = this.need();
     // Dropout layers have no parameters: the Dense layers' weights carry over when a rate changes.
@@ -109,7 +115,6 @@ export class Trainer {
     this.install(buildModel(this.config, this.X.cols, this.kernels));
     this.epoch = 0;
     this.iterations = 0;
-    this.steps = null;
   }
 
   /** Moves training to other kernels, keeping the weights. */
@@ -121,8 +126,9 @@ export class Trainer {
     this.need().setWeights(weights);
   }
 
-  /** Replaces the model (freeing the old one) and starts a fresh optimizer for it. */
+  /** Replaces the model (freeing the old one) and starts a fresh optimizer for it (and a fresh epoch). */
   private install(model: Sequential): void {
+    this.run = null;
     this.model?.dispose();
     this.model = model;
     this.dense = denseIndices(model);
@@ -136,14 +142,11 @@ export class Trainer {
   }
 
   /**
-   * One pass over the training set in shuffled mini-batches: core's `trainEpoch`, the loop `fit` runs (its seeded
-   * shuffle, one `trainBatch` per batch). Returns the number of updates.
+   * The epoch in progress, or the next one: core's `model.epoch`, the loop `fit` and `trainEpoch` run (the model's
+   * seeded shuffle, one training step per batch of the config's size, the trainer's optimizer).
    */
-  trainEpoch(): number {
-    const model = this.need();
-    if (this.X.rows === 0) return 0;
-    const before = this.iterations;
-    model.trainEpoch(this.X, this.Y, {
+  private current(): EpochRun {
+    this.run ??= this.need().epoch(this.X, this.Y, {
       optimizer: this.optimizer as Optimizer,
       batchSize: this.batchSize,
       // Counted per batch, so a divergence mid-epoch leaves the count at the updates actually made.
@@ -151,7 +154,38 @@ export class Trainer {
         this.iterations++;
       },
     });
-    this.epoch++;
+    return this.run;
+  }
+
+  /**
+   * Runs `batches` on the epoch in progress; when that finishes it, the epoch counts and the next call starts the
+   * next. A divergence (core's DIVERGED: the weights as before the failing batch) drops the epoch.
+   */
+  private advance<T>(batches: (run: EpochRun) => T): T {
+    const run = this.current();
+    let result: T;
+    try {
+      result = batches(run);
+    } catch (err) {
+      this.run = null;
+      throw err;
+    }
+    if (run.done) {
+      this.run = null;
+      this.epoch++;
+    }
+    return result;
+  }
+
+  /**
+   * Trains to the end of the epoch: all of a new one, or the rest of one the step-through began. Returns the number
+   * of updates.
+   */
+  trainEpoch(): number {
+    this.need();
+    if (this.X.rows === 0) return 0;
+    const before = this.iterations;
+    this.advance((run) => run.run());
     return this.iterations - before;
   }
 
@@ -274,10 +308,28 @@ export class Trainer {
       sumOfProducts: i.sumOfProducts,
       regularization: i.regularization,
       gradient: i.gradient,
-      finiteDifference: i.finiteDifference,
+      finiteDifference: this.pageFiniteDifference(i.finiteDifference),
       loss: i.loss,
       detail: this.exampleDetail(target, n, i.terms[n] as ChainTerm),
     };
+  }
+
+  /**
+   * Core's finite difference with its later-kink layers (model indices) as the page counts them: Dense layers, each
+   * with its activation. (A Dropout's activation is the identity, so every layer core names is a Dense.)
+   */
+  private pageFiniteDifference(fd: FiniteDifference): PageFiniteDifference {
+    const model = this.need();
+    const laterKinkLayers = (fd.laterKinkLayers ?? []).map((m) => {
+      const layer = this.dense.indexOf(m);
+      if (layer < 0)
+        throw new ChainruleError(
+          'SHAPE',
+          `inspect: a kink was found in model layer ${m} ('${model.layers[m]?.name}'), which is not one of the page's Dense layers`,
+        );
+      return { layer, activation: (model.layers[m] as (typeof model.layers)[number]).activation.name };
+    });
+    return { ...fd, laterKinks: fd.laterKinks ?? 0, laterKinkLayers };
   }
 
   /**
@@ -311,31 +363,16 @@ export class Trainer {
 
   /**
    * One update on the next mini-batch, traced: Z, A, ∂J/∂A, ∂J/∂Z, ∂J/∂W, ∂J/∂b of each Dense layer (and the output
-   * of the Dropout after it), and W, b before and after. The batches follow the step-through's own order (core's
-   * `Rng` from the config's seed); the update is core's `trainBatch`.
+   * of the Dropout after it), and W, b before and after. The batch is the next of the epoch in progress (core's
+   * `EpochRun.traced`: the same loop, order, batch size and optimizer as play), starting the next epoch after the
+   * last.
    */
   iterate(): IterationTrace {
     const model = this.need();
-    const n = this.X.rows;
-    if (n === 0) throw new ChainruleError('EMPTY', 'there are no training points');
-    const size = this.batchSize;
-    const batches = Math.ceil(n / size);
-    const b = this.iterations % batches;
-    if (!this.steps || b === 0) {
-      this.steps ??= {
-        rng: new Rng((this.config as Config).seed),
-        order: Uint32Array.from({ length: n }, (_, i) => i),
-      };
-      this.steps.rng.shuffle(this.steps.order);
-    }
-    const rows = this.steps.order.subarray(b * size, Math.min(n, (b + 1) * size));
-    const x = gather(this.X, rows);
-    const y = gather(this.Y, rows);
+    if (this.X.rows === 0) throw new ChainruleError('EMPTY', 'there are no training points');
     const before = model.getWeights();
     // The trace of the very pass the update used (with Dropout, its masks): ΔW is −η·∂J/∂W of what is shown.
-    const { loss, trace } = model.trainBatch(x, y, this.optimizer as Optimizer, { trace: true });
-    this.iterations++;
-    if (b === batches - 1) this.epoch++;
+    const { x, y, loss, trace, grads }: TracedBatch = this.advance((run) => run.traced());
     const after = model.getWeights();
     return {
       iteration: this.iterations,
@@ -349,13 +386,14 @@ export class Trainer {
         const dropped = trace.layers[m + 1];
         const wBefore = before[m] as LayerWeights;
         const wAfter = after[m] as LayerWeights;
+        const g = grads[m] as LayerWeights;
         return {
           Z: t.Z.data,
           A: t.A.data,
           dA: t.dA.data,
           dZ: t.dZ.data,
-          dW: t.dW.data,
-          db: t.db,
+          dW: g.W.data,
+          db: g.b,
           Wbefore: wBefore.W.data,
           Wafter: wAfter.W.data,
           bBefore: wBefore.b,
@@ -404,7 +442,6 @@ export class Trainer {
         throw new ChainruleError('INVALID_OPTION', `the model does not fit the data: ${problemCheck}`);
       const weights = denseWeights(loaded);
       this.config = { ...(this.config as Config), ...changes };
-      this.steps = null;
       this.install(buildModel(this.config, this.X.cols, this.kernels));
       setDenseWeights(this.need(), weights);
       return changes;
@@ -527,13 +564,4 @@ function optimizerFor(config: Config): Optimizer {
 
 function sameShapes(a: readonly LayerWeights[], b: readonly LayerWeights[]): boolean {
   return a.length === b.length && a.every((w, i) => w.W.rows === b[i]?.W.rows && w.W.cols === b[i]?.W.cols);
-}
-
-/** The rows `rows` of M, in that order, as a new matrix (one step-through batch). */
-function gather(M: Matrix, rows: Uint32Array): Matrix {
-  const out = new Matrix(rows.length, M.cols);
-  rows.forEach((r, i) => {
-    out.data.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), i * M.cols);
-  });
-  return out;
 }

@@ -157,6 +157,33 @@ describe('the derivations against the model', () => {
     });
   }
 
+  it('the live ∂a/∂z writes the layer’s own α (ELU 0.7, leaky ReLU 0.2), not the table’s default', () => {
+    const { t, config } = trained({
+      activation: 'elu',
+      layerActivations: [null, 'leakyRelu'],
+      alphas: [0.7, 0.2],
+    });
+    // Each layer at an example whose z is below 0, where φ′'s branch carries α: ELU's a + α, leaky ReLU's α.
+    for (const [layer, branch] of [
+      [0, /^(\(-.+\)|0) \+ 0\.7$/],
+      [1, /^0\.2$/],
+    ] as const) {
+      let shown: string | null = null;
+      for (let example = 0; example < 250 && shown === null; example++) {
+        const live = liveOf(config, t.inspect({ kind: 'bias', layer, unit: 0 }, example));
+        if (!live) throw new Error('no detail');
+        if ((live.detail.layers[layer]?.z[0] as number) > 0) continue;
+        const dadz = fillDerivation(ours, live)
+          .flatMap((s) => s.terms)
+          .find((term) => term.id === 'dadz');
+        expect(dadz?.tex, `layer ${layer + 1}`).toContain(`= ${valuesFor(ours, live).dadzLive} =`);
+        shown = valuesFor(ours, live).dadzLive as string;
+      }
+      expect(shown, `layer ${layer + 1}: an example below its kink`).not.toBeNull();
+      expect(shown, `layer ${layer + 1}`).toMatch(branch);
+    }
+  });
+
   it('the substituted ∂J/∂w is the backward pass’s ∂J/∂W entry the snapshot carries', () => {
     const preset = seedPresets.find((p) => p.id === 'seed-001');
     if (!preset) throw new Error('no seed-001 preset');

@@ -1,5 +1,5 @@
-import { type ActivationName, activationTable } from '@chainrule/core';
-import type { Config } from '../../state/config';
+import { type ActivationName, activationTable, type ResolvedActivation } from '@chainrule/core';
+import { type Config, resolvedActivation } from '../../state/config';
 import type { Highlight } from '../../state/store';
 import type { ExampleDetail, ExampleLayer, Inspection, InspectTarget } from '../../worker/protocol';
 import { factor, sumOfProducts, tex, type Values } from './tex';
@@ -77,14 +77,24 @@ export function phiTex(act: ActivationName, z: string): string {
   return activationTable[act].tex.phi(z);
 }
 
+/** The selected unit's activation with its layer's α, as the config (and so the model) has it. */
+export const activationAt = (live: Live): ResolvedActivation => resolvedActivation(live.config, live.layer);
+
 /**
  * φ′ as the derivations write it (docs/math.md §2), in terms of z and a (symbols or live numbers); given z's value,
- * a piecewise φ′ shows its branch with α's number, else both cases with α.
+ * a piecewise φ′ shows its branch with α's number — the layer's α for a resolved activation (`activationAt`), the
+ * table's default for a bare name — else both cases with α.
  */
-export function dphiTex(act: ActivationName, z: string, a: string, zValue?: number): string {
-  const entry = activationTable[act];
+export function dphiTex(
+  act: ActivationName | ResolvedActivation,
+  z: string,
+  a: string,
+  zValue?: number,
+): string {
+  const entry = activationTable[typeof act === 'string' ? act : act.name];
   if (zValue === undefined) return entry.tex.dphi(z, a, '\\alpha');
-  return entry.tex.dphi(z, a, tex(entry.alpha?.default ?? 0), zValue > 0 ? 'above' : 'below');
+  const alpha = typeof act === 'string' ? (entry.alpha?.default ?? 0) : act.alpha;
+  return entry.tex.dphi(z, a, tex(alpha), zValue > 0 ? 'above' : 'below');
 }
 
 /**
@@ -130,7 +140,7 @@ export function commonValues(live: Live): Values {
     zExpand: sumOfProducts(incoming, d.input, w?.b[k]),
     phiLive: phiTex(live.activation, tex(here.z[k] as number)),
     dadzLive: dphiTex(
-      live.activation,
+      activationAt(live),
       tex(here.z[k] as number),
       factor(here.a[k] as number),
       here.z[k] as number,

@@ -1,6 +1,5 @@
-import { type ActivationName, activationTable, type ResolvedActivation } from '@chainrule/core';
-import { resolvedActivation } from '../../state/config';
-import { at, type Live, weight } from './live';
+import { type ActivationName, activationTable, lossTable, type ResolvedActivation } from '@chainrule/core';
+import { activationAt, at, type Live, weight } from './live';
 import type { Derivation } from './types';
 
 /**
@@ -20,9 +19,6 @@ function entryOf(act: ActivationName | ResolvedActivation) {
   const e = activationTable[typeof act === 'string' ? act : act.name];
   return [e, typeof act === 'string' ? (e.alpha?.default ?? 0) : act.alpha] as const;
 }
-
-/** The selected unit's activation with its layer's α, as the config (and so the model) has it. */
-export const activationAt = (live: Live): ResolvedActivation => resolvedActivation(live.config, live.layer);
 
 /** Σ_j W[j][k]·input_j + b_k, from the example's numbers: z as the forward pass defines it. */
 export function zOf(live: Live): number {
@@ -58,8 +54,8 @@ export function outputDa(live: Live, a: number, y: number): number {
       return y === 0 ? 0 : -y / (N * a);
   }
 }
-const fused = (live: Live) =>
-  live.isOutput && (live.config.loss === 'binaryCrossEntropy' || live.config.loss === 'softmaxCrossEntropy');
+/** At the output, a loss fused with its activation (core's `lossTable[loss].fusedActivation`) gives ∂J/∂z directly. */
+const fused = (live: Live) => live.isOutput && lossTable[live.config.loss].fusedActivation !== undefined;
 const elementwise = (live: Live) => live.detail.term.dadz !== null;
 
 const Z = 'Z^{{{l1}}}_{{{n1}},{{k1}}}';
