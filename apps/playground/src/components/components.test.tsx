@@ -20,6 +20,19 @@ afterEach(() => {
   });
 });
 
+/** An inspection of weight 0→2 of layer 0 at a unit with `activation`, for the kink-note tests. */
+const inspectionOf = <A extends 'relu' | 'tanh'>(activation: A) => ({
+  target: { kind: 'weight' as const, layer: 0, from: 0, to: 2 },
+  value: 0.8,
+  activation,
+  examples: 250,
+  rows: [{ example: 0, dA: 0.2, dadz: 1, dZ: 0.2, dzdw: 2, product: 0.4 }],
+  sumOfProducts: -0.0229,
+  regularization: 0,
+  gradient: -0.0229,
+  loss: 0.3,
+});
+
 describe('components', () => {
   it('choosing a dataset updates the config, the problem type’s output and loss, and the points', () => {
     render(<DataPanel />);
@@ -164,17 +177,7 @@ describe('components', () => {
   });
 
   it('the inspector says when a kink lies within ε, and when the difference cannot be compared', () => {
-    const base = {
-      target: { kind: 'weight' as const, layer: 0, from: 0, to: 2 },
-      value: 0.8,
-      activation: 'relu' as const,
-      examples: 250,
-      rows: [{ example: 0, dA: 0.2, dadz: 1, dZ: 0.2, dzdw: 2, product: 0.4 }],
-      sumOfProducts: -0.0229,
-      regularization: 0,
-      gradient: -0.0229,
-      loss: 0.3,
-    };
+    const base = inspectionOf('relu');
     usePlayground.setState({
       selection: base.target,
       inspection: {
@@ -220,17 +223,7 @@ describe('components', () => {
   });
 
   it('the inspector names the later layers whose z the step moved across 0, and says when that spoils the difference', () => {
-    const base = {
-      target: { kind: 'weight' as const, layer: 0, from: 0, to: 2 },
-      value: 0.8,
-      activation: 'tanh' as const,
-      examples: 250,
-      rows: [{ example: 0, dA: 0.2, dadz: 1, dZ: 0.2, dzdw: 2, product: 0.4 }],
-      sumOfProducts: -0.0229,
-      regularization: 0,
-      gradient: -0.0229,
-      loss: 0.3,
-    };
+    const base = inspectionOf('tanh');
     // Only a later layer's kink: the unit's own (tanh) has none.
     usePlayground.setState({
       selection: base.target,
