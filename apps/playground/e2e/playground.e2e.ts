@@ -36,6 +36,16 @@ async function setParameter(testid: string, value: string) {
   );
 }
 
+/** Picks `text` as the file `name` in an import button's file chooser (what a user's upload does). */
+async function chooseFile(button: 'import-model' | 'import-csv', name: string, text: string) {
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.click(`[data-testid=${button}]`),
+  ]);
+  const mimeType = button === 'import-csv' ? 'text/csv' : 'application/json';
+  await chooser.setFiles({ name, mimeType, buffer: Buffer.from(text) });
+}
+
 describe('the playground in Chromium', () => {
   it('trains: play raises the epoch counter and the training loss falls on the circle data', async () => {
     await open('#speed=0');
@@ -181,15 +191,7 @@ describe('the playground in Chromium', () => {
 
   it('a bad CSV is refused with the line named', async () => {
     await open();
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.click('[data-testid=import-csv]'),
-    ]);
-    await chooser.setFiles({
-      name: 'points.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('x1,x2,label\n1,2,1\n3,oops,0\n'),
-    });
+    await chooseFile('import-csv', 'points.csv', 'x1,x2,label\n1,2,1\n3,oops,0\n');
     await page.waitForSelector('[data-testid=notice]');
     expect(await page.textContent('[data-testid=notice]')).toContain(
       'points.csv: Line 3: x2 “oops” is not a number.',
@@ -216,26 +218,14 @@ describe('the playground in Chromium', () => {
     // A fresh network, then the import brings the trained weights and architecture back.
     await open('#hidden=2,2');
     expect(await numberOf(page, 'loss-train')).toBeGreaterThan(lossTrained + 0.1);
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.click('[data-testid=import-model]'),
-    ]);
-    await chooser.setFiles({ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await chooseFile('import-model', 'model.json', text);
     await page.waitForFunction(() =>
       document.querySelector('[data-testid=notice]')?.textContent?.includes('Model imported'),
     );
     expect(await page.textContent('[data-testid=hidden-layers]')).toBe('1 hidden layer');
     expect(Math.abs((await numberOf(page, 'loss-train')) - lossTrained)).toBeLessThan(1e-3);
     // And a broken file is refused with the reason.
-    const [again] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.click('[data-testid=import-model]'),
-    ]);
-    await again.setFiles({
-      name: 'bad.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from(text.slice(0, 40)),
-    });
+    await chooseFile('import-model', 'bad.json', text.slice(0, 40));
     await page.waitForFunction(() =>
       /not valid JSON/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''),
     );
@@ -253,11 +243,7 @@ describe('the playground in Chromium', () => {
     });
     const text = JSON.stringify(made.toJSON());
     await open('#speed=0');
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.click('[data-testid=import-model]'),
-    ]);
-    await chooser.setFiles({ name: 'elu.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await chooseFile('import-model', 'elu.json', text);
     await page.waitForFunction(() =>
       document.querySelector('[data-testid=notice]')?.textContent?.includes('Model imported'),
     );
@@ -507,11 +493,7 @@ describe('the playground in Chromium', () => {
       expect(text.split('\n')[0]).toBe(`# problem: ${problem}`);
       // Import it twice: the second import is no different from the first.
       for (let i = 0; i < 2; i++) {
-        const [chooser] = await Promise.all([
-          page.waitForEvent('filechooser'),
-          page.click('[data-testid=import-csv]'),
-        ]);
-        await chooser.setFiles({ name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+        await chooseFile('import-csv', 'points.csv', text);
         await page.waitForFunction(
           (l) =>
             document
@@ -536,11 +518,7 @@ describe('the playground in Chromium', () => {
       { length: 1500 },
       (_, i) => `${((i * 7.31) % 12) - 6},${((i * 3.17) % 12) - 6},${(((i * 0.618) % 2) - 1).toFixed(6)}`,
     );
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.click('[data-testid=import-csv]'),
-    ]);
-    await chooser.setFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await chooseFile('import-csv', 'big.csv', rows.join('\n'));
     await page.waitForFunction(() =>
       /regression \(detected from the labels\)\. 1500 points make the link [\d.]+ kB, over the 8 kB limit: they are kept in this browser’s storage/.test(
         document.querySelector('[data-testid=notice]')?.textContent ?? '',
