@@ -62,6 +62,24 @@ describe('the trainer behind the worker', () => {
     expect(a.t.snapshot(false, rates, false).layers).not.toEqual(b.t.snapshot(false, rates, false).layers);
   });
 
+  it('new points with the same config (a click, an undo) are trained on, by the same model and optimizer', () => {
+    const { t, config, train, test } = trainer({ optimizer: 'adam' });
+    for (let i = 0; i < 3; i++) t.trainEpoch();
+    const target = { kind: 'weight' as const, layer: 0, from: 0, to: 0 };
+    const weight = t.inspect(target).value;
+    const added = [...train, { x: 4.5, y: -4.5, label: 1 }];
+    t.configure(config, added, test, true);
+    // The trained weight is kept, and the set the model trains on and inspects is the new one.
+    expect(t.inspect(target).value).toBe(weight);
+    expect(t.inspect(target).examples).toBe(251);
+    const before = t.snapshot(false, rates, false).iterations;
+    t.trainEpoch();
+    expect(t.snapshot(false, rates, false).iterations - before).toBe(Math.ceil(251 / config.batchSize));
+    // Undo: back to the 250.
+    t.configure(config, train, test, true);
+    expect(t.inspect(target).examples).toBe(250);
+  });
+
   it('the inspector’s chain of terms sums to the backward pass’s gradient, and the finite difference agrees', () => {
     const { t } = trainer({ regularization: 'l2', regularizationRate: 0.01 });
     for (let i = 0; i < 5; i++) t.trainEpoch();

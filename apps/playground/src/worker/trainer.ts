@@ -65,6 +65,8 @@ export class Trainer {
   private Xtest = new Matrix(0, 0);
   private Ytest = new Matrix(0, 0);
   private grid = new Matrix(0, 0);
+  /** The points X, Y and Xtest, Ytest were made from. */
+  private points: { train: readonly Point[]; test: readonly Point[] } = { train: [], test: [] };
   /** Model index of each Dense layer: page layer l is `model.layers[dense[l]]`. */
   private dense: number[] = [];
   /**
@@ -87,18 +89,18 @@ export class Trainer {
   /** Rebuilds the model (or keeps its weights, when only training-side settings changed) and the data matrices. */
   configure(config: Config, train: Point[], test: Point[], keepWeights = false): void {
     if (keepWeights && this.optimizer && this.config && onlyLearningRateDiffers(this.config, config)) {
-      // Same network, data and optimizer: the optimizer keeps its velocity or moments and trains on at the new rate.
+      // Same network and optimizer: it keeps its velocity or moments and trains on at the new rate.
       this.optimizer.learningRate = config.learningRate;
       this.config = config;
+      if (samePoints(this.points.train, train) && samePoints(this.points.test, test)) return;
+      // New points (a click, an undo, an import): the same model trains on them, from a fresh epoch over them.
+      this.setData(config, train, test);
+      this.run = null;
       return;
     }
     const weights = keepWeights && this.model ? denseWeights(this.model) : null;
     this.config = config;
-    this.X = featureMatrix(train, config.features);
-    this.Y = targetMatrix(train, config);
-    this.Xtest = featureMatrix(test, config.features);
-    this.Ytest = targetMatrix(test, config);
-    this.grid = featureMatrix(gridPoints(GRID), config.features);
+    this.setData(config, train, test);
     this.install(buildModel(config, this.X.cols, this.kernels));
     const model = this.need();
     // Dropout layers have no parameters: the Dense layers' weights carry over when a rate changes.
@@ -107,6 +109,16 @@ export class Trainer {
       this.epoch = 0;
       this.iterations = 0;
     }
+  }
+
+  /** The training, test and grid matrices of these points under this config's features and targets. */
+  private setData(config: Config, train: Point[], test: Point[]): void {
+    this.points = { train: train.slice(), test: test.slice() };
+    this.X = featureMatrix(train, config.features);
+    this.Y = targetMatrix(train, config);
+    this.Xtest = featureMatrix(test, config.features);
+    this.Ytest = targetMatrix(test, config);
+    this.grid = featureMatrix(gridPoints(GRID), config.features);
   }
 
   /** Same config, fresh weights from the seed, epoch 0. */
@@ -564,4 +576,15 @@ function optimizerFor(config: Config): Optimizer {
 
 function sameShapes(a: readonly LayerWeights[], b: readonly LayerWeights[]): boolean {
   return a.length === b.length && a.every((w, i) => w.W.rows === b[i]?.W.rows && w.W.cols === b[i]?.W.cols);
+}
+
+/** Whether two point lists are the same points in the same order. */
+function samePoints(a: readonly Point[], b: readonly Point[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => {
+      const q = b[i] as Point;
+      return p.x === q.x && p.y === q.y && p.label === q.label;
+    })
+  );
 }
