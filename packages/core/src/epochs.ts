@@ -24,7 +24,8 @@ import type { Workspace } from './workspace.js';
 /**
  * The one training loop (docs/math.md §4 is one step of it): epochs of shuffled mini-batches, each batch one
  * training step of the model. `Sequential.fit` runs it in time slices across epochs; `Sequential.trainEpoch` runs
- * one epoch of it synchronously, for callers that schedule epochs themselves (a worker, a CLI).
+ * one epoch of it synchronously, for callers that schedule epochs themselves (a worker, a CLI); `Sequential.epoch`
+ * hands out one epoch to run in slices of the caller's choosing (a batch at a time, traced or not).
  */
 
 /** What the loop needs of a model: its seeded generator, a workspace per batch size, one step, and a threshold. */
@@ -52,12 +53,18 @@ export function batchSizeFor(op: string, batchSize: number | undefined, rows: nu
   return Math.min(checkNumber(op, 'batchSize', batchSize ?? 32, { min: 1, integer: true }), rows);
 }
 
-/** A model's epochs: the row order (kept while the row count stays the same) and how many it has trained. */
+/**
+ * A model's epochs: the last epoch's row order (the next one reshuffles a copy of it, while the row count stays the
+ * same) and how many it has trained. Each epoch owns its order, so epochs open at once (a paused `epoch` run and a
+ * `trainEpoch`) never reorder each other's rows.
+ */
 export class Epochs {
-  /** The row order of the epochs, reshuffled each epoch. */
-  private order = new Uint32Array(0);
-  /** Epochs trained by `fit` and `trainEpoch`, over the model's life. */
+  /** The row order of the last epoch begun. */
+  private last = new Uint32Array(0);
+  /** Epochs trained by `fit`, `trainEpoch` and `epoch`, over the model's life. */
   private trained = 0;
+  /** Set when the model is disposed: open runs refuse to go on. */
+  closed = false;
 
   constructor(private readonly model: Stepper) {}
 
@@ -69,20 +76,23 @@ export class Epochs {
 
   /** Each fit starts from the rows in order, so a fit's shuffles depend only on the seed and what came before. */
   restart(): void {
-    this.order = new Uint32Array(0);
+    this.last = new Uint32Array(0);
   }
 
-  /** Starts an epoch: the row order (the last epoch's reshuffled), sums at zero. */
+  /**
+   * Starts an epoch: its row order (without shuffling, the rows in order; with it, the last epoch's order
+   * reshuffled — the rows in order first when the row count changed), sums at zero. One allocation per epoch.
+   */
   begin(X: Matrix, Y: Matrix, batchSize: number, shuffle: boolean, number: number): EpochState {
-    if (this.order.length !== X.rows || !shuffle) {
-      // Without shuffling, the rows in order; with it, the last epoch's order reshuffled.
-      if (this.order.length !== X.rows) this.order = new Uint32Array(X.rows);
-      for (let i = 0; i < X.rows; i++) this.order[i] = i;
-    }
-    if (shuffle) this.model.rng.shuffle(this.order);
+    const order = new Uint32Array(X.rows);
+    if (shuffle && this.last.length === X.rows) order.set(this.last);
+    else for (let i = 0; i < X.rows; i++) order[i] = i;
+    if (shuffle) this.model.rng.shuffle(order);
+    this.last = order;
     return {
       X,
       Y,
+      order,
       number,
       batchSize,
       batches: Math.ceil(X.rows / batchSize),
@@ -125,16 +135,19 @@ export class Epochs {
   batch(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, traced: true): TracedBatch;
   batch(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, traced: false): null;
   batch(epoch: EpochState, optimizer: Optimizer, hooks: BatchHooks, traced: boolean): TracedBatch | null {
-    const { X, Y, batchSize, batches } = epoch;
-    const b = epoch.next++;
+    const { X, Y, batchSize, batches, order } = epoch;
+    const b = epoch.next;
     const start = b * batchSize;
     const rows = Math.min(batchSize, X.rows - start);
     const ws = this.model.workspace(rows);
-    gatherRows(X, this.order, start, ws.x);
-    gatherRows(Y, this.order, start, ws.y);
+    gatherRows(X, order, start, ws.x);
+    gatherRows(Y, order, start, ws.y);
     epoch.cursor.batch = b + 1;
     const result = traced ? this.model.traced(ws, optimizer, epoch.cursor) : null;
     const loss = result ? result.loss : this.model.step(ws, optimizer, epoch.cursor);
+    // Counted once its step succeeded: after a DIVERGED (weights and optimizer state restored), an open epoch
+    // retries this batch, so a lowered learning rate trains on every row once.
+    epoch.next = b + 1;
     epoch.lossSum += loss * rows;
     if (epoch.threshold !== null)
       epoch.correct += accuracy(this.model.output(ws), ws.y, epoch.threshold) * rows;
@@ -150,7 +163,7 @@ export class Epochs {
       epoch: epoch.number,
       batch: b + 1,
       batches,
-      rows: this.order.slice(start, start + rows),
+      rows: order.slice(start, start + rows),
       x: ws.x.clone(),
       y: ws.y.clone(),
       ...result,
@@ -306,18 +319,30 @@ class Run implements EpochRun {
   }
 
   run(until = Number.POSITIVE_INFINITY): boolean {
+    this.checkOpen('run');
     if (!this.done) this.loop.run(this.state, this.optimizer, this.hooks, until);
     return this.done;
   }
 
   traced(): TracedBatch {
+    this.checkOpen('traced');
+    if (!this.done && this.hooks.signal?.aborted) this.state.stopped = 'aborted';
     if (this.done) {
+      const { stopped, next } = this.state;
+      const why = stopped
+        ? `it was stopped (${stopped === 'aborted' ? 'its signal aborted' : 'onBatchEnd returned false'}) after ${next} of ${this.batches} batches`
+        : `its last batch has run (${next} of ${this.batches})`;
       throw new ChainruleError(
         'INVALID_OPTION',
-        `epoch ${this.epoch}: traced() after its last batch (${this.state.next} of ${this.batches} run); start the next epoch`,
+        `epoch ${this.epoch}: traced() after ${why}; start the next epoch`,
       );
     }
     return this.loop.batch(this.state, this.optimizer, this.hooks, true);
+  }
+
+  private checkOpen(op: string): void {
+    if (this.loop.closed)
+      throw new ChainruleError('INVALID_OPTION', `epoch ${this.epoch}: ${op}(): the model has been disposed`);
   }
 
   log(): EpochLog {

@@ -180,17 +180,7 @@ export const jsKernels: Kernels = {
     const P = pred.data;
     const Y = target.data;
     const G = grad.data;
-    let total = 0;
-    if (entry.kind === 'rowwise') {
-      for (let r = 0; r < N; r++) total += entry.row(P, Y, G, r * K, K, scale);
-    } else {
-      for (let i = 0; i < P.length; i++) {
-        const p = P[i] as number;
-        const y = Y[i] as number;
-        total += entry.value(p, y);
-        G[i] = scale * entry.gradient(p, y);
-      }
-    }
+    const total = entry.sum(P, Y, G, N, K, scale);
     return scale * total;
   },
 

@@ -28,78 +28,106 @@ export interface Loss {
 export type Reduction = 'mean' | 'sum';
 
 /**
- * What a loss kind computes per element (or per row), as the reference JS kernels run it: the value ℓ, and its
- * gradient with respect to what the kernel receives (A, or the logits Z for the fused kinds).
+ * What a loss kind computes, as the reference JS kernels run it: Σ ℓ over a batch with its gradient with respect to
+ * what the kernel receives (A, or the logits Z for the fused kinds), and ∂ℓ/∂a for a fused kind's trace.
  */
 interface LossKindBase {
   /** The code `kernels-wasm` switches on (assembly/reductions.ts); unique. */
   readonly kernelCode: number;
+  /**
+   * Σ ℓ over the rows×cols batch, with `scale · ∂ℓ/∂pred` written into `grad`: the loop `jsKernels.loss` runs (one
+   * per kind, so its calls stay monomorphic and allocate nothing).
+   */
+  sum(
+    pred: Float32Array,
+    target: Float32Array,
+    grad: Float32Array,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): number;
+  /** Fused kinds: ∂ℓ/∂a from a = φ(pred) (for the trace; ±Infinity where a saturates, as the math says). */
+  outputGradient?(a: number, y: number): number;
 }
 
-/** A loss kind summed element by element. */
+/** A loss kind summed element by element: ℓ and ∂ℓ/∂p of one element. */
 export interface ElementwiseLossKind extends LossKindBase {
   readonly kind: 'elementwise';
-  /** ℓ(p, y) of one element. */
   value(p: number, y: number): number;
-  /** ∂ℓ/∂p of one element. */
   gradient(p: number, y: number): number;
-  /** Fused kinds: ∂ℓ/∂a from a = φ(p) (for the trace; ±Infinity where a saturates, as the math says). */
-  outputGradient?(a: number, y: number): number;
 }
 
 /** A loss kind computed per row (softmax cross-entropy: the log-sum-exp couples a row). */
 export interface RowwiseLossKind extends LossKindBase {
   readonly kind: 'rowwise';
-  /** Σ ℓ over the row of n values at `offset`, with `scale · ∂ℓ/∂p` written into `grad`. */
-  row(
-    pred: Float32Array,
-    target: Float32Array,
-    grad: Float32Array,
-    offset: number,
-    n: number,
-    scale: number,
-  ): number;
-  /** ∂ℓ/∂a from a = φ(p) of one element (for the trace). */
-  outputGradient(a: number, y: number): number;
 }
 
 /** One entry of `lossKindTable`. */
 export type LossKindEntry = ElementwiseLossKind | RowwiseLossKind;
 
+/** ℓ = (p − y)². */
+const squared = (p: number, y: number) => (p - y) * (p - y);
+const dSquared = (p: number, y: number) => 2 * (p - y);
+/** ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = max(z, 0) − z·y + log(1 + e^−|z|): finite for every z. */
+const sigmoidCE = (z: number, y: number) => Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+const dSigmoidCE = (z: number, y: number) => (elementwise.sigmoid.output(z, 0) as number) - y;
+
 const kinds = {
-  /** ℓ = (p − y)². */
+  /** ℓ = (p − y)², ∂ℓ/∂p = 2(p − y). */
   squaredError: {
     kind: 'elementwise',
     kernelCode: 0,
-    value: (p, y) => (p - y) * (p - y),
-    gradient: (p, y) => 2 * (p - y),
+    value: squared,
+    gradient: dSquared,
+    sum(P, Y, G, _rows, _cols, scale) {
+      let total = 0;
+      for (let i = 0; i < P.length; i++) {
+        const p = P[i] as number;
+        const y = Y[i] as number;
+        total += squared(p, y);
+        G[i] = scale * dSquared(p, y);
+      }
+      return total;
+    },
   },
   /** ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) from the logit z; ∂ℓ/∂z = σ(z) − y. */
   sigmoidCrossEntropy: {
     kind: 'elementwise',
     kernelCode: 1,
-    // = max(z, 0) − z·y + log(1 + e^−|z|): finite for every z.
-    value: (z, y) => Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z))),
-    gradient: (z, y) => (elementwise.sigmoid.output(z, 0) as number) - y,
+    value: sigmoidCE,
+    gradient: dSigmoidCE,
+    sum(Z, Y, G, _rows, _cols, scale) {
+      let total = 0;
+      for (let i = 0; i < Z.length; i++) {
+        const z = Z[i] as number;
+        const y = Y[i] as number;
+        total += sigmoidCE(z, y);
+        G[i] = scale * dSigmoidCE(z, y);
+      }
+      return total;
+    },
     outputGradient: (a, y) => (a === y ? 0 : (a - y) / (a * (1 - a))),
   },
   /** ℓ = −Σ_j y_j·log softmax(z)_j per row, by log-sum-exp; ∂ℓ/∂z_j = softmax(z)_j − y_j. */
   softmaxCrossEntropy: {
     kind: 'rowwise',
     kernelCode: 2,
-    row(P, Y, G, o, n, scale) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let j = 0; j < n; j++) max = Math.max(max, P[o + j] as number);
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += Math.exp((P[o + j] as number) - max);
-      const logSum = max + Math.log(sum);
+    sum(Z, Y, G, rows, cols, scale) {
       let total = 0;
-      for (let j = 0; j < n; j++) {
-        const z = P[o + j] as number;
-        const y = Y[o + j] as number;
-        // A class with y = 0 adds nothing (0·log a = 0 by convention, also where a underflows to 0).
-        if (y !== 0) total -= y * (z - logSum);
-        G[o + j] = scale * (Math.exp(z - logSum) - y);
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let max = Number.NEGATIVE_INFINITY;
+        for (let j = 0; j < cols; j++) max = Math.max(max, Z[o + j] as number);
+        let sum = 0;
+        for (let j = 0; j < cols; j++) sum += Math.exp((Z[o + j] as number) - max);
+        const logSum = max + Math.log(sum);
+        for (let j = 0; j < cols; j++) {
+          const z = Z[o + j] as number;
+          const y = Y[o + j] as number;
+          // A class with y = 0 adds nothing (0·log a = 0 by convention, also where a underflows to 0).
+          if (y !== 0) total -= y * (z - logSum);
+          G[o + j] = scale * (Math.exp(z - logSum) - y);
+        }
       }
       return total;
     },
@@ -198,8 +226,10 @@ function builtin(name: LossName, fields: LossFields, reduction: Reduction): Loss
       kernels.loss(kind, pred, target, grad, scale(pred.rows, pred.cols, reduction)),
     toJSON: () => (reduction === 'mean' ? name : { name, reduction }),
   };
+  if (!fusedActivation) return loss;
   const dAdp = lossKindTable[kind].outputGradient;
-  if (!fusedActivation || !dAdp) return loss;
+  // A fused loss whose kind has no ∂ℓ/∂a still computes from logits; its trace then shows ∂J/∂A as NaN.
+  if (!dAdp) return { ...loss, fusedActivation };
   return {
     ...loss,
     fusedActivation,

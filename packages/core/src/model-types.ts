@@ -211,6 +211,8 @@ export interface BatchHooks {
 export interface EpochState {
   readonly X: Matrix;
   readonly Y: Matrix;
+  /** The epoch's own row order. */
+  readonly order: Uint32Array;
   readonly number: number;
   readonly batchSize: number;
   readonly batches: number;

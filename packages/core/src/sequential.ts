@@ -344,7 +344,7 @@ export class Sequential {
   /**
    * One synchronous pass over (X, Y) in mini-batches: the loop `fit` runs, for callers that schedule epochs
    * themselves (a worker's time slices, a CLI). Rows are shuffled by the model's seeded generator (one seed,
-   * bit-identical runs); each batch is one `trainBatch`. Returns the epoch's mean loss (each batch's measured
+   * bit-identical runs); each batch is one training step, as in `trainBatch`. Returns the epoch's mean loss (each batch's measured
    * before its update) and, for classifier outputs, its accuracy; `epoch` counts every epoch this model trained.
    * Throws DIVERGED like `fit`, leaving weights and optimizer state as they were before the failing batch.
    */
@@ -415,6 +415,7 @@ export class Sequential {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.epochs.closed = true;
     this.pool.dispose();
     for (const o of this.optimizers) o.release(this.params);
     this.optimizers.clear();

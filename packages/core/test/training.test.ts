@@ -334,6 +334,84 @@ describe('one training loop: trainEpoch is the loop fit runs', () => {
     m.dispose();
   });
 
+  it('epochs open at once each keep their own row order: a paused run resumes on its rows, whatever else trained', async () => {
+    const rowsOf = (runs: { rows: Uint32Array }[]) => runs.flatMap((t) => Array.from(t.rows));
+    const every = (n: number) => Array.from({ length: n }, (_, i) => i);
+    // Alone: the rows run A trains on. Then the same, with another epoch, a trainEpoch on fewer rows and a fit in
+    // between: A trains on exactly the same rows, each once.
+    const ref = net();
+    const a1 = ref.epoch(data.train.x, data.train.y, {
+      batchSize: 10,
+      optimizer: new SGD({ learningRate: 0.05 }),
+    });
+    const alone = rowsOf(Array.from({ length: a1.batches }, () => a1.traced()));
+    expect([...alone].sort((p, q) => p - q)).toEqual(every(data.train.x.rows));
+    const m = net();
+    const opt = new SGD({ learningRate: 0.05 });
+    const a = m.epoch(data.train.x, data.train.y, { batchSize: 10, optimizer: opt });
+    const seen = [a.traced(), a.traced()];
+    const b = m.epoch(data.train.x, data.train.y, { batchSize: 10, optimizer: opt });
+    b.traced();
+    seen.push(a.traced());
+    const half = { x: data.train.x.rows / 2 };
+    const rows = (mm: Matrix, n: number) => new Matrix(n, mm.cols, mm.data.slice(0, n * mm.cols));
+    m.trainEpoch(rows(data.train.x, half.x), rows(data.train.y, half.x), { batchSize: 10, optimizer: opt });
+    seen.push(a.traced());
+    await m.fit(data.train.x, data.train.y, {
+      epochs: 1,
+      batchSize: 10,
+      optimizer: opt,
+      validationSplit: 0.5,
+    });
+    while (!a.done) seen.push(a.traced());
+    expect(rowsOf(seen)).toEqual(alone);
+    expect(a.log().loss).toBeGreaterThan(0);
+    ref.dispose();
+    m.dispose();
+  });
+
+  it('a batch that diverges in an open epoch is retried: lowering the rate trains on as if it never happened', () => {
+    const [a, b] = [net(), net()];
+    const [optA, optB] = [new Adam({ learningRate: 0.02 }), new Adam({ learningRate: 0.02 })];
+    const want = b.trainEpoch(data.train.x, data.train.y, { batchSize: 8, optimizer: optB });
+    const run = a.epoch(data.train.x, data.train.y, { batchSize: 8, optimizer: optA });
+    run.run(0);
+    optA.learningRate = 1e300;
+    expect(() => run.traced()).toThrow(/DIVERGED|diverged|not finite|NaN|Infinity/);
+    expect(run.batchesDone).toBe(1); // the failed batch is not counted
+    optA.learningRate = 0.02;
+    run.run();
+    expect(run.log()).toEqual(want);
+    expect(a.getWeights()).toEqual(b.getWeights());
+    a.dispose();
+    b.dispose();
+  });
+
+  it('an aborted or disposed epoch refuses traced() and run() with the reason', () => {
+    const m = net();
+    const controller = new AbortController();
+    const run = m.epoch(data.train.x, data.train.y, {
+      batchSize: 10,
+      optimizer: new SGD({ learningRate: 0.1 }),
+      signal: controller.signal,
+    });
+    run.traced();
+    controller.abort();
+    const w = m.getWeights();
+    expect(() => run.traced()).toThrow(
+      'epoch 1: traced() after it was stopped (its signal aborted) after 1 of',
+    );
+    expect(m.getWeights()).toEqual(w); // no batch ran
+    expect(run.log().loss).toBeNaN();
+    const open = m.epoch(data.train.x, data.train.y, {
+      batchSize: 10,
+      optimizer: new SGD({ learningRate: 0.1 }),
+    });
+    m.dispose();
+    expect(() => open.run()).toThrow('epoch 2: run(): the model has been disposed');
+    expect(() => open.traced()).toThrow('epoch 2: traced(): the model has been disposed');
+  });
+
   it('trainEpoch needs an optimizer instance, and stops on onBatchEnd returning false', () => {
     const m = net();
     expect(() => m.trainEpoch(data.train.x, data.train.y, { optimizer: 'adam' as never })).toThrow(
