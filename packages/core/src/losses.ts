@@ -53,7 +53,9 @@ interface LossKindBase {
 /** A loss kind summed element by element: ℓ and ∂ℓ/∂p of one element. */
 export interface ElementwiseLossKind extends LossKindBase {
   readonly kind: 'elementwise';
+  /** ℓ(p, y) of one element. */
   value(p: number, y: number): number;
+  /** ∂ℓ/∂p of one element. */
   gradient(p: number, y: number): number;
 }
 
