@@ -1,4 +1,5 @@
 /** The Digits page's worker protocol: one discriminated union each way. */
+import type { ActivationName } from '@chainrule/core';
 
 /** The hidden layer sizes the page offers. */
 export const HIDDEN_SIZES = [32, 64, 128, 256] as const;
@@ -58,6 +59,12 @@ export interface UnitView {
     finiteDifference: number;
     epsilon: number;
     reliable: boolean;
+    /** Examples whose z at this unit lies within ε of its activation's kink (core's `kinks`), and that activation. */
+    kinks: number;
+    activation: ActivationName;
+    /** Examples whose z in a later layer the first ε tried moved across a kink (core's `laterKinks`), and where. */
+    laterKinks: number;
+    laterKinkLayers: { layer: number; activation: ActivationName }[];
     examples: number;
     loss: number;
   };

@@ -140,6 +140,11 @@ describe('DigitTrainer (784-H-10 through core’s batch loop)', () => {
     expect(view.inspection.value).toBe(view.weights[8 * 28 + 14]);
     expect(view.inspection.gradient).toBeCloseTo(view.gradient[8 * 28 + 14] as number, 6);
     expect(view.inspection.sumOfProducts).toBeCloseTo(view.inspection.gradient, 5);
+    // What the inspector's kink note reads: the hidden unit's activation and core's kink counts (none later: the
+    // output layer is a softmax).
+    expect(view.inspection.activation).toBe('relu');
+    expect(Number.isInteger(view.inspection.kinks) && view.inspection.kinks >= 0).toBe(true);
+    expect([view.inspection.laterKinks, view.inspection.laterKinkLayers]).toEqual([0, []]);
     expect(view.outgoing).toHaveLength(CLASSES);
     expect(() => t.unitView({ unit: 32, pixel: 0 })).toThrow(/units 0 to 31; unit 32/);
     expect(() => t.unitView({ unit: 0, pixel: 784 })).toThrow(/pixels 0 to 783; pixel 784/);

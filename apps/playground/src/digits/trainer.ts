@@ -1,6 +1,7 @@
 import {
   type EpochRun,
   type Kernels,
+  type Layer,
   Matrix,
   mlp,
   type Optimizer,
@@ -219,6 +220,14 @@ export class DigitTrainer {
         finiteDifference: inspected.finiteDifference.value,
         epsilon: inspected.finiteDifference.epsilon,
         reliable: inspected.finiteDifference.reliable,
+        kinks: inspected.finiteDifference.kinks,
+        activation: inspected.activation,
+        laterKinks: inspected.finiteDifference.laterKinks ?? 0,
+        // An mlp without Dropout: the model's layers are the page's.
+        laterKinkLayers: (inspected.finiteDifference.laterKinkLayers ?? []).map((layer) => ({
+          layer,
+          activation: (this.model.layers[layer] as Layer).activation.name,
+        })),
         examples: inspected.examples,
         loss: inspected.loss,
       },

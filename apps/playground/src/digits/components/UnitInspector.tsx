@@ -1,4 +1,5 @@
 import { type KeyboardEvent, type PointerEvent, useEffect, useRef } from 'react';
+import { kinkNote } from '../../components/kinkNote';
 import { css, diverging } from '../../render/colors';
 import { send } from '../client';
 import { SIDE } from '../data';
@@ -106,6 +107,25 @@ export function UnitInspector() {
   // The worker's last view (it answers each selection; until then the previous one stays, not a blank).
   const shown = view;
   const i = shown?.inspection;
+  // The playground inspector's words for the finite difference's kink checks (no penalty on this page).
+  const note = i
+    ? kinkNote(
+        {
+          value: i.value,
+          activation: i.activation,
+          finiteDifference: {
+            value: i.finiteDifference,
+            epsilon: i.epsilon,
+            reliable: i.reliable,
+            kinks: i.kinks,
+            laterKinks: i.laterKinks,
+            laterKinkLayers: i.laterKinkLayers,
+          },
+        },
+        'none',
+        true,
+      )
+    : null;
   const outMax = Math.max(1e-9, ...(shown?.outgoing ?? [0]).map(Math.abs));
   return (
     <div className="unit-inspector" data-testid="unit-inspector">
@@ -160,11 +180,15 @@ export function UnitInspector() {
             <th scope="row">
               finite difference (ε = {i && Number.isFinite(i.epsilon) ? i.epsilon.toExponential(0) : '—'})
             </th>
-            <td data-testid="unit-fd">
-              {i ? fmt(i.finiteDifference) : '—'}
-              {i && !i.reliable && <span className="muted"> (at a ReLU kink: not comparable)</span>}
-            </td>
+            <td data-testid="unit-fd">{i ? fmt(i.finiteDifference) : '—'}</td>
           </tr>
+          {note && (
+            <tr>
+              <td colSpan={2} className="muted unit-kinks" data-testid="unit-kinks">
+                {note}
+              </td>
+            </tr>
+          )}
           <tr>
             <th scope="row">bias b¹[{unit}]</th>
             <td>{shown ? fmt(shown.bias) : '—'}</td>
