@@ -1,131 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
-  type BuildContext,
-  ChainruleError,
   Dense,
   type Kernels,
-  type Layer,
   type LayerBuffers,
-  type LayerJSON,
-  type LayerReader,
   type LayerWeights,
   Matrix,
-  type Param,
-  type ResolvedActivation,
   Sequential,
 } from '../src/index.js';
+import { ScaleShift } from '../src/testing/scale-shift.js';
 import { kernels } from './kernels.js';
-
-/**
- * A layer written outside core against the `Layer` contract alone, as a user would: a per-unit scale and shift,
- * A = Z = γ ⊙ X + β (no activation). Its parameters are γ (kept 1×units, exchanged as `W`) and β (`b`).
- * Backward: ∂J/∂Z = ∂J/∂A, ∂J/∂γ = Σ_n X ⊙ ∂J/∂Z, ∂J/∂β = Σ_n ∂J/∂Z, ∂J/∂X = ∂J/∂Z ⊙ γ.
- */
-class ScaleShift implements Layer {
-  readonly type = 'scaleShift';
-  readonly activation: ResolvedActivation = { name: 'linear', alpha: 0 };
-  readonly inputSize: number;
-  readonly outputSize: number;
-  readonly name: string;
-  private s: { kernels: Kernels; gamma: Matrix; beta: Matrix; dGamma: Matrix; dBeta: Matrix } | null = null;
-
-  constructor(units: number, name = 'scale') {
-    this.inputSize = units;
-    this.outputSize = units;
-    this.name = name;
-  }
-
-  build({ kernels: k }: BuildContext): void {
-    const n = this.outputSize;
-    const s = {
-      kernels: k,
-      gamma: k.alloc(1, n),
-      beta: k.alloc(1, n),
-      dGamma: k.alloc(1, n),
-      dBeta: k.alloc(1, n),
-    };
-    s.gamma.data.fill(1);
-    this.s = s;
-  }
-
-  private get built() {
-    if (!this.s) throw new Error(`${this.name}: not built`);
-    return this.s;
-  }
-
-  params(): readonly Param[] {
-    const s = this.built;
-    return [
-      { name: `${this.name}.gamma`, value: s.gamma, grad: s.dGamma, l1: 0, l2: 0 },
-      { name: `${this.name}.beta`, value: s.beta, grad: s.dBeta, l1: 0, l2: 0 },
-    ];
-  }
-
-  forward(x: Matrix, buffers: LayerBuffers): void {
-    const { gamma, beta } = this.built;
-    const n = this.outputSize;
-    const [X, Z, A, g, b] = [x.data, buffers.z.data, buffers.a.data, gamma.data, beta.data];
-    for (let i = 0; i < X.length; i++) {
-      Z[i] = (X[i] as number) * (g[i % n] as number) + (b[i % n] as number);
-      A[i] = Z[i] as number;
-    }
-  }
-
-  backward(x: Matrix, buffers: LayerBuffers, dZReady: boolean, dX: Matrix | null): void {
-    const { gamma, dGamma, dBeta } = this.built;
-    const n = this.outputSize;
-    if (!dZReady) buffers.dZ.data.set(buffers.dA.data);
-    const [X, dZ, g, dg, db] = [x.data, buffers.dZ.data, gamma.data, dGamma.data, dBeta.data];
-    dg.fill(0);
-    db.fill(0);
-    for (let i = 0; i < X.length; i++) {
-      dg[i % n] = (dg[i % n] as number) + (X[i] as number) * (dZ[i] as number);
-      db[i % n] = (db[i % n] as number) + (dZ[i] as number);
-    }
-    if (dX) for (let i = 0; i < X.length; i++) dX.data[i] = (dZ[i] as number) * (g[i % n] as number);
-  }
-
-  getWeights(): LayerWeights {
-    const s = this.built;
-    return { W: new Matrix(1, this.outputSize, s.gamma.data.slice()), b: s.beta.data.slice() };
-  }
-
-  getGradients(): LayerWeights {
-    const s = this.built;
-    return { W: new Matrix(1, this.outputSize, s.dGamma.data.slice()), b: s.dBeta.data.slice() };
-  }
-
-  setWeights(w: LayerWeights): void {
-    const s = this.built;
-    if (w.W.rows !== 1 || w.W.cols !== this.outputSize || w.b.length !== this.outputSize)
-      throw new ChainruleError('SHAPE', `${this.name}: expected γ 1×${this.outputSize}`);
-    s.gamma.data.set(w.W.data);
-    s.beta.data.set(w.b);
-  }
-
-  toJSON(): LayerJSON {
-    const w = this.getWeights();
-    return { type: this.type, name: this.name, units: this.outputSize, gamma: [...w.W.data], beta: [...w.b] };
-  }
-
-  dispose(): void {
-    if (!this.s) return;
-    for (const m of [this.s.gamma, this.s.beta, this.s.dGamma, this.s.dBeta]) this.s.kernels.free(m);
-    this.s = null;
-  }
-
-  static read: LayerReader = (json) => {
-    const units = json.units as number;
-    return {
-      layer: new ScaleShift(units, json.name as string),
-      weights: {
-        W: new Matrix(1, units, Float32Array.from(json.gamma as number[])),
-        b: Float32Array.from(json.beta as number[]),
-      },
-    };
-  };
-}
 
 const X = new Matrix(
   5,

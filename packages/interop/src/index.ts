@@ -1,5 +1,12 @@
 export type { ExportNames } from './names.js';
-export { ONNX_OPSET, type OnnxOptions, toOnnx } from './onnx.js';
+export {
+  type AttributeValue,
+  ONNX_OPSET,
+  type OnnxLayerGraph,
+  type OnnxLayerWriter,
+  type OnnxOptions,
+  toOnnx,
+} from './onnx.js';
 export {
   type ChainruleMetadata,
   fromTfjs,

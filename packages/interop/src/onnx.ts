@@ -2,6 +2,7 @@ import {
   activationTable,
   ChainruleError,
   type Layer,
+  type LayerWeights,
   type OnnxNodeWriter,
   type ResolvedActivation,
   type Sequential,
@@ -46,7 +47,28 @@ export interface OnnxOptions extends ExportNames {
   inputName?: string;
   /** The graph's output name; default `output`. */
   outputName?: string;
+  /**
+   * Writers for layer types of your own, by `Layer.type` (the types `toOnnx` knows — dense, dropout, activation —
+   * need none): each writes its layer's nodes (see `OnnxLayerWriter`).
+   */
+  layers?: Readonly<Record<string, OnnxLayerWriter>>;
 }
+
+/** What a layer of your own writes its part of the ONNX graph with; every name it makes is `<layer name>_<…>`. */
+export interface OnnxLayerGraph {
+  /** The name of the layer's input: the graph input, or the previous layer's result. */
+  readonly input: string;
+  /** Adds a float32 initializer (a constant tensor: a weight) `<layer>_<suffix>` and returns its name. */
+  initializer(suffix: string, dims: readonly number[], data: Float32Array): string;
+  /** Adds a node `op(inputs)` with float or int attributes, named after its op, and returns its output's name. */
+  node(op: string, inputs: readonly string[], attributes?: Readonly<Record<string, AttributeValue>>): string;
+}
+
+/**
+ * Writes one layer of a type of your own into the graph (opset 13): its weights as initializers and its nodes on
+ * `graph.input`, returning the name of its result (a node's output, or `graph.input` for the identity).
+ */
+export type OnnxLayerWriter = (layer: Layer, weights: LayerWeights, graph: OnnxLayerGraph) => string;
 
 function valueInfo(w: ProtoWriter, name: string, width: number): void {
   w.string(ValueInfo.name, name).message(ValueInfo.type, (t) =>
@@ -70,7 +92,8 @@ function tensor(w: ProtoWriter, name: string, dims: number[], data: Float32Array
     );
 }
 
-type AttributeValue = { float: number } | { int: number };
+/** A node attribute: a float or an int. */
+export type AttributeValue = { float: number } | { int: number };
 type Attributes = Readonly<Record<string, AttributeValue>>;
 
 /** One node an activation wrote, its values still placeholders (see `ActivationRecorder`). */
@@ -182,16 +205,31 @@ function planLayer(type: OnnxLayerType, act: ResolvedActivation | null, where: s
   return { type, recorder, result, nodeSuffixes, valueSuffixes };
 }
 
-/** The plan of each layer, by its `type`; any other type is refused, naming the layer. */
-function planLayers(layers: readonly Layer[], weights: readonly unknown[]): LayerPlan[] {
+/** A layer of a type of your own: its writer runs as the graph is written. */
+interface CustomPlan {
+  readonly type: 'custom';
+  readonly writer: OnnxLayerWriter;
+}
+
+/**
+ * The plan of each layer, by its `type`: the built-in types, or a writer given for the type in `options.layers`;
+ * any other type is refused, naming the layer.
+ */
+function planLayers(
+  layers: readonly Layer[],
+  weights: readonly unknown[],
+  writers: Readonly<Record<string, OnnxLayerWriter>>,
+): (LayerPlan | CustomPlan)[] {
   return layers.map((l, i) => {
     const where = `layer ${i} ('${l.name}')`;
     const type = l.type as OnnxLayerType;
+    const writer = Object.hasOwn(writers, l.type) ? writers[l.type] : undefined;
+    if (!ONNX_LAYER_TYPES.includes(type) && typeof writer === 'function') return { type: 'custom', writer };
     if (!ONNX_LAYER_TYPES.includes(type)) {
       throw new ChainruleError(
         'INVALID_OPTION',
         `toOnnx: ${where} has type ${JSON.stringify(l.type)}, which does not export; ` +
-          `the layer types that export are ${ONNX_LAYER_TYPES.join(', ')}`,
+          `the layer types that export are ${ONNX_LAYER_TYPES.join(', ')} (give a writer for others in options.layers)`,
       );
     }
     if (type === 'dense') {
@@ -234,13 +272,19 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
     ...(known.target !== undefined ? [['target_name', known.target] as [string, string]] : []),
   ];
   const { layers, weights } = foldNormalization(model, 'toOnnx');
-  const plans = planLayers(layers, weights);
+  const plans = planLayers(layers, weights, options.layers ?? {});
   if (inputName === outputName)
     throw new ChainruleError('INVALID_OPTION', `toOnnx: inputName and outputName are both '${inputName}'`);
   // Every value a layer writes is `<name>_<suffix>` and every node `<name>_<suffix>`, with suffixes that have no
   // underscore: so the layer name is everything before the last underscore, and unique layer names give unique
   // values and nodes. A layer name whose value would be the graph's input or output name is renamed too.
-  const suffixes = new Set(['W', 'b', 'z', 'a', ...plans.flatMap((p) => [...p.valueSuffixes.values()])]);
+  const suffixes = new Set([
+    'W',
+    'b',
+    'z',
+    'a',
+    ...plans.flatMap((p) => (p.type === 'custom' ? [] : [...p.valueSuffixes.values()])),
+  ]);
   const reserved = [inputName, outputName].flatMap((n) => {
     const at = n.lastIndexOf('_');
     return at >= 0 && suffixes.has(n.slice(at + 1)) ? [n.slice(0, at)] : [];
@@ -280,6 +324,18 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
         const name = names[i] as string;
         const last = i === layers.length - 1;
         const input = current;
+        if (plan.type === 'custom') {
+          current = writeCustom(plan.writer, layers[i] as Layer, weights[i] as LayerWeights, {
+            name,
+            input,
+            where: `layer ${i} ('${(layers[i] as Layer).name}')`,
+            output: last ? outputName : null,
+            initializer: (value, dims, data) =>
+              g.message(Graph.initializer, (t) => tensor(t, value, [...dims], data)),
+            node,
+          });
+          return;
+        }
         // The result is the graph output for the last layer; otherwise `<name>_a` when an activation node wrote it,
         // `<name>_z` for a linear dense layer's Gemm. An activation or dropout layer's input is the previous value.
         const value = (placeholder: string): string => {
@@ -320,4 +376,57 @@ export function toOnnx(model: Sequential, options: OnnxOptions = {}): Uint8Array
       e.string(StringStringEntry.key, key).string(StringStringEntry.value, value),
     );
   return w.finish();
+}
+
+/** How `writeCustom` writes into the graph being built. */
+interface CustomContext {
+  /** The layer's unique name, the prefix of everything it writes. */
+  readonly name: string;
+  readonly input: string;
+  readonly where: string;
+  /** The graph output's name, for the last layer: its result is passed to it through an `Identity` node. */
+  readonly output: string | null;
+  initializer(name: string, dims: readonly number[], data: Float32Array): void;
+  node(op: string, inputs: readonly string[], output: string, name: string, attributes: Attributes): void;
+}
+
+/**
+ * Runs a writer of your own for one layer: its initializers and nodes are named `<layer>_<suffix>` (unique within
+ * the layer, no underscores in the suffix, as the built-in layers' names are), each node reads only the layer's
+ * input, its initializers or nodes written before it, and the result must be one of those. Returns the result's
+ * name (the graph output for the last layer).
+ */
+function writeCustom(writer: OnnxLayerWriter, layer: Layer, weights: LayerWeights, c: CustomContext): string {
+  const used = new Set<string>(['identity']);
+  const known = new Set<string>([c.input]);
+  const word = (s: string) => s.replace(/[^A-Za-z0-9]/g, '') || 'value';
+  const refuse = (message: string): never => {
+    throw new ChainruleError('INVALID_OPTION', `toOnnx: ${c.where}: ${message}`);
+  };
+  const result = writer(layer, weights, {
+    input: c.input,
+    initializer(suffix, dims, data) {
+      const count = dims.reduce((a, b) => a * b, 1);
+      if (!(data instanceof Float32Array) || data.length !== count)
+        refuse(`initializer ${suffix}: ${data?.length} values for dims [${dims.join(', ')}] (${count})`);
+      const name = `${c.name}_${claim(used, word(suffix))}`;
+      c.initializer(name, dims, data);
+      known.add(name);
+      return name;
+    },
+    node(op, inputs, attributes = {}) {
+      for (const input of inputs)
+        if (!known.has(input))
+          refuse(`a ${op} node reads ${JSON.stringify(input)}, which this layer has not written`);
+      const name = `${c.name}_${claim(used, word(op).toLowerCase())}`;
+      c.node(op, inputs, name, name, attributes);
+      known.add(name);
+      return name;
+    },
+  });
+  if (typeof result !== 'string' || !known.has(result))
+    refuse(`its writer returned ${JSON.stringify(result)}, which is neither its input nor a value it wrote`);
+  if (c.output === null) return result;
+  c.node('Identity', [result], c.output, `${c.name}_identity`, {});
+  return c.output;
 }

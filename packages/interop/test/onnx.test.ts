@@ -1,7 +1,8 @@
-import { Activation, type ActivationSpec, Dense, Dropout, Rng, Sequential } from '@chainrule/core';
+import { Activation, type ActivationSpec, Dense, Dropout, Matrix, Rng, Sequential } from '@chainrule/core';
+import { ScaleShift } from '@chainrule/core/testing';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { ONNX_OPSET, toOnnx } from '../src/index.js';
+import { ONNX_OPSET, type OnnxLayerWriter, type OnnxOptions, toOnnx } from '../src/index.js';
 import { fields } from './protobuf.js';
 import { hiddenable, lossFor, variants } from './variants.js';
 
@@ -61,10 +62,7 @@ async function runOnnx(
 }
 
 /** ONNX Runtime's output for random rows equals `model.predict`'s within float32 tolerance. */
-async function expectOnnxPredicts(
-  model: Sequential,
-  options: { inputName?: string; outputName?: string } = {},
-): Promise<void> {
+async function expectOnnxPredicts(model: Sequential, options: OnnxOptions = {}): Promise<void> {
   const rng = new Rng(9);
   const rows = 11;
   const cols = model.inputSize;
@@ -328,5 +326,58 @@ describe('toOnnx', () => {
         'toOnnx: layer 1 (\'activation_2\') has type "conv2d", which does not export; the layer types that export are dense, dropout, activation',
       );
     });
+  });
+});
+
+describe('layer types of your own (options.layers)', () => {
+  /** ScaleShift (γ ⊙ x + β, a layer written against the Layer contract alone) as ONNX: Mul by γ, then Add β. */
+  const scaleShift: OnnxLayerWriter = (layer, weights, graph) => {
+    const gamma = graph.initializer('gamma', [layer.outputSize], weights.W.data);
+    const beta = graph.initializer('beta', [layer.outputSize], weights.b);
+    return graph.node('Add', [graph.node('Mul', [graph.input, gamma]), beta]);
+  };
+  const trained = () => {
+    const model = new Sequential(
+      [new Dense(3, 4, { activation: 'tanh' }), new ScaleShift(4), new Dense(4, 2)],
+      {
+        loss: 'mse',
+        seed: 3,
+      },
+    );
+    const w = model.getWeights();
+    // γ and β away from 1 and 0, so that leaving them out shows.
+    w[1] = { W: Matrix.from([[0.5, 1.5, -2, 2.5]]), b: Float32Array.of(0.3, -0.2, 0.1, 0.4) };
+    model.setWeights(w);
+    return model;
+  };
+
+  it('a writer given for its type exports it; ONNX Runtime reproduces predict, in the middle or last', async () => {
+    const model = trained();
+    await expectOnnxPredicts(model, { layers: { scaleShift } });
+    const names = graphNames(toOnnx(model, { layers: { scaleShift } }));
+    expect(names.values).toEqual(
+      expect.arrayContaining(['scale_gamma', 'scale_beta', 'scale_mul', 'scale_add']),
+    );
+    const last = new Sequential([new Dense(3, 4), new ScaleShift(4, 'out')], { loss: 'mse', seed: 2 });
+    await expectOnnxPredicts(last, { layers: { scaleShift } });
+    expect(graphNames(toOnnx(last, { layers: { scaleShift } })).nodes).toContain('out_identity');
+    model.dispose();
+    last.dispose();
+  });
+
+  it('without a writer it is refused, naming the layer and the option; a writer that reads a stranger is too', () => {
+    const model = trained();
+    expect(() => toOnnx(model)).toThrow(
+      `toOnnx: layer 1 ('scale') has type "scaleShift", which does not export; the layer types that export are dense, dropout, activation (give a writer for others in options.layers)`,
+    );
+    const stray: OnnxLayerWriter = (_l, _w, graph) => graph.node('Relu', ['dense_0_z']);
+    expect(() => toOnnx(model, { layers: { scaleShift: stray } })).toThrow(
+      `toOnnx: layer 1 ('scale'): a Relu node reads "dense_0_z", which this layer has not written`,
+    );
+    const lost: OnnxLayerWriter = () => 'nowhere';
+    expect(() => toOnnx(model, { layers: { scaleShift: lost } })).toThrow(
+      `returned "nowhere", which is neither its input nor a value it wrote`,
+    );
+    model.dispose();
   });
 });

@@ -4,3 +4,4 @@
  */
 export { type ConformanceCase, kernelConformanceCases, MATMUL_SHAPES } from './conformance.js';
 export { refActivation, refActivationDerivative, refMatmul, refSigmoid, refSoftmax } from './reference.js';
+export { ScaleShift } from './scale-shift.js';
