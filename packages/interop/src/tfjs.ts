@@ -48,11 +48,6 @@ export interface TfjsArtifacts {
   weights: ArrayBuffer;
 }
 
-interface TfjsLayer {
-  class_name: string;
-  config: Record<string, unknown>;
-}
-
 /**
  * What `toTfjs` records in model.json's `userDefinedMetadata.chainrule` (TensorFlow.js keeps it when it loads the
  * model). A TensorFlow.js activation layer after a linear Dense is read as that Dense's activation, which is how a
@@ -74,7 +69,39 @@ export interface ChainruleMetadata {
 export interface TfjsOptions extends ExportNames {
   /** The weights file's path as model.json's manifest names it; default `weights.bin`. */
   weightsPath?: string;
+  /**
+   * Writers for layer types of your own, by `Layer.type` (dense, dropout and activation need none): each gives the
+   * TensorFlow.js layer (a class the loading side registers with `tf.serialization.registerClass`) and its weights.
+   */
+  layers?: Readonly<Record<string, TfjsLayerWriter>>;
 }
+
+/** A TensorFlow.js layer in model.json's topology: its class name and config. */
+export interface TfjsLayer {
+  class_name: string;
+  config: Record<string, unknown>;
+}
+
+/**
+ * Writes one layer of a type of your own for TensorFlow.js: the layer's config (its `name`, and the first layer's
+ * `batch_input_shape`, are filled in) and its weights in the order the TensorFlow.js class creates them, each named
+ * `<layer name>/<name>` in the manifest, as `addWeight(name, …)` names them.
+ */
+export type TfjsLayerWriter = (
+  layer: Layer,
+  weights: LayerWeights,
+) => { layer: TfjsLayer; weights: { name: string; shape: number[]; data: Float32Array }[] };
+
+/**
+ * Reads one TensorFlow.js layer of a class of your own (by `class_name`, in `fromTfjs`'s `options.layers`) into a
+ * chainrule layer: from its config, its weights (`weight(name, length)` reads `<layer name>/<name>`) and the width
+ * of its input; returns the layer (not built) and the weights to give it.
+ */
+export type TfjsLayerReader = (
+  config: Readonly<Record<string, unknown>>,
+  weight: (name: string, length: number) => Float32Array,
+  inputSize: number,
+) => { layer: Layer; weights: LayerWeights };
 
 /** Keras' abbreviations for its losses, which a saved training config may use (TensorFlow.js accepts them too). */
 const kerasLossAbbreviations: Readonly<Record<string, string>> = {
@@ -133,6 +160,7 @@ function activationLayer(act: ResolvedActivation): TfjsLayer {
  * - `dropout`: a `Dropout` layer with its `rate` (TensorFlow.js, like chainrule, drops only in training).
  * - `activation`: an `Activation` layer with the activation's string, or the table's own layer (`LeakyReLU`, `ELU`
  *   with `{ alpha }`); their names are listed in `userDefinedMetadata.chainrule` (`ChainruleMetadata`).
+ * - a type of your own: what its writer in `options.layers` gives (`TfjsLayerWriter`).
  * Any other layer type is refused. Layer and weight names are the layers' names made unique by `uniqueNames`.
  *
  * TensorFlow.js 4.22 refuses to load an `ELU` layer whose alpha is not 1 (its `ELU` is not implemented for other
@@ -150,12 +178,14 @@ export function toTfjs(model: Sequential, options: TfjsOptions | string = {}): T
   const layers: TfjsLayer[] = [];
   const specs: TfjsWeightSpec[] = [];
   const parts: Float32Array[] = [];
+  const writers = kept.layers ?? {};
+  const writerOf = (type: string) => (Object.hasOwn(writers, type) ? writers[type] : undefined);
   for (const [i, layer] of source.entries()) {
-    if (!(TFJS_LAYER_TYPES as readonly string[]).includes(layer.type)) {
+    if (!(TFJS_LAYER_TYPES as readonly string[]).includes(layer.type) && !writerOf(layer.type)) {
       throw new ChainruleError(
         'INVALID_OPTION',
         `toTfjs: layer ${i} ('${layer.name}') has type ${JSON.stringify(layer.type)}, which does not export; ` +
-          `the layer types that export are ${TFJS_LAYER_TYPES.join(', ')}`,
+          `the layer types that export are ${TFJS_LAYER_TYPES.join(', ')} (give a writer for others in options.layers)`,
       );
     }
   }
@@ -176,6 +206,28 @@ export function toTfjs(model: Sequential, options: TfjsOptions | string = {}): T
   const activationLayers: string[] = [];
   source.forEach((layer, i) => {
     const name = names[i] as string;
+    const writer = (TFJS_LAYER_TYPES as readonly string[]).includes(layer.type)
+      ? undefined
+      : writerOf(layer.type);
+    if (writer) {
+      const out = writer(layer, weights[i] as LayerWeights);
+      layers.push({
+        class_name: out.layer.class_name,
+        config: { ...out.layer.config, ...common(name), ...inputShape(i, layer) },
+      });
+      for (const w of out.weights) {
+        const count = w.shape.reduce((a, b) => a * b, 1);
+        if (!(w.data instanceof Float32Array) || w.data.length !== count) {
+          throw new ChainruleError(
+            'INVALID_OPTION',
+            `toTfjs: layer ${i} ('${layer.name}'): weight ${w.name} has ${w.data?.length} values for shape [${w.shape.join(', ')}] (${count})`,
+          );
+        }
+        specs.push({ name: `${name}/${w.name}`, shape: [...w.shape], dtype: 'float32' });
+        parts.push(w.data);
+      }
+      return;
+    }
     if (layer.type === 'dropout') {
       layers.push({
         class_name: 'Dropout',
@@ -255,12 +307,13 @@ function bad(message: string): never {
  * right after a linear Dense becomes that Dense's activation (how Keras writes a Dense with Leaky ReLU); one after
  * any other layer (or first, or listed in `userDefinedMetadata.chainrule`: see `ChainruleMetadata`) becomes a
  * chainrule `Activation` layer. The loss comes from `options.loss`, else from the model's training config (the
- * first loss in `lossTable` with that TensorFlow.js name), else mean squared error.
+ * first loss in `lossTable` with that TensorFlow.js name), else mean squared error. A layer of a class of your own
+ * is read by its reader in `options.layers`, by `class_name` (`TfjsLayerReader`).
  */
 export function fromTfjs(
   modelJson: unknown,
   weights: ArrayBuffer,
-  options: { loss?: LossSpec; kernels?: Kernels } = {},
+  options: { loss?: LossSpec; kernels?: Kernels; layers?: Readonly<Record<string, TfjsLayerReader>> } = {},
 ): Sequential {
   const mj = modelJson as TfjsArtifacts['modelJson'];
   const topology = (mj?.modelTopology as { model_config?: unknown })?.model_config ?? mj?.modelTopology;
@@ -322,6 +375,7 @@ export function fromTfjs(
         b: Float32Array;
       }
     | { type: 'dropout'; size: number; rate: number; name: string }
+    | { type: 'custom'; layer: Layer; weights: LayerWeights; name: string }
     | { type: 'activation'; size: number; activation: ActivationSpec; name: string };
   const read: Read[] = [];
   /** The width of the data at this point: the first layer's `batch_input_shape`, then the last Dense's units. */
@@ -334,6 +388,7 @@ export function fromTfjs(
     }
     return width;
   };
+  const readers = options.layers;
   for (const [i, layer] of raw.entries()) {
     const c = (layer.config ?? {}) as Record<string, unknown>;
     const name = String(c.name ?? `${snakeCase(String(layer.class_name))}_${i}`);
@@ -383,9 +438,20 @@ export function fromTfjs(
       } else {
         read.push({ type: 'activation', size: widthAt(c, where), activation, name });
       }
+    } else if (readers && Object.hasOwn(readers, layer.class_name)) {
+      const reader = readers[layer.class_name] as TfjsLayerReader;
+      const inputSize = widthAt(c, where);
+      let made: { layer: Layer; weights: LayerWeights };
+      try {
+        made = reader(c, (w, length) => weight(`${name}/${w}`, length), inputSize);
+      } catch (err) {
+        return bad(`${where}: ${(err as Error).message}`);
+      }
+      read.push({ type: 'custom', layer: made.layer, weights: made.weights, name });
+      width = made.layer.outputSize;
     } else {
       bad(
-        `layer ${i} is a ${layer.class_name}; only ${listed(['Dense', 'Activation', ...byLayerClass.keys(), 'Dropout'])} layers are read`,
+        `layer ${i} is a ${layer.class_name}; only ${listed(['Dense', 'Activation', ...byLayerClass.keys(), 'Dropout', ...Object.keys(readers ?? {})])} layers are read (give a reader for others in options.layers)`,
       );
     }
   }
@@ -409,6 +475,7 @@ export function fromTfjs(
       if (r.type === 'dense')
         return new Dense(r.inputs, r.units, { activation: r.activation, name: r.name, init: 'zeros' });
       if (r.type === 'dropout') return new Dropout(r.rate, { size: r.size, name: r.name });
+      if (r.type === 'custom') return r.layer;
       return new Activation(r.activation, { size: r.size, name: r.name });
     } catch (err) {
       return bad(`${where}: ${(err as Error).message}`);
@@ -433,7 +500,9 @@ export function fromTfjs(
       (r): LayerWeights =>
         r.type === 'dense'
           ? { W: new Matrix(r.inputs, r.units, r.W), b: r.b }
-          : { W: new Matrix(0, 0), b: new Float32Array(0) },
+          : r.type === 'custom'
+            ? r.weights
+            : { W: new Matrix(0, 0), b: new Float32Array(0) },
     ),
   );
   return model;

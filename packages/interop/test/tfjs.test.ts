@@ -7,12 +7,14 @@ import {
   type Layer,
   lossNames,
   lossTable,
+  Matrix,
   Rng,
   Sequential,
 } from '@chainrule/core';
+import { ScaleShift } from '@chainrule/core/testing';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { fromTfjs, toTfjs } from '../src/index.js';
+import { fromTfjs, type TfjsLayerReader, type TfjsLayerWriter, toTfjs } from '../src/index.js';
 import { hiddenable, lossFor, nameOf, variants } from './variants.js';
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>) {
@@ -492,5 +494,77 @@ describe('TensorFlow.js interchange', () => {
       ]);
       expect(model.layers.map((l) => l.name)).toEqual(['dense_1', 'b', 'c']);
     });
+  });
+});
+
+/** ScaleShift (γ ⊙ x + β) as TensorFlow.js would have it: a layer class of its own, registered by name. */
+class TfScaleShift extends tf.layers.Layer {
+  static className = 'ScaleShift';
+  private gamma: tf.LayerVariable | null = null;
+  private beta: tf.LayerVariable | null = null;
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const units = (inputShape as tf.Shape).at(-1) as number;
+    this.gamma = this.addWeight('gamma', [units], 'float32', tf.initializers.ones());
+    this.beta = this.addWeight('beta', [units], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
+    return tf.tidy(() =>
+      x.mul((this.gamma as tf.LayerVariable).read()).add((this.beta as tf.LayerVariable).read()),
+    );
+  }
+}
+tf.serialization.registerClass(TfScaleShift);
+
+describe('layer types of your own (options.layers)', () => {
+  const write: TfjsLayerWriter = (layer, weights) => ({
+    layer: { class_name: 'ScaleShift', config: { trainable: true, dtype: 'float32' } },
+    weights: [
+      { name: 'gamma', shape: [layer.outputSize], data: weights.W.data },
+      { name: 'beta', shape: [layer.outputSize], data: weights.b },
+    ],
+  });
+  const read: TfjsLayerReader = (config, weight, inputSize) => ({
+    layer: new ScaleShift(inputSize, config.name as string),
+    weights: { W: new Matrix(1, inputSize, weight('gamma', inputSize)), b: weight('beta', inputSize) },
+  });
+
+  it('exports through its writer, loads into TensorFlow.js with the class registered, and reads back', async () => {
+    const model = new Sequential(
+      [new Dense(4, 3, { activation: 'tanh' }), new ScaleShift(3), new Dense(3, 2)],
+      {
+        loss: 'mse',
+        seed: 6,
+      },
+    );
+    const w = model.getWeights();
+    w[1] = { W: Matrix.from([[0.5, -1.5, 2]]), b: Float32Array.of(0.25, -0.5, 1) };
+    model.setWeights(w);
+    expect(() => toTfjs(model)).toThrow(
+      `toTfjs: layer 1 ('scale') has type "scaleShift", which does not export; the layer types that export are dense, dropout, activation (give a writer for others in options.layers)`,
+    );
+    const { modelJson, weights } = toTfjs(model, { layers: { scaleShift: write } });
+    expect(modelJson.weightsManifest[0]?.weights.map((s) => s.name)).toContain('scale/gamma');
+    const loaded = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest[0]!.weights,
+        weightData: weights,
+      }),
+    );
+    close((loaded.predict(tf.tensor2d(X)) as tf.Tensor).dataSync(), model.predict(X).data);
+
+    const json = JSON.parse(JSON.stringify(modelJson));
+    expect(() => fromTfjs(json, weights)).toThrow(
+      /layer 1 is a ScaleShift; only .* layers are read \(give a reader/,
+    );
+    const back = fromTfjs(json, weights, { layers: { ScaleShift: read } });
+    expect(back.layers.map((l) => l.type)).toEqual(['dense', 'scaleShift', 'dense']);
+    expect(Array.from(back.predict(X).data)).toEqual(Array.from(model.predict(X).data));
+    model.dispose();
+    back.dispose();
   });
 });
