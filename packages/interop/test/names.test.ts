@@ -1,9 +1,9 @@
 import { Dense, mlp, Rng, Sequential } from '@chainrule/core';
-import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fromTfjs, toOnnx, toTfjs } from '../src/index.js';
 import { fields } from './protobuf.js';
+import { loadInTfjs } from './tfjs-load.js';
 
 // Exports keep the names a spreadsheet gave the model: its class names (the model's labels), feature and target names.
 
@@ -79,14 +79,7 @@ describe('TensorFlow.js userDefinedMetadata', () => {
     expect(modelJson.userDefinedMetadata).toEqual({
       chainrule: { labels: classes, features, target: 'band' },
     });
-    const loaded = await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest[0]?.weights ?? [],
-        weightData: weights,
-        userDefinedMetadata: modelJson.userDefinedMetadata as unknown as Record<string, unknown>,
-      }),
-    );
+    const loaded = await loadInTfjs({ modelJson, weights });
     expect(loaded.getUserDefinedMetadata()).toEqual({
       chainrule: { labels: classes, features, target: 'band' },
     });

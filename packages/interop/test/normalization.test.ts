@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fromTfjs, toOnnx, toTfjs } from '../src/index.js';
+import { loadInTfjs } from './tfjs-load.js';
 
 // A Normalization layer exports folded exactly into the Dense after it: W′ = W/σ, b′ = b − (μ/σ)·W.
 
@@ -48,13 +49,7 @@ describe('Normalization folds into the Dense after it', () => {
     const m = model();
     const { modelJson, weights } = toTfjs(m);
     expect(modelJson.modelTopology.config.layers.map((l) => l.class_name)).toEqual(['Dense', 'Dense']);
-    const loaded = await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest[0]!.weights,
-        weightData: weights,
-      }),
-    );
+    const loaded = await loadInTfjs({ modelJson, weights });
     close((loaded.predict(tf.tensor2d(rows)) as tf.Tensor).dataSync(), m.predict(rows).data);
     const back = fromTfjs(modelJson, weights);
     expect(back.layers.map((l) => l.type)).toEqual(['dense', 'dense']);

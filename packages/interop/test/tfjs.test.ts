@@ -15,6 +15,7 @@ import { ScaleShift } from '@chainrule/core/testing';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { fromTfjs, type TfjsLayerReader, type TfjsLayerWriter, toTfjs } from '../src/index.js';
+import { loadInTfjs } from './tfjs-load.js';
 import { hiddenable, lossFor, nameOf, variants } from './variants.js';
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>) {
@@ -110,13 +111,7 @@ describe('TensorFlow.js interchange', () => {
     it(`a chainrule model (${label}) ${loads}, and reads back`, async () => {
       const model = make();
       const { modelJson, weights } = toTfjs(model);
-      const load = tf.loadLayersModel(
-        tf.io.fromMemory({
-          modelTopology: modelJson.modelTopology,
-          weightSpecs: modelJson.weightsManifest[0]!.weights,
-          weightData: weights,
-        }),
-      );
+      const load = loadInTfjs({ modelJson, weights });
       if (tfjsRefuses(spec)) {
         await expect(load).rejects.toThrow(/Non-default alpha value .* is not supported by the ELU layer/);
       } else {
@@ -186,13 +181,7 @@ describe('TensorFlow.js interchange', () => {
       // A unique name stays; a repeat becomes name_2, … and never another layer's name.
       expect(layerNames).toEqual(names);
 
-      const loaded = await tf.loadLayersModel(
-        tf.io.fromMemory({
-          modelTopology: modelJson.modelTopology,
-          weightSpecs: modelJson.weightsManifest[0]!.weights,
-          weightData: weights,
-        }),
-      );
+      const loaded = await loadInTfjs({ modelJson, weights });
       expect(loaded.layers.map((l) => l.name)).toEqual(layerNames);
       close((loaded.predict(tf.tensor2d(X)) as tf.Tensor).dataSync(), model.predict(X).data);
 
@@ -366,14 +355,7 @@ describe('TensorFlow.js interchange', () => {
     const X3 = X.map((r) => r.slice(0, 3));
 
     /** Loads an export into TensorFlow.js. */
-    const load = ({ modelJson, weights }: ReturnType<typeof toTfjs>) =>
-      tf.loadLayersModel(
-        tf.io.fromMemory({
-          modelTopology: modelJson.modelTopology,
-          weightSpecs: modelJson.weightsManifest[0]!.weights,
-          weightData: weights,
-        }),
-      );
+    const load = ({ modelJson, weights }: ReturnType<typeof toTfjs>) => loadInTfjs({ modelJson, weights });
 
     // [activation of the Activation layer, the TensorFlow.js layer it becomes (class, config)]
     const cases: [ActivationSpec, string, Record<string, unknown>][] = [
@@ -548,13 +530,7 @@ describe('layer types of your own (options.layers)', () => {
     );
     const { modelJson, weights } = toTfjs(model, { layers: { scaleShift: write } });
     expect(modelJson.weightsManifest[0]?.weights.map((s) => s.name)).toContain('scale/gamma');
-    const loaded = await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest[0]!.weights,
-        weightData: weights,
-      }),
-    );
+    const loaded = await loadInTfjs({ modelJson, weights });
     close((loaded.predict(tf.tensor2d(X)) as tf.Tensor).dataSync(), model.predict(X).data);
 
     const json = JSON.parse(JSON.stringify(modelJson));
