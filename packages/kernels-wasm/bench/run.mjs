@@ -23,7 +23,7 @@ const tf = require('@tensorflow/tfjs');
 const tfwasm = require('@tensorflow/tfjs-backend-wasm');
 const brain = require('brain.js');
 // The matrices and the training step both benches time, one copy (the browser bench builds them in its workers).
-const { bind, filled, ourStep, tfStep } = await import('./browser/cases.mjs');
+const { bind, filled, ourStep, stepCases, tfStep } = await import('./browser/cases.mjs');
 bind(core, tf);
 
 const quick = process.argv.includes('--quick');
@@ -397,19 +397,9 @@ say(
   `| ${fmt(ns('wasm'), 0)} | ${fmt(ns('relaxed'), 0)} | ${fmt(ns('tfwasm'), 0)} | ${fmt(ns('tfcpu'), 0)} | ${fmt(ns('js'), 0)} | ${fmt(ns('naive'), 0)} | ${ratio(ns('tfwasm'), ns('wasm'))} | ${ratio(ns('js'), ns('wasm'))} | ${ratio(ns('naive'), ns('wasm'))} |`,
 );
 
-const steps = [
-  await benchStep(
-    '784-128-64-10, ReLU, softmax CE, batch 64',
-    [784, 128, 64, 10],
-    'relu',
-    'softmax',
-    'softmaxCrossEntropy',
-    64,
-    0.01,
-    false,
-  ),
-  await benchStep('2-8-8-1, tanh, MSE, batch 10', [2, 8, 8, 1], 'tanh', 'tanh', 'mse', 10, 0.03, true),
-];
+// The same cases as the browser bench; brain.js only for the small network (it has no batched large step).
+const steps = [];
+for (const c of stepCases) steps.push(await benchStep(...c, c[1][0] < 100));
 const grads = await (async () => {
   const sizes = [2, 8, 8, 1];
   await tfWasmEngine();
