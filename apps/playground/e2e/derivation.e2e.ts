@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, SCREENSHOTS } from './browser';
+import { launch, openFresh, SCREENSHOTS } from './browser';
 
 const base = inject('playgroundUrl');
 let context: BrowserContext;
@@ -18,12 +18,8 @@ afterAll(async () => {
   await context?.close();
 });
 
-async function open(hash = '') {
-  await page.goto('about:blank');
-  await page.goto(`${base}${hash}`);
-  await page.waitForSelector('[data-testid=loss-train]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=loss-train]')?.textContent !== '—');
-}
+/** Opens a URL as a fresh load (a new document, not a hash change). */
+const open = (hash = '') => openFresh(page, `${base}${hash}`);
 
 /** axe-core's WCAG 2.0/2.1 A and AA rules on one part of the page: the serious and critical violations. */
 async function axe(selector: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { mlp, Sequential } from '@chainrule/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { epochOf, launch, numberOf, SCREENSHOTS } from './browser';
+import { epochOf, launch, numberOf, openFresh, SCREENSHOTS } from './browser';
 
 const base = inject('playgroundUrl');
 let context: BrowserContext;
@@ -16,12 +16,7 @@ afterAll(async () => {
 });
 
 /** Opens a URL as a fresh load (a new document, not a hash change). */
-async function open(hash = '') {
-  await page.goto('about:blank');
-  await page.goto(`${base}${hash}`);
-  await page.waitForSelector('[data-testid=loss-train]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=loss-train]')?.textContent !== '—');
-}
+const open = (hash = '') => openFresh(page, `${base}${hash}`);
 
 /** Selects a weight's link (or a neuron, for its bias), sets the inspector's value, and waits for the model's. */
 async function setParameter(testid: string, value: string) {
@@ -84,19 +79,26 @@ describe('the playground in Chromium', () => {
     expect(colors.orange).toBeGreaterThan(50);
   });
 
-  it('paces training at the chosen speed', async () => {
-    await open('#speed=10');
-    const started = Date.now();
-    await page.click('[data-testid=play]');
-    await page.waitForTimeout(2000);
-    await page.click('[data-testid=pause]');
-    const seconds = (Date.now() - started) / 1000;
-    await page.waitForTimeout(200);
-    const epoch = await epochOf(page);
-    // About 10 a second: at least most of the 2 s, never more than the wall time allows.
-    expect(epoch).toBeGreaterThanOrEqual(12);
-    expect(epoch).toBeLessThanOrEqual(Math.ceil(10 * seconds) + 1);
-  });
+  // The chosen speed, and the default: about one epoch per animation frame.
+  for (const [hash, perSecond, atLeast] of [
+    ['#speed=10', 10, 12],
+    ['', 60, 80],
+  ] as const) {
+    it(`paces training at ${perSecond} epochs a second${hash ? '' : ' by default'}`, async () => {
+      await open(hash);
+      expect(await page.inputValue('[data-testid=speed]')).toBe(String(perSecond));
+      const started = Date.now();
+      await page.click('[data-testid=play]');
+      await page.waitForTimeout(2000);
+      await page.click('[data-testid=pause]');
+      const seconds = (Date.now() - started) / 1000;
+      await page.waitForTimeout(200);
+      const epoch = await epochOf(page);
+      // At least most of the 2 s, never more than the wall time allows.
+      expect(epoch).toBeGreaterThanOrEqual(atLeast);
+      expect(epoch).toBeLessThanOrEqual(Math.ceil(perSecond * seconds) + 1);
+    });
+  }
 
   it('shows steps per second while training, for both kernels', async () => {
     await open('#speed=0');

@@ -1,4 +1,4 @@
-import { ThreadPool, threadSupport } from './threads.js';
+import { MAX_THREADS, ThreadPool, threadSupport } from './threads.js';
 import {
   checkThresholds,
   createWasmKernels,
@@ -67,13 +67,21 @@ async function cores(): Promise<number> {
   }
 }
 
+/** The kernels on one thread, with a note saying why not on the `threads` asked for. */
+async function onOneThread(options: LoadOptions, threads: number, why: string): Promise<WasmKernels> {
+  const kernels = await loadWasmKernels({ ...options, threads: 1 });
+  (kernels as { threadsNote: string | null }).threadsNote =
+    `${threads} threads were asked for; running on one because ${why}`;
+  return kernels;
+}
+
 /** How many threads `threads` asks for, validated. */
 async function wantedThreads(threads: LoadOptions['threads']): Promise<number> {
   if (threads === undefined) return 1;
   if (threads === 'auto') return Math.max(1, Math.min(8, await cores()));
-  if (!Number.isInteger(threads) || threads < 1 || threads > 56)
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)
     throw new RangeError(
-      `loadWasmKernels: threads must be 'auto' or an integer from 1 to 56, got ${String(threads)}`,
+      `loadWasmKernels: threads must be 'auto' or an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`,
     );
   return threads;
 }
@@ -114,10 +122,7 @@ export async function loadWasmKernels(options: LoadOptions = {}): Promise<WasmKe
   if (threads > 1) {
     const support = threadSupport();
     if (support.ok) return loadThreaded(options, threads);
-    const kernels = await loadWasmKernels({ ...options, threads: 1 });
-    (kernels as { threadsNote: string | null }).threadsNote =
-      `${threads} threads were asked for; running on one because ${support.reason}`;
-    return kernels;
+    return onOneThread(options, threads, support.reason);
   }
   const wanted = options.variant ?? 'auto';
   const url = (v: WasmVariant) => options.urls?.[v] ?? defaultUrls[v]();
@@ -183,10 +188,11 @@ async function loadThreaded(options: LoadOptions, threads: number): Promise<Wasm
     );
   } catch (e) {
     // Workers that cannot start (a Content-Security-Policy without worker-src blob:, a sandbox): one thread, said.
-    const one = await loadWasmKernels({ ...options, threads: 1 });
-    (one as { threadsNote: string | null }).threadsNote =
-      `${threads} threads were asked for; running on one because the worker threads could not start (${String((e as Error)?.message ?? e)})`;
-    return one;
+    return onOneThread(
+      options,
+      threads,
+      `the worker threads could not start (${String((e as Error)?.message ?? e)})`,
+    );
   }
   kernels.attachPool(pool, options.threadThresholds);
   return kernels;

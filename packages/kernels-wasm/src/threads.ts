@@ -49,197 +49,319 @@ const CHUNKS = 5;
 const COMPLETED = 6;
 /** 1 until a chunk reports a non-finite value. */
 const OK = 7;
-/** 1 once a worker's chunk threw; 2 once a worker died (its chunk will never complete). */
+/** 1 once a worker's chunk of the current job threw (reset with each job). */
 const FAILED = 9;
 /** 1 while the caller sleeps on COMPLETED. */
 const CALLER_SLEEPS = 8;
 /** Thread t's queue of chunks: its counter is at QUEUES + t. */
 const QUEUES = 16;
-const MAX_THREADS = 48;
+/** The most threads a pool runs (the control block has a queue per thread). */
+export const MAX_THREADS = 48;
 const CONTROL_INTS = QUEUES + MAX_THREADS;
 /** Chunks per thread: enough that a late or slow thread leaves little for the others to wait on. */
 const CHUNKS_PER_THREAD = 4;
 const ARG_SLOTS = 24;
 
+/** Start of part t of T when `total` is dealt out in blocks of `unit`, as evenly as possible (sent as source). */
+function partLo(total: number, unit: number, t: number, T: number): number {
+  return Math.floor((Math.ceil(total / unit) * t) / T) * unit;
+}
+
+/** End of part t of T (see `partLo`; never before its start). */
+function partHi(total: number, unit: number, t: number, T: number): number {
+  const lo = Math.floor((Math.ceil(total / unit) * t) / T) * unit;
+  return Math.max(lo, Math.min(total, Math.floor((Math.ceil(total / unit) * (t + 1)) / T) * unit));
+}
+
+/**
+ * Part t of T of C = A·B: rows in 4s or columns in 8s, whichever has more blocks (the micro-tile). Self-contained
+ * (sent as source).
+ */
+function gemmPart(
+  x: KernelExports,
+  t: number,
+  T: number,
+  pa: number,
+  aRow: number,
+  aDepth: number,
+  pb: number,
+  bDepth: number,
+  bCol: number,
+  pc: number,
+  ldc: number,
+  M: number,
+  K: number,
+  N: number,
+): void {
+  if (Math.ceil(M / 4) >= Math.ceil(N / 8)) {
+    const i0 = Math.floor((Math.ceil(M / 4) * t) / T) * 4;
+    const i1 = Math.max(i0, Math.min(M, Math.floor((Math.ceil(M / 4) * (t + 1)) / T) * 4));
+    if (i1 > i0)
+      x.gemmStrided(
+        pa + i0 * aRow * 4,
+        aRow,
+        aDepth,
+        pb,
+        bDepth,
+        bCol,
+        pc + i0 * ldc * 4,
+        ldc,
+        i1 - i0,
+        K,
+        N,
+      );
+  } else {
+    const j0 = Math.floor((Math.ceil(N / 8) * t) / T) * 8;
+    const j1 = Math.max(j0, Math.min(N, Math.floor((Math.ceil(N / 8) * (t + 1)) / T) * 8));
+    if (j1 > j0)
+      x.gemmStrided(pa, aRow, aDepth, pb + j0 * bCol * 4, bDepth, bCol, pc + j0 * 4, ldc, M, K, j1 - j0);
+  }
+}
+
+/** The helpers `runSlice` calls, passed in (not closed over), so a chunk allocates nothing. */
+interface SliceHelpers {
+  readonly lo: typeof partLo;
+  readonly hi: typeof partHi;
+  readonly gemm: typeof gemmPart;
+}
+
+/** The helpers on this thread; a worker builds its own from their source text. */
+const helpers: SliceHelpers = { lo: partLo, hi: partHi, gemm: gemmPart };
+
 /**
  * Thread t's share of one job. Self-contained (it is also sent to the workers as source text): it may use only its
  * parameters and globals. Returns 1, or 0 when an update or a check found a non-finite value.
  */
-function runSlice(x: KernelExports, a: Float64Array, t: number, T: number): number {
-  const g = (i: number): number => a[i] as number;
-  /** [start, end) of part t when `units` blocks of `unit` (of `total`) are dealt out as evenly as possible. */
-  const part = (total: number, unit: number): [number, number] => {
-    const units = Math.ceil(total / unit);
-    const lo = Math.floor((units * t) / T) * unit;
-    const hi = Math.min(total, Math.floor((units * (t + 1)) / T) * unit);
-    return [lo, Math.max(lo, hi)];
-  };
-  /** One thread's block of C = A·B: rows in 4s or columns in 8s, whichever has more blocks (the micro-tile). */
-  const gemm = (
-    pa: number,
-    aRow: number,
-    aDepth: number,
-    pb: number,
-    bDepth: number,
-    bCol: number,
-    pc: number,
-    ldc: number,
-    M: number,
-    K: number,
-    N: number,
-  ) => {
-    if (Math.ceil(M / 4) >= Math.ceil(N / 8)) {
-      const [i0, i1] = part(M, 4);
-      if (i1 > i0)
-        x.gemmStrided(
-          pa + i0 * aRow * 4,
-          aRow,
-          aDepth,
-          pb,
-          bDepth,
-          bCol,
-          pc + i0 * ldc * 4,
-          ldc,
-          i1 - i0,
-          K,
-          N,
-        );
-    } else {
-      const [j0, j1] = part(N, 8);
-      if (j1 > j0)
-        x.gemmStrided(pa, aRow, aDepth, pb + j0 * bCol * 4, bDepth, bCol, pc + j0 * 4, ldc, M, K, j1 - j0);
-    }
-  };
-  switch (g(0)) {
+function runSlice(x: KernelExports, a: Float64Array, t: number, T: number, h: SliceHelpers): number {
+  switch (a[0] as number) {
     case 1: // Gemm: a, aRow, aDepth, b, bDepth, bCol, c, ldc, M, K, N
-      gemm(g(1), g(2), g(3), g(4), g(5), g(6), g(7), g(8), g(9), g(10), g(11));
+      h.gemm(
+        x,
+        t,
+        T,
+        a[1] as number,
+        a[2] as number,
+        a[3] as number,
+        a[4] as number,
+        a[5] as number,
+        a[6] as number,
+        a[7] as number,
+        a[8] as number,
+        a[9] as number,
+        a[10] as number,
+        a[11] as number,
+      );
       return 1;
     case 2: {
       // DenseForward: x, w, b, z, act, N, K, U, kind, alpha, byColumns
-      const N = g(6);
-      const K = g(7);
-      const U = g(8);
-      if (g(11) === 1) {
+      const N = a[6] as number;
+      const K = a[7] as number;
+      const U = a[8] as number;
+      if ((a[11] as number) === 1) {
         // This thread's units: columns of W, b, Z and A that stay on its core through backward and update.
-        const [j0, j1] = part(U, 16);
+        const j0 = h.lo(U, 16, t, T);
+        const j1 = h.hi(U, 16, t, T);
         if (j1 > j0) {
-          x.gemmStrided(g(1), K, 1, g(2) + j0 * 4, U, 1, g(4) + j0 * 4, U, N, K, j1 - j0);
-          x.biasActivationCols(g(4), g(3), g(5), N, U, j0, j1, g(9), g(10));
+          x.gemmStrided(
+            a[1] as number,
+            K,
+            1,
+            (a[2] as number) + j0 * 4,
+            U,
+            1,
+            (a[4] as number) + j0 * 4,
+            U,
+            N,
+            K,
+            j1 - j0,
+          );
+          x.biasActivationCols(
+            a[4] as number,
+            a[3] as number,
+            a[5] as number,
+            N,
+            U,
+            j0,
+            j1,
+            a[9] as number,
+            a[10] as number,
+          );
         }
         return 1;
       }
-      const [r0, r1] = part(N, 4);
+      const r0 = h.lo(N, 4, t, T);
+      const r1 = h.hi(N, 4, t, T);
       if (r1 > r0)
         x.denseForward(
-          g(1) + r0 * K * 4,
-          g(2),
-          g(3),
-          g(4) + r0 * U * 4,
-          g(5) + r0 * U * 4,
+          (a[1] as number) + r0 * K * 4,
+          a[2] as number,
+          a[3] as number,
+          (a[4] as number) + r0 * U * 4,
+          (a[5] as number) + r0 * U * 4,
           r1 - r0,
           K,
           U,
-          g(9),
-          g(10),
+          a[9] as number,
+          a[10] as number,
         );
       return 1;
     }
     case 3: {
       // ActivationBackward: z, act, dA, dZ, rows, cols, kind, alpha — blocks of rows (softmax works row by row)
-      const cols = g(6);
-      const [r0, r1] = part(g(5), 4);
+      const cols = a[6] as number;
+      const r0 = h.lo(a[5] as number, 4, t, T);
+      const r1 = h.hi(a[5] as number, 4, t, T);
       const o = r0 * cols * 4;
-      if (r1 > r0) x.activationBackward(g(1) + o, g(2) + o, g(3) + o, g(4) + o, r1 - r0, cols, g(7), g(8));
+      if (r1 > r0)
+        x.activationBackward(
+          (a[1] as number) + o,
+          (a[2] as number) + o,
+          (a[3] as number) + o,
+          (a[4] as number) + o,
+          r1 - r0,
+          cols,
+          a[7] as number,
+          a[8] as number,
+        );
       return 1;
     }
     case 4: {
       // WeightGrads: x, w, dZ, dW, db, dX, N, K, U, z, act, dA, kind, alpha, byColumns, dZReady
-      const N = g(7);
-      const K = g(8);
-      const U = g(9);
-      if (g(15) === 1) {
+      const N = a[7] as number;
+      const K = a[8] as number;
+      const U = a[9] as number;
+      if ((a[15] as number) === 1) {
         // This thread's units: ∂J/∂Z, ∂J/∂W and ∂J/∂b for its columns (∂J/∂X, which needs them all, comes after).
-        const [j0, j1] = part(U, 16);
+        const j0 = h.lo(U, 16, t, T);
+        const j1 = h.hi(U, 16, t, T);
         if (j1 > j0) {
-          if (g(16) === 0) x.activationBackwardCols(g(10), g(11), g(12), g(3), N, U, j0, j1, g(13), g(14));
-          x.gemmStrided(g(1), 1, K, g(3) + j0 * 4, U, 1, g(4) + j0 * 4, U, K, N, j1 - j0);
-          x.columnSums(g(3) + j0 * 4, g(5) + j0 * 4, N, j1 - j0, U);
+          if ((a[16] as number) === 0)
+            x.activationBackwardCols(
+              a[10] as number,
+              a[11] as number,
+              a[12] as number,
+              a[3] as number,
+              N,
+              U,
+              j0,
+              j1,
+              a[13] as number,
+              a[14] as number,
+            );
+          x.gemmStrided(
+            a[1] as number,
+            1,
+            K,
+            (a[3] as number) + j0 * 4,
+            U,
+            1,
+            (a[4] as number) + j0 * 4,
+            U,
+            K,
+            N,
+            j1 - j0,
+          );
+          x.columnSums((a[3] as number) + j0 * 4, (a[5] as number) + j0 * 4, N, j1 - j0, U);
         }
         return 1;
       }
-      gemm(g(1), 1, K, g(3), U, 1, g(4), U, K, N, U);
-      const [u0, u1] = part(U, 4);
-      if (u1 > u0) x.columnSums(g(3) + u0 * 4, g(5) + u0 * 4, N, u1 - u0, U);
-      if (g(6) !== 0) gemm(g(3), U, 1, g(2), 1, U, g(6), K, N, U, K);
+      h.gemm(x, t, T, a[1] as number, 1, K, a[3] as number, U, 1, a[4] as number, U, K, N, U);
+      const u0 = h.lo(U, 4, t, T);
+      const u1 = h.hi(U, 4, t, T);
+      if (u1 > u0) x.columnSums((a[3] as number) + u0 * 4, (a[5] as number) + u0 * 4, N, u1 - u0, U);
+      if ((a[6] as number) !== 0)
+        h.gemm(x, t, T, a[3] as number, U, 1, a[2] as number, 1, U, a[6] as number, K, N, U, K);
       return 1;
     }
     case 5: {
       // BiasActivation: z, bias, act, rows, cols, kind, alpha — blocks of rows
-      const cols = g(5);
-      const [r0, r1] = part(g(4), 4);
+      const cols = a[5] as number;
+      const r0 = h.lo(a[4] as number, 4, t, T);
+      const r1 = h.hi(a[4] as number, 4, t, T);
       const o = r0 * cols * 4;
-      if (r1 > r0) x.biasActivation(g(1) + o, g(2), g(3) + o, r1 - r0, cols, g(6), g(7));
+      if (r1 > r0)
+        x.biasActivation(
+          (a[1] as number) + o,
+          a[2] as number,
+          (a[3] as number) + o,
+          r1 - r0,
+          cols,
+          a[6] as number,
+          a[7] as number,
+        );
       return 1;
     }
     case 6: {
       // ColumnSums: m, out, rows, cols — blocks of columns
-      const cols = g(4);
-      const [u0, u1] = part(cols, 4);
-      if (u1 > u0) x.columnSums(g(1) + u0 * 4, g(2) + u0 * 4, g(3), u1 - u0, cols);
+      const cols = a[4] as number;
+      const u0 = h.lo(cols, 4, t, T);
+      const u1 = h.hi(cols, 4, t, T);
+      if (u1 > u0)
+        x.columnSums((a[1] as number) + u0 * 4, (a[2] as number) + u0 * 4, a[3] as number, u1 - u0, cols);
       return 1;
     }
     case 7: {
       // Sgd: param, grad, n, lr, backup — blocks of 16 elements
-      const [i0, i1] = part(g(3), 16);
+      const i0 = h.lo(a[3] as number, 16, t, T);
+      const i1 = h.hi(a[3] as number, 16, t, T);
       if (i1 <= i0) return 1;
       const o = i0 * 4;
-      return x.sgdUpdate(g(1) + o, g(2) + o, i1 - i0, g(4), g(5) === 0 ? 0 : g(5) + o);
+      return x.sgdUpdate(
+        (a[1] as number) + o,
+        (a[2] as number) + o,
+        i1 - i0,
+        a[4] as number,
+        (a[5] as number) === 0 ? 0 : (a[5] as number) + o,
+      );
     }
     case 8: {
       // Momentum: param, grad, velocity, n, lr, mu, backup
-      const n = g(4);
-      const [i0, i1] = part(n, 16);
+      const n = a[4] as number;
+      const i0 = h.lo(n, 16, t, T);
+      const i1 = h.hi(n, 16, t, T);
       if (i1 <= i0) return 1;
       const o = i0 * 4;
       return x.momentumUpdate(
-        g(1) + o,
-        g(2) + o,
-        g(3) + o,
+        (a[1] as number) + o,
+        (a[2] as number) + o,
+        (a[3] as number) + o,
         i1 - i0,
-        g(5),
-        g(6),
-        g(7) === 0 ? 0 : g(7) + o,
+        a[5] as number,
+        a[6] as number,
+        (a[7] as number) === 0 ? 0 : (a[7] as number) + o,
         n,
       );
     }
     case 9: {
       // Adam: param, grad, m, v, n, lr, beta1, beta2, epsilon, step, backup
-      const n = g(5);
-      const [i0, i1] = part(n, 16);
+      const n = a[5] as number;
+      const i0 = h.lo(n, 16, t, T);
+      const i1 = h.hi(n, 16, t, T);
       if (i1 <= i0) return 1;
       const o = i0 * 4;
       return x.adamUpdate(
-        g(1) + o,
-        g(2) + o,
-        g(3) + o,
-        g(4) + o,
+        (a[1] as number) + o,
+        (a[2] as number) + o,
+        (a[3] as number) + o,
+        (a[4] as number) + o,
         i1 - i0,
-        g(6),
-        g(7),
-        g(8),
-        g(9),
-        g(10),
-        g(11) === 0 ? 0 : g(11) + o,
+        a[6] as number,
+        a[7] as number,
+        a[8] as number,
+        a[9] as number,
+        a[10] as number,
+        (a[11] as number) === 0 ? 0 : (a[11] as number) + o,
         n,
       );
     }
     case 10: {
       // AllFinite: p, n
-      const [i0, i1] = part(g(2), 16);
-      return i1 > i0 ? x.allFinite(g(1) + i0 * 4, i1 - i0) : 1;
+      const i0 = h.lo(a[2] as number, 16, t, T);
+      const i1 = h.hi(a[2] as number, 16, t, T);
+      return i1 > i0 ? x.allFinite((a[1] as number) + i0 * 4, i1 - i0) : 1;
     }
     default:
-      throw new Error(`chainrule thread pool: unknown job ${g(0)}`);
+      throw new Error(`chainrule thread pool: unknown job ${a[0] as number}`);
   }
 }
 
@@ -292,6 +414,7 @@ function threadMain(
   init: ThreadInit,
   post: (message: string) => void,
   slice: typeof runSlice,
+  helpers: SliceHelpers,
   take: typeof takeChunk,
   slots: Record<
     'SEQ' | 'QUIT' | 'SLEEPERS' | 'QUEUES' | 'CHUNKS' | 'COMPLETED' | 'OK' | 'FAILED' | 'CALLER_SLEEPS',
@@ -327,7 +450,7 @@ function threadMain(
       c = take(control, slots.QUEUES, init.index, init.threads, perThread, generation)
     ) {
       try {
-        if (slice(x, args, c, chunks) !== 1) Atomics.store(control, slots.OK, 0);
+        if (slice(x, args, c, chunks, helpers) !== 1) Atomics.store(control, slots.OK, 0);
       } catch (e) {
         Atomics.store(control, slots.FAILED, 1);
         post(`failed: ${String((e as Error)?.message ?? e)}`);
@@ -354,10 +477,10 @@ const slotsText = JSON.stringify({
 });
 // Dynamic import: an eval worker runs as CommonJS or, under `node --input-type=module`, as an ES module.
 const nodeSource = `import('node:worker_threads').then(({ workerData, parentPort }) =>
-  (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, ${takeChunk.toString()}, ${slotsText}));`;
+  (${threadMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runSlice.toString()}, { lo: ${partLo.toString()}, hi: ${partHi.toString()}, gemm: ${gemmPart.toString()} }, ${takeChunk.toString()}, ${slotsText}));`;
 const browserSource = `self.onmessage = (e) => {
   self.onmessage = null;
-  (${threadMain.toString()})(e.data, (m) => self.postMessage(m), ${runSlice.toString()}, ${takeChunk.toString()}, ${slotsText});
+  (${threadMain.toString()})(e.data, (m) => self.postMessage(m), ${runSlice.toString()}, { lo: ${partLo.toString()}, hi: ${partHi.toString()}, gemm: ${gemmPart.toString()} }, ${takeChunk.toString()}, ${slotsText});
 };`;
 
 /** What a worker says after it started: an error text from a failed chunk, or that it ended. */
@@ -423,13 +546,10 @@ export class ThreadPool {
   private disposed = false;
   /** Jobs run so far (kernel calls split into chunks). */
   jobs = 0;
-  /** Jobs the caller ran alone because the other threads were not getting a core (see `run`). */
-  soloJobs = 0;
-  /** A job was posted and not yet seen complete (the caller's chunk threw before the wait). */
-  private inFlight = false;
-  private generation = 0;
   /** The last error a worker reported. */
-  workerError: string | null = null;
+  private workerError: string | null = null;
+  /** False while the split is forced (thresholds of 0: every call a job, as the thread tests want). */
+  adaptive = true;
   /** A decaying count of recent jobs where the caller waited long for another thread's chunk. */
   private strikes = 0;
   /** Jobs left to run on the caller alone before the workers are tried again. */
@@ -479,10 +599,10 @@ export class ThreadPool {
     };
     events.died = (why) => {
       if (pool.disposed) return;
+      // Noticed between calls (this thread's event loop does not run during a job): the caller runs every call
+      // alone from now on — the one-call kernels, the same bits — as the remaining threads could not cover it.
       pool.workerError = why;
-      // A chunk it held will never complete: the caller's wait sees this and throws instead of waiting forever.
-      Atomics.store(pool.control, FAILED, 2);
-      Atomics.notify(pool.control, COMPLETED);
+      pool.lost = true;
     };
     return pool;
   }
@@ -540,17 +660,14 @@ export class ThreadPool {
     this.jobs++;
     const c = this.control;
     const chunks = this.threads * CHUNKS_PER_THREAD;
-    // A job the caller left by an exception (its own chunk threw): finish it before anything is rewritten.
-    if (this.inFlight) this.finish(chunks);
     const t0 = performance.now();
     const seq = (Atomics.load(c, SEQ) + 1) | 0;
     const generation = (seq & 0x7fff) * 65536;
     Atomics.store(c, CHUNKS, chunks);
     Atomics.store(c, COMPLETED, 0);
     Atomics.store(c, OK, 1);
-    this.generation = generation;
+    Atomics.store(c, FAILED, 0);
     for (let t = 0; t < this.threads; t++) Atomics.store(c, QUEUES + t, generation);
-    this.inFlight = true;
     Atomics.store(c, SEQ, seq);
     if (Atomics.load(c, SLEEPERS) > 0) Atomics.notify(c, SEQ);
     let thrown: unknown = null;
@@ -561,7 +678,7 @@ export class ThreadPool {
       k = takeChunk(c, QUEUES, 0, T, CHUNKS_PER_THREAD, generation)
     ) {
       try {
-        if (runSlice(this.x, this.args, k, chunks) !== 1) Atomics.store(c, OK, 0);
+        if (runSlice(this.x, this.args, k, chunks, helpers) !== 1) Atomics.store(c, OK, 0);
       } catch (e) {
         if (thrown === null) thrown = e;
       }
@@ -570,7 +687,6 @@ export class ThreadPool {
     // The chunks others took are being computed (or their thread was preempted).
     const mine = performance.now();
     this.waitFor(COMPLETED, chunks);
-    this.inFlight = false;
     const end = performance.now();
     // Waiting a third of a job for others, in one job of two or more lately, means they are not getting a core (a
     // busy machine): run the next 64 jobs alone, then try again. (Each such job counts +1, each other job −¼.)
@@ -584,7 +700,7 @@ export class ThreadPool {
     if (thrown !== null) throw thrown;
     if (Atomics.load(c, FAILED) === 1)
       throw new Error(
-        `chainrule thread pool: a worker failed on the ${jobNames[this.args[0] as number] ?? 'unknown'} job: ${this.workerError ?? 'see its error above'}`,
+        `chainrule thread pool: a worker's chunk of the ${jobNames[this.args[0] as number] ?? 'unknown'} job threw (its message follows on the worker's channel${this.workerError ? `; the last one: ${this.workerError}` : ''})`,
       );
     return Atomics.load(c, OK);
   }
@@ -595,31 +711,14 @@ export class ThreadPool {
    * the workers again.
    */
   take(): boolean {
-    if (this.solo === 0) return true;
+    if (this.lost) return false;
+    if (this.solo === 0 || !this.adaptive) return true;
     this.solo--;
-    this.soloJobs++;
-    this.jobs++;
     return false;
   }
 
-  /** Finishes a job the caller left early: takes what is left, then waits for every chunk. */
-  private finish(chunks: number): void {
-    const c = this.control;
-    const T = this.threads;
-    for (
-      let k = takeChunk(c, QUEUES, 0, T, CHUNKS_PER_THREAD, this.generation);
-      k >= 0;
-      k = takeChunk(c, QUEUES, 0, T, CHUNKS_PER_THREAD, this.generation)
-    ) {
-      try {
-        runSlice(this.x, this.args, k, chunks);
-      } finally {
-        Atomics.add(c, COMPLETED, 1);
-      }
-    }
-    this.waitFor(COMPLETED, chunks);
-    this.inFlight = false;
-  }
+  /** A worker has ended: every call runs on the caller alone from now on. */
+  private lost = false;
 
   /** Spins until control[slot] reaches `target`, sleeping after `spinMs` (for a worker the OS has not scheduled). */
   private waitFor(slot: number, target: number): void {
@@ -628,12 +727,6 @@ export class ThreadPool {
     let until = 0;
     for (let v = Atomics.load(c, slot); v < target; v = Atomics.load(c, slot)) {
       if ((++spins & 255) !== 0) continue;
-      if (Atomics.load(c, FAILED) === 2) {
-        this.disposed = true;
-        throw new Error(
-          `chainrule thread pool: a worker thread ended while it ran a chunk (${this.workerError ?? 'no error reported'}); these kernels cannot be used any more`,
-        );
-      }
       const now = performance.now();
       if (until === 0) until = now + this.spinMs;
       else if (now > until) {

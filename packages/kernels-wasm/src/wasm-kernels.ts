@@ -163,6 +163,8 @@ class WasmKernelsImpl implements WasmKernels {
     if (thresholds.minProduct !== undefined) this.minProduct = thresholds.minProduct;
     if (thresholds.minElements !== undefined) this.minElements = thresholds.minElements;
     if (thresholds.minUpdate !== undefined) this.minUpdate = thresholds.minUpdate;
+    // Thresholds of 0 ask for every call split: no falling back to the caller alone on a busy machine.
+    pool.adaptive = !(this.minProduct === 0 && this.minElements === 0 && this.minUpdate === 0);
   }
 
   get threadedCalls(): number {

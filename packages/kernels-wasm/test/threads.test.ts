@@ -462,9 +462,9 @@ describe('choosing the number of threads', () => {
   });
 
   it('refuses a number of threads that is not a positive integer', async () => {
-    for (const threads of [0, -1, 1.5, Number.NaN, 100])
+    for (const threads of [0, -1, 1.5, Number.NaN, 49, 100])
       await expect(loadWasmKernels({ threads })).rejects.toThrow(
-        /threads must be 'auto' or an integer from 1 to 56, got/,
+        /threads must be 'auto' or an integer from 1 to 48, got/,
       );
   });
 
@@ -589,6 +589,45 @@ describe('bad calls', () => {
     } finally {
       k.dispose();
     }
+  });
+
+  /** C = A·B on 256² random matrices with these kernels, and the same on one thread: bit for bit. */
+  function expectWholeMatmul(k: WasmKernels): void {
+    const rng = new Rng(8);
+    const [a, b, c] = [k.alloc(256, 256), k.alloc(256, 256), k.alloc(256, 256)];
+    for (const m of [a, b]) for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal(0, 1);
+    k.matmul(a, b, c);
+    const [a1, b1, ref] = [one.alloc(256, 256), one.alloc(256, 256), one.alloc(256, 256)];
+    a1.data.set(a.data);
+    b1.data.set(b.data);
+    one.matmul(a1, b1, ref);
+    expect(bits(c)).toEqual(bits(ref));
+    for (const m of [ref, a1, b1]) one.free(m);
+    for (const m of [a, b, c]) k.free(m);
+  }
+
+  it('chunks that throw on a worker fail their job only: the next call is whole', async () => {
+    const k = await loadWasmKernels({ variant: 'simd', threads: 2, threadThresholds: force });
+    try {
+      const pool = (k as unknown as { pool: { job(op: number): number } }).pool;
+      // A job code no thread knows: every chunk throws, the worker's too (it takes some of the 8 chunks).
+      for (let i = 0; i < 20; i++) expect(() => pool.job(99)).toThrow(/unknown job 99/);
+      expectWholeMatmul(k);
+    } finally {
+      k.dispose();
+    }
+  });
+
+  it('a worker that has ended: later calls run on the caller alone, whole, and dispose ends the rest', async () => {
+    const k = await loadWasmKernels({ variant: 'simd', threads: 3, threadThresholds: force });
+    const pool = (k as unknown as { pool: { workers: { terminate(): unknown }[] } }).pool;
+    await pool.workers[0]?.terminate();
+    // Its end is reported through the event loop, between calls.
+    await new Promise((r) => setTimeout(r, 100));
+    const before = k.threadedCalls;
+    expectWholeMatmul(k);
+    expect(k.threadedCalls).toBe(before);
+    expect(() => k.dispose()).not.toThrow();
   });
 });
 
