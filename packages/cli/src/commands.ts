@@ -15,6 +15,7 @@ import {
   type LossName,
   lossNames,
   lossTable,
+  MAX_SEED,
   Matrix,
   mae,
   mlp,
@@ -98,7 +99,7 @@ function int(name: string, value: string, min: number, max = Number.MAX_SAFE_INT
 }
 
 /** The largest seed: core's generator keeps 32 bits, so a larger one would silently repeat a smaller one's runs. */
-export const maxSeed = 2 ** 32 - 1;
+export const maxSeed = MAX_SEED;
 
 function num(name: string, value: string, check: (v: number) => boolean, rule: string): number {
   // Number('') is 0: an empty value is refused rather than read as zero.

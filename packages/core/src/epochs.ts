@@ -42,6 +42,8 @@ export interface Stepper {
     optimizer: Optimizer,
     cursor: Cursor,
   ): { loss: number; grads: LayerWeights[]; trace: Trace };
+  /** Whether the model has been disposed: its open epochs refuse to go on. */
+  disposed(): boolean;
   /** The output layer's classification threshold (null: not a classifier), for the epochs' accuracy. */
   threshold(): number | null;
   /** The outputs of the batch just stepped. */
@@ -63,10 +65,13 @@ export class Epochs {
   private last = new Uint32Array(0);
   /** Epochs trained by `fit`, `trainEpoch` and `epoch`, over the model's life. */
   private trained = 0;
-  /** Set when the model is disposed: open runs refuse to go on. */
-  closed = false;
 
   constructor(private readonly model: Stepper) {}
+
+  /** Whether the model has been disposed. */
+  disposed(): boolean {
+    return this.model.disposed();
+  }
 
   /** Starts an epoch for `Sequential.epoch` (and `trainEpoch`, which runs it to the end at once). */
   open(X: Matrix, Y: Matrix, batchSize: number, options: EpochOptions): EpochRun {
@@ -164,7 +169,7 @@ export class Epochs {
       batch: b + 1,
       batches,
       rows: order.slice(start, start + rows),
-      x: ws.x.clone(),
+      x: result.trace.X,
       y: ws.y.clone(),
       ...result,
     };
@@ -341,7 +346,7 @@ class Run implements EpochRun {
   }
 
   private checkOpen(op: string): void {
-    if (this.loop.closed)
+    if (this.loop.disposed())
       throw new ChainruleError('INVALID_OPTION', `epoch ${this.epoch}: ${op}(): the model has been disposed`);
   }
 

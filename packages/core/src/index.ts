@@ -118,7 +118,7 @@ export {
   resolveOptimizer,
   SGD,
 } from './optimizers.js';
-export { Rng } from './rng.js';
+export { MAX_SEED, Rng } from './rng.js';
 export {
   type FetchedResponse,
   type LoadModelOptions,

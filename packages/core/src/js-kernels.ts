@@ -149,7 +149,8 @@ export const jsKernels: Kernels = {
   },
 
   denseBackward(activation, x, W, z, a, dA, dZ, dW, db, dX, dZReady) {
-    entryOf('denseBackward', activation); // refused even when ∂J/∂Z is ready, as the WebAssembly kernels do
+    // Refused even when ∂J/∂Z is ready, as the WebAssembly kernels do (otherwise activationBackward refuses it).
+    if (dZReady) entryOf('denseBackward', activation);
     if (!dZReady) this.activationBackward(activation, z, a, dA, dZ);
     this.matmulTransA(x, dZ, dW);
     this.columnSums(dZ, db);

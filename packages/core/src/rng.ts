@@ -1,3 +1,6 @@
+/** The largest seed: `Rng` keeps 32 bits, so a larger one would repeat a smaller one's stream. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /**
  * A small seedable generator (mulberry32). The same seed gives the same stream on every platform,
  * which is what makes two runs with one seed bit-identical.

@@ -25,7 +25,7 @@ import type {
   Trace,
 } from './model-types.js';
 import { type Optimizer, resolveOptimizer } from './optimizers.js';
-import { Rng } from './rng.js';
+import { MAX_SEED, Rng } from './rng.js';
 import { type ModelJSON, parseModelJSON, serializeModel } from './serialization.js';
 import { type Workspace, WorkspacePool } from './workspace.js';
 
@@ -55,18 +55,18 @@ export class Sequential {
     }
     this.loss = resolveLoss(options?.loss);
     this.kernels = options.kernels ?? jsKernels;
-    this.seed = checkNumber('Sequential', 'seed', options.seed ?? 1, { integer: true, min: 0 });
+    this.seed = checkNumber('Sequential', 'seed', options.seed ?? 1, {
+      integer: true,
+      min: 0,
+      max: MAX_SEED,
+    });
     this.rng = new Rng(this.seed);
     this.epochs = new Epochs({
       rng: this.rng,
       workspace: (rows) => this.pool.get(rows),
       step: (ws, optimizer, cursor) => this.step(ws, optimizer, cursor),
-      traced: (ws, optimizer, cursor) => {
-        const loss = this.step(ws, optimizer, cursor, true);
-        // The update changed the weights, not the pass's buffers or the gradients it used.
-        const grads = this.layers.map((l) => l.getGradients());
-        return { loss, grads, trace: this.traceOf(ws, ws.x, grads) };
-      },
+      traced: (ws, optimizer, cursor) => this.tracedStep(ws, optimizer, cursor),
+      disposed: () => this.disposed,
       threshold: () => classificationThreshold(this.outputLayer.activation.name),
       output: (ws) => lastOf(ws).a,
     });
@@ -236,17 +236,29 @@ export class Sequential {
       return { loss: dataLoss + penalty, penalty, grads: this.layers.map((l) => l.getGradients()) };
     }
     const grads = this.layers.map((l) => l.getGradients());
-    return { loss: dataLoss + penalty, penalty, grads, trace: this.traceOf(ws, X, grads) };
+    return { loss: dataLoss + penalty, penalty, grads, trace: this.traceOf(ws, grads) };
+  }
+
+  /** One training step on `ws`'s batch, traced: J, the gradients the update used, and the trace of its pass. */
+  private tracedStep(
+    ws: Workspace,
+    optimizer: Optimizer,
+    cursor: Cursor | null,
+  ): { loss: number; grads: LayerWeights[]; trace: Trace } {
+    const loss = this.step(ws, optimizer, cursor, true);
+    // The update changed the weights, not the pass's buffers or the gradients it used.
+    const grads = this.layers.map((l) => l.getGradients());
+    return { loss, grads, trace: this.traceOf(ws, grads) };
   }
 
   /** The trace of the pass last run on `ws` (copies): what `gradients` and a traced `trainBatch` return. */
-  private traceOf(ws: Workspace, X: Matrix, grads: readonly LayerWeights[]): Trace {
+  private traceOf(ws: Workspace, grads: readonly LayerWeights[]): Trace {
     const last = ws.layers[ws.layers.length - 1] as { a: Matrix; dA: Matrix };
     if (this.loss.fusedActivation && this.loss.outputGradient)
       this.loss.outputGradient(last.a, ws.y, last.dA);
     else if (this.loss.fusedActivation) last.dA.data.fill(Number.NaN);
     return {
-      X: X.clone(),
+      X: ws.x.clone(),
       layers: ws.layers.map((b, i) => ({
         Z: b.z.clone(),
         A: b.a.clone(),
@@ -285,11 +297,7 @@ export class Sequential {
     const traced = options?.trace === true;
     try {
       const ws = this.load(X, Y);
-      const loss = this.step(ws, optimizer, null, traced);
-      if (!traced) return loss;
-      // The update changed the weights, not the pass's buffers or the gradients it used.
-      const grads = this.layers.map((l) => l.getGradients());
-      return { loss, grads, trace: this.traceOf(ws, X, grads) };
+      return traced ? this.tracedStep(ws, optimizer, null) : this.step(ws, optimizer, null);
     } catch (err) {
       if (err instanceof ChainruleError && err.code === 'DIVERGED') this.checkPair('trainBatch', X, Y);
       throw err;
@@ -415,7 +423,6 @@ export class Sequential {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.epochs.closed = true;
     this.pool.dispose();
     for (const o of this.optimizers) o.release(this.params);
     this.optimizers.clear();

@@ -8,6 +8,7 @@ import type { Layer, LayerJSON, LayerWeights } from './layer.js';
 import type { LossSpec } from './losses.js';
 import { resolveLoss } from './losses.js';
 import { Normalization } from './normalization.js';
+import { MAX_SEED } from './rng.js';
 import type { Sequential } from './sequential.js';
 
 /** The `format` field of chainrule model JSON. */
@@ -93,8 +94,8 @@ export function parseModelJSON(
     invalid('.version', `this chainrule reads version ${MODEL_VERSION}, got ${JSON.stringify(d.version)}`);
   }
   const seed = d.seed === undefined ? 1 : d.seed;
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)
-    invalid('.seed', `expected a non-negative integer, got ${JSON.stringify(seed)}`);
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)
+    invalid('.seed', `expected an integer from 0 to ${MAX_SEED}, got ${JSON.stringify(seed)}`);
   let loss: LossSpec;
   if (lossOverride !== undefined) loss = lossOverride;
   else {

@@ -104,6 +104,20 @@ describe('bad input gets a clear error', () => {
     expect(i.message).toContain('layer \'dense_1\': unknown initializer "orthogonal"');
   });
 
+  it('a seed past 32 bits (which would repeat a smaller seed’s run) is refused, in options and in model JSON', () => {
+    const layers = () => [new Dense(2, 1)];
+    expect(caught(() => new Sequential(layers(), { loss: 'mse', seed: 2 ** 32 })).message).toMatch(
+      /seed must be .*4294967295.*got 4294967296/,
+    );
+    const m = new Sequential(layers(), { loss: 'mse', seed: 2 ** 32 - 1 });
+    expect(m.seed).toBe(2 ** 32 - 1);
+    const json = { ...m.toJSON(), seed: 2 ** 32 };
+    expect(caught(() => Sequential.fromJSON(json)).message).toBe(
+      'model JSON .seed: expected an integer from 0 to 4294967295, got 4294967296',
+    );
+    m.dispose();
+  });
+
   it('a loss that needs a particular output activation says so', () => {
     const e = caught(
       () => new Sequential([new Dense(2, 3, { activation: 'relu' })], { loss: 'softmaxCrossEntropy' }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, Dense, datasets, Matrix, Momentum, Sequential, SGD } from '../src/index.js';
+import { caught } from './caught.js';
 import { kernels } from './kernels.js';
 
 const XOR_X = [
@@ -293,9 +294,7 @@ describe('one training loop: trainEpoch is the loop fit runs', () => {
       );
     });
     expect(new Set(t.rows).size).toBe(10);
-    expect(t.trace.X.data).toEqual(t.x.data);
     for (const [l, g] of t.grads.entries()) {
-      expect(g.W.data).toEqual(t.trace.layers[l]?.dW.data);
       const w0 = before[l]?.W.data as Float32Array;
       const w1 = after[l]?.W.data as Float32Array;
       for (let i = 0; i < w0.length; i++) {
@@ -377,7 +376,7 @@ describe('one training loop: trainEpoch is the loop fit runs', () => {
     const run = a.epoch(data.train.x, data.train.y, { batchSize: 8, optimizer: optA });
     run.run(0);
     optA.learningRate = 1e300;
-    expect(() => run.traced()).toThrow(/DIVERGED|diverged|not finite|NaN|Infinity/);
+    expect(caught(() => run.traced()).code).toBe('DIVERGED');
     expect(run.batchesDone).toBe(1); // the failed batch is not counted
     optA.learningRate = 0.02;
     run.run();

@@ -61,7 +61,11 @@ export class ScaleShift implements Layer {
   forward(x: Matrix, buffers: LayerBuffers): void {
     const { gamma, beta } = this.built;
     const n = this.outputSize;
-    const [X, Z, A, g, b] = [x.data, buffers.z.data, buffers.a.data, gamma.data, beta.data];
+    const X = x.data;
+    const Z = buffers.z.data;
+    const A = buffers.a.data;
+    const g = gamma.data;
+    const b = beta.data;
     for (let i = 0; i < X.length; i++) {
       Z[i] = (X[i] as number) * (g[i % n] as number) + (b[i % n] as number);
       A[i] = Z[i] as number;
@@ -73,7 +77,11 @@ export class ScaleShift implements Layer {
     const { gamma, dGamma, dBeta } = this.built;
     const n = this.outputSize;
     if (!dZReady) buffers.dZ.data.set(buffers.dA.data);
-    const [X, dZ, g, dg, db] = [x.data, buffers.dZ.data, gamma.data, dGamma.data, dBeta.data];
+    const X = x.data;
+    const dZ = buffers.dZ.data;
+    const g = gamma.data;
+    const dg = dGamma.data;
+    const db = dBeta.data;
     dg.fill(0);
     db.fill(0);
     for (let i = 0; i < X.length; i++) {
