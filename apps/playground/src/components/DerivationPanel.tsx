@@ -70,8 +70,12 @@ export function DerivationPanel() {
   useEffect(() => () => setHighlight(null), [setHighlight]);
 
   const { derivation, chosen, mismatch } = chooseDerivation(seed ?? 'ours', config);
-  const live =
-    inspection && selection && sameTarget(inspection.target, selection) ? liveOf(config, inspection) : null;
+  // Memoized: a new Live on every render would make the KaTeX below re-render on any store change.
+  const live = useMemo(
+    () =>
+      inspection && selection && sameTarget(inspection.target, selection) ? liveOf(config, inspection) : null,
+    [config, inspection, selection],
+  );
   const filled = useMemo(() => {
     if (!live) return { sections: [], error: null };
     try {

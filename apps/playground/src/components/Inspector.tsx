@@ -4,8 +4,6 @@ import { usePlayground } from '../state/store';
 import { send } from '../worker/client';
 import { eps, kinkNote } from './kinkNote';
 
-export { kinkNote };
-
 const n = (v: number | null, digits = 5) =>
   v === null ? '—' : Number.isFinite(v) ? v.toPrecision(digits) : String(v);
 

@@ -5,7 +5,8 @@ import { defaultConfig } from '../state/config';
 import { usePlayground } from '../state/store';
 import { Controls } from './Controls';
 import { DataPanel } from './DataPanel';
-import { Inspector, kinkNote } from './Inspector';
+import { Inspector } from './Inspector';
+import { kinkNote } from './kinkNote';
 import { activeLayer, NetworkView } from './NetworkView';
 import { stageName } from './StepThrough';
 

@@ -9,7 +9,7 @@ import {
   Sequential,
 } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
-import { kinkNote } from '../components/Inspector';
+import { kinkNote } from '../components/kinkNote';
 import { featureMatrix, generatePoints, splitPoints, targetMatrix } from '../data/datasets';
 import { type Config, defaultConfig, fromHash, toHash } from '../state/config';
 import { buildModel, denseIndices, GRID, Trainer } from './trainer';

@@ -1,7 +1,7 @@
 import { jsKernels } from '@chainrule/core';
 import { describe, expect, it } from 'vitest';
 import { generatePoints, splitPoints } from '../../data/datasets';
-import { type Config, defaultConfig } from '../../state/config';
+import { type Config, defaultConfig, outputUnits } from '../../state/config';
 import type { InspectTarget } from '../../worker/protocol';
 import { Trainer } from '../../worker/trainer';
 import { seedPresets } from '../Presets';
@@ -22,7 +22,7 @@ function trained(changes: Partial<Config>, epochs = 3) {
 
 /** Every parameter kind at every layer: a weight and a bias, at a unit other than the first where there is one. */
 function targets(config: Config): InspectTarget[] {
-  const sizes = [config.features.length, ...config.hidden, config.output === 'softmax' ? 3 : 1];
+  const sizes = [config.features.length, ...config.hidden, outputUnits(config)];
   const out: InspectTarget[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
     const to = Math.min(1, (sizes[l + 1] as number) - 1);

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, type PointerEvent, useEffect, useRef } from 'react';
-import { kinkNote } from '../../components/kinkNote';
+import { eps, kinkNote } from '../../components/kinkNote';
 import { css, diverging } from '../../render/colors';
 import { send } from '../client';
 import { SIDE } from '../data';
@@ -11,8 +11,8 @@ const fmt = (v: number, digits = 4) =>
   !Number.isFinite(v)
     ? '—'
     : Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4)
-      ? v.toExponential(2).replace('-', '−')
-      : v.toFixed(digits).replace('-', '−');
+      ? v.toExponential(2).replaceAll('-', '−')
+      : v.toFixed(digits).replaceAll('-', '−');
 
 function select(next: Selection) {
   useDigits.getState().setSelection(next);
@@ -178,7 +178,7 @@ export function UnitInspector() {
           </tr>
           <tr>
             <th scope="row">
-              finite difference (ε = {i && Number.isFinite(i.epsilon) ? i.epsilon.toExponential(0) : '—'})
+              finite difference (ε = {i && Number.isFinite(i.epsilon) ? eps(i.epsilon) : '—'})
             </th>
             <td data-testid="unit-fd">{i ? fmt(i.finiteDifference) : '—'}</td>
           </tr>
