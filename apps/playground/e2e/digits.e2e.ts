@@ -232,7 +232,7 @@ describe('the Digits page (MNIST) in Chromium', () => {
       () => document.querySelector('[data-testid=unit-backprop]')?.textContent !== '—',
     );
     const parse = async (id: string) =>
-      Number((await page.textContent(`[data-testid=${id}]`))?.replace('−', '-').replace(/\s*\(.*$/, ''));
+      Number((await page.textContent(`[data-testid=${id}]`))?.replaceAll('−', '-').replace(/\s*\(.*$/, ''));
     const backprop = await parse('unit-backprop');
     const fd = await parse('unit-fd');
     console.info(
